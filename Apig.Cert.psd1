@@ -1,0 +1,28 @@
+@{
+    RootModule             = 'Apig.Cert.dll'
+    ModuleVersion          = '0.1.0'
+    GUID                   = '6f3f2b7e-5c0d-4b8e-9a61-2d8c4e7a91f3'
+    Author                 = 'Apig.Cert contributors'
+    CompanyName            = 'Apig.Cert'
+    Copyright              = '(c) Apig.Cert contributors. MIT licence.'
+    Description            = 'Manage TLS certificates on the custom domains of Huawei Cloud API Gateway (APIG, dedicated v2 API): bind, inspect, rotate and unbind, safely and at scale.'
+    PowerShellVersion      = '5.1'
+    CompatiblePSEditions   = @('Desktop', 'Core')
+    DotNetFrameworkVersion = '4.7.2'
+    CmdletsToExport        = @(
+        'Connect-Apig'
+        'Disconnect-Apig'
+        'Get-ApigContext'
+        'Set-ApigDomainCertificate'
+    )
+    FunctionsToExport      = @()
+    AliasesToExport        = @()
+    VariablesToExport      = @()
+    FormatsToProcess       = @('Apig.Cert.Format.ps1xml')
+    PrivateData            = @{
+        PSData = @{
+            Tags         = @('HuaweiCloud', 'APIG', 'ApiGateway', 'TLS', 'Certificate', 'SSL', 'Automation', 'PSEdition_Desktop', 'PSEdition_Core')
+            ReleaseNotes = 'First release: Connect-Apig, Set-ApigDomainCertificate, and the local APIG emulator.'
+        }
+    }
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+
+namespace Apig.Cert.Engine.Api
+{
+    /// <summary>The three ids that name one custom domain within the connected project.</summary>
+    public sealed class DomainRef
+    {
+        public DomainRef(string instanceId, string groupId, string domainId)
+        {
+            InstanceId = instanceId;
+            GroupId = groupId;
+            DomainId = domainId;
+        }
+
+        public string InstanceId { get; }
+
+        public string GroupId { get; }
+
+        public string DomainId { get; }
+
+        public override string ToString() => InstanceId + "/" + GroupId + "/" + DomainId;
+    }
+
+    /// <summary>201 body of AssociateCertificateV2.</summary>
+    public sealed class BindCertificateResponse
+    {
+        public string? UrlDomain { get; set; }
+        public string? Id { get; set; }
+        public int Status { get; set; }
+        public string? MinSslVersion { get; set; }
+        public string? SslName { get; set; }
+        public string? SslId { get; set; }
+        public bool? IsHttpRedirectToHttps { get; set; }
+        public bool? VerifiedClientCertificateEnabled { get; set; }
+        public int? IngressHttpPort { get; set; }
+        public int? IngressHttpsPort { get; set; }
+        public string? RequestId { get; set; }
+    }
+
+    /// <summary>200 body of ShowDetailsOfDomainNameCertificateV2.</summary>
+    public sealed class DomainCertificateDetails
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+        public string? Type { get; set; }
+        public string? InstanceId { get; set; }
+        public string? ProjectId { get; set; }
+        public string? CommonName { get; set; }
+        public IReadOnlyList<string> San { get; set; } = Array.Empty<string>();
+        public int? Version { get; set; }
+        public IReadOnlyList<string> Organization { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> Issuer { get; set; } = Array.Empty<string>();
+        public DateTimeOffset? NotBefore { get; set; }
+        public DateTimeOffset? NotAfter { get; set; }
+        public string? SerialNumber { get; set; }
+        public string? SignatureAlgorithm { get; set; }
+        public DateTimeOffset? CreateTime { get; set; }
+        public DateTimeOffset? UpdateTime { get; set; }
+    }
+
+    public sealed class PageResult<T>
+    {
+        public PageResult(IReadOnlyList<T> items, long total)
+        {
+            Items = items;
+            Total = total;
+        }
+
+        public IReadOnlyList<T> Items { get; }
+
+        /// <summary>The body's "total": records matching the query across all pages.</summary>
+        public long Total { get; }
+    }
+
+    public sealed class InstanceInfo
+    {
+        public string? Id { get; set; }
+        public string? ProjectId { get; set; }
+        public string? InstanceName { get; set; }
+        public string? Status { get; set; }
+        public int? InstanceStatus { get; set; }
+        public string? Type { get; set; }
+        public string? Spec { get; set; }
+        public long? CreateTime { get; set; }
+        public string? EnterpriseProjectId { get; set; }
+        public string? EipAddress { get; set; }
+    }
+
+    public sealed class SslInfo
+    {
+        public string? SslId { get; set; }
+        public string? SslName { get; set; }
+        public string? AlgorithmType { get; set; }
+        public int? Type { get; set; }
+        public bool? IsHasTrustedRootCa { get; set; }
+    }
+
+    public sealed class UrlDomainInfo
+    {
+        public string? Id { get; set; }
+        public string? Domain { get; set; }
+        public int CnameStatus { get; set; }
+        public string? SslId { get; set; }
+        public string? SslName { get; set; }
+        public string? MinSslVersion { get; set; }
+        public bool? VerifiedClientCertificateEnabled { get; set; }
+        public bool? IsHasTrustedRootCa { get; set; }
+        public int? IngressHttpPort { get; set; }
+        public int? IngressHttpsPort { get; set; }
+        public bool? IsHttpRedirectToHttps { get; set; }
+        public IReadOnlyList<SslInfo> SslInfos { get; set; } = Array.Empty<SslInfo>();
+    }
+
+    public sealed class GroupInfo
+    {
+        public string? Id { get; set; }
+        public string? Name { get; set; }
+        public int? Status { get; set; }
+        public string? SlDomain { get; set; }
+        public IReadOnlyList<string> SlDomains { get; set; } = Array.Empty<string>();
+        public string? Remark { get; set; }
+        public DateTimeOffset? RegisterTime { get; set; }
+        public DateTimeOffset? UpdateTime { get; set; }
+        public IReadOnlyList<UrlDomainInfo> UrlDomains { get; set; } = Array.Empty<UrlDomainInfo>();
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+
+namespace Apig.Cert
+{
+    public enum ApigAuthType
+    {
+        /// <summary>AK/SK request signing (SDK-HMAC-SHA256), optionally with a security token for temporary keys.</summary>
+        AccessKey,
+
+        /// <summary>An IAM token supplied by the caller (X-Auth-Token).</summary>
+        Token,
+
+        /// <summary>IAM user name and password exchanged for a token, refreshed before it expires.</summary>
+        Password,
+    }
+
+    /// <summary>What Connect-Apig established. Holds no secret: the access key is masked.</summary>
+    public sealed class ApigContext
+    {
+        public ApigContext(string region, string projectId, Uri endpoint, Uri? iamEndpoint, ApigAuthType authType,
+            string? accessKey, string? userName, string? accountName, DateTimeOffset? tokenExpiresAt, int maxRetries, int timeoutSec)
+        {
+            Region = region;
+            ProjectId = projectId;
+            Endpoint = endpoint;
+            IamEndpoint = iamEndpoint;
+            AuthType = authType;
+            AccessKey = accessKey;
+            UserName = userName;
+            AccountName = accountName;
+            TokenExpiresAt = tokenExpiresAt;
+            MaxRetries = maxRetries;
+            TimeoutSec = timeoutSec;
+        }
+
+        public string Region { get; }
+
+        public string ProjectId { get; }
+
+        public Uri Endpoint { get; }
+
+        public Uri? IamEndpoint { get; }
+
+        public ApigAuthType AuthType { get; }
+
+        /// <summary>Masked, e.g. "HPUA****WXYZ"; null unless AuthType is AccessKey.</summary>
+        public string? AccessKey { get; }
+
+        public string? UserName { get; }
+
+        public string? AccountName { get; }
+
+        /// <summary>When the current IAM token expires; null for AK/SK, and for a supplied token whose expiry is unknown.</summary>
+        public DateTimeOffset? TokenExpiresAt { get; internal set; }
+
+        public int MaxRetries { get; }
+
+        public int TimeoutSec { get; }
+
+        public override string ToString() => AuthType + " " + ProjectId + "@" + Endpoint;
+    }
+}

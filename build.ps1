@@ -1,0 +1,120 @@
+#Requires -Version 7.2
+<#
+.SYNOPSIS
+    The one front door: build, test, demo, run the emulator, benchmark.
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Emulator', 'Bench', 'Clean')]
+    [string] $Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string] $Configuration = 'Release',
+
+    # Emulator task only: the port to listen on (0 = any free port).
+    [int] $Port = 0
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:NO_COLOR = '1'
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'Apig.Cert'
+$EmulatorOut = Join-Path $Out 'Apig.Emulator'
+$ArtifactsDir = Join-Path $Out 'test-results'
+
+Import-Module (Join-Path $Root 'tests/Support/ApigTestSupport.psm1') -Force
+
+function Invoke-Native {
+    param([string] $Description, [scriptblock] $Command)
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$Description failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Build {
+    Write-Host "==> Build ($Configuration)"
+    Invoke-Native 'dotnet build' { dotnet build (Join-Path $Root 'Apig.Cert.sln') -c $Configuration -nologo -clp:NoSummary -v:quiet }
+    # A clean folder each time: a stale dll from an earlier layout must never be what the tests import.
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    Invoke-Native 'dotnet publish (module)' { dotnet publish (Join-Path $Root 'src/Apig.Cert/Apig.Cert.csproj') -c $Configuration -o $ModuleOut --no-build -nologo -v:quiet }
+    Get-ChildItem $ModuleOut -Filter '*.deps.json' -Recurse | Remove-Item
+    Invoke-Native 'dotnet publish (emulator)' { dotnet publish (Join-Path $Root 'src/Apig.Emulator/Apig.Emulator.csproj') -c $Configuration -o $EmulatorOut --no-build -nologo -v:quiet }
+    Write-Host "    module:   $ModuleOut"
+    Write-Host "    emulator: $EmulatorOut"
+}
+
+function Get-TrxCounts {
+    param([string] $Directory)
+    $passed = 0; $failed = 0
+    foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
+        [xml] $trx = Get-Content $file.FullName -Raw
+        $counters = $trx.TestRun.ResultSummary.Counters
+        $passed += [int] $counters.passed
+        $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
+    }
+    [pscustomobject]@{ Passed = $passed; Failed = $failed }
+}
+
+function Invoke-Test {
+    Invoke-Build
+    if (Test-Path $ArtifactsDir) { Remove-Item $ArtifactsDir -Recurse -Force }
+    New-Item -ItemType Directory -Path $ArtifactsDir | Out-Null
+
+    Write-Host '==> xunit'
+    $xunitDir = Join-Path $ArtifactsDir 'xunit'
+    dotnet test (Join-Path $Root 'Apig.Cert.sln') -c $Configuration --no-build --nologo `
+        --logger 'trx' --logger 'console;verbosity=minimal' --results-directory $xunitDir
+    $xunitExit = $LASTEXITCODE
+    $xunit = Get-TrxCounts $xunitDir
+    if ($xunitExit -ne 0 -and $xunit.Failed -eq 0) { $xunit.Failed = 1 }   # a crashed test host counts as a failure
+
+    Write-Host '==> Pester (fresh pwsh, built module, live emulator)'
+    $pesterSummary = Join-Path $ArtifactsDir 'pester-summary.json'
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Pester/Invoke-PesterSuite.ps1') `
+        -ModulePath $ModuleOut -EmulatorPath $EmulatorOut -SummaryPath $pesterSummary -ResultPath (Join-Path $ArtifactsDir 'pester.xml')
+    $pester = if (Test-Path $pesterSummary) { Get-Content $pesterSummary -Raw | ConvertFrom-Json } else { [pscustomobject]@{ Passed = 0; Failed = 1 } }
+
+    $passed = $xunit.Passed + $pester.Passed
+    $failed = $xunit.Failed + $pester.Failed
+    Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed; pester: $($pester.Passed) passed, $($pester.Failed) failed"
+    Write-Host "tests: $passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Write-Host '==> Demo: bind a throwaway certificate to the emulator''s seeded domains'
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Support/Demo.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut
+    if ($LASTEXITCODE -ne 0) { throw "Demo failed (exit code $LASTEXITCODE)." }
+}
+
+function Invoke-Emulator {
+    Invoke-Build
+    $dll = Join-Path $EmulatorOut 'Apig.Emulator.dll'
+    Write-Host "==> Emulator in the foreground (Ctrl+C stops it). Seed: docs/emulator.md"
+    & dotnet $dll --urls "http://127.0.0.1:$Port"
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut -ReportPath (Join-Path $Root 'docs/benchmarks.md')
+    if ($LASTEXITCODE -ne 0) { throw "Bench failed (exit code $LASTEXITCODE)." }
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Emulator' { Invoke-Emulator }
+    'Bench' { Invoke-Bench }
+    'Clean' { foreach ($dir in @($Out)) { if (Test-Path $dir) { Remove-Item $dir -Recurse -Force } }; Invoke-Native 'dotnet clean' { dotnet clean (Join-Path $Root 'Apig.Cert.sln') -nologo -v:quiet } }
+}

@@ -1,0 +1,110 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Security;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Apig.Cert.Engine.Certificates;
+
+namespace Apig.Cert.Engine.Operations
+{
+    /// <summary>
+    /// One way the user handed us a certificate, with a key that says when two inputs are the same, so a batch of
+    /// 500 piped domains parses the files once, not 500 times.
+    /// </summary>
+    public sealed class CertificateInput
+    {
+        private readonly Func<CertificateBundle> _load;
+
+        private CertificateInput(string cacheKey, string description, Func<CertificateBundle> load)
+        {
+            CacheKey = cacheKey;
+            Description = description;
+            _load = load;
+        }
+
+        /// <summary>Identity of the input (paths, sizes, timestamps, content hashes): never secret material.</summary>
+        public string CacheKey { get; }
+
+        /// <summary>What the user gave, for messages: file names, never content.</summary>
+        public string Description { get; }
+
+        public CertificateBundle Load() => _load();
+
+        public static CertificateInput FromFiles(string certificatePath, string privateKeyPath, SecureString? privateKeyPassword) =>
+            new CertificateInput(
+                "files|" + FileIdentity(certificatePath) + "|" + FileIdentity(privateKeyPath) + "|" + SecretIdentity(privateKeyPassword),
+                certificatePath + " + " + privateKeyPath,
+                () => CertificateLoader.FromFiles(certificatePath, privateKeyPath, privateKeyPassword));
+
+        public static CertificateInput FromPfxFile(string pfxPath, SecureString? pfxPassword) =>
+            new CertificateInput(
+                "pfx|" + FileIdentity(pfxPath) + "|" + SecretIdentity(pfxPassword),
+                pfxPath,
+                () => CertificateLoader.FromPfxFile(pfxPath, pfxPassword));
+
+        public static CertificateInput FromX509(X509Certificate2 certificate) =>
+            new CertificateInput(
+                "x509|" + certificate.Thumbprint + "|" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(certificate),
+                "certificate " + certificate.Subject,
+                () => CertificateLoader.FromX509(certificate, null));
+
+        public static CertificateInput FromPem(string certificatePem, string privateKeyPem, SecureString? privateKeyPassword) =>
+            new CertificateInput(
+                "pem|" + Sha256Hex(certificatePem) + "|" + Sha256Hex(privateKeyPem) + "|" + SecretIdentity(privateKeyPassword),
+                "-CertificatePem",
+                () => CertificateLoader.FromPem(certificatePem, privateKeyPem, privateKeyPassword));
+
+        /// <summary>Reads a SecureString at the moment of use; the caller must not keep the result longer than needed.</summary>
+        public static string ReadSecureString(SecureString value)
+        {
+            IntPtr pointer = IntPtr.Zero;
+            try
+            {
+                pointer = Marshal.SecureStringToGlobalAllocUnicode(value);
+                return Marshal.PtrToStringUni(pointer) ?? string.Empty;
+            }
+            finally
+            {
+                if (pointer != IntPtr.Zero)
+                {
+                    Marshal.ZeroFreeGlobalAllocUnicode(pointer);
+                }
+            }
+        }
+
+        // A changed file (renewed certificate written over the old one) must not be served from the cache.
+        private static string FileIdentity(string path)
+        {
+            try
+            {
+                var info = new FileInfo(path);
+                return info.Exists ? path + "@" + info.Length + ":" + info.LastWriteTimeUtc.Ticks : path + "@missing";
+            }
+            catch (Exception ex) when (ex is ArgumentException || ex is IOException || ex is UnauthorizedAccessException || ex is NotSupportedException)
+            {
+                return path + "@unreadable";
+            }
+        }
+
+        // Which password object was used, not what it says: two parses with different password objects are simply parsed twice.
+        private static string SecretIdentity(SecureString? secret) =>
+            secret is null ? "-" : System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(secret).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        private static string Sha256Hex(string text)
+        {
+            using (var sha = SHA256.Create())
+            {
+                byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+                var builder = new StringBuilder(hash.Length * 2);
+                foreach (byte b in hash)
+                {
+                    builder.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
+                }
+
+                return builder.ToString();
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using System;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using Apig.Cert.Engine.Api;
+
+namespace Apig.Cert.Commands
+{
+    /// <summary>
+    /// Base of every Apig.Cert cmdlet: one cancellation source tied to Ctrl+C (StopProcessing), a log queue drained
+    /// on the pipeline thread, and the connection lookup.
+    /// </summary>
+    public abstract class ApigCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private PipelineLog? _log;
+
+        private protected CancellationToken Stopping => _stopping.Token;
+
+        private protected PipelineLog Log => _log ??= new PipelineLog();
+
+        protected override void StopProcessing() => _stopping.Cancel();
+
+        /// <summary>The current runspace's session, or a terminating error that says to run Connect-Apig.</summary>
+        private protected ApigSession RequireSession()
+        {
+            ApigSession? session = SessionRegistry.Current;
+            if (session is null)
+            {
+                ThrowTerminatingError(ErrorRecords.NotConnected(MyInvocation.MyCommand.Name));
+            }
+
+            return session!;
+        }
+
+        /// <summary>
+        /// Waits for engine work on the pipeline thread, forwarding its log lines as they arrive, so Verbose output
+        /// appears while a slow request is still running.
+        /// </summary>
+        private protected T Await<T>(Task<T> task)
+        {
+            while (!task.Wait(TimeSpan.FromMilliseconds(50)))
+            {
+                Log.Drain(this);
+            }
+
+            Log.Drain(this);
+            return task.GetAwaiter().GetResult();
+        }
+
+        private protected void Await(Task task)
+        {
+            while (!task.Wait(TimeSpan.FromMilliseconds(50)))
+            {
+                Log.Drain(this);
+            }
+
+            Log.Drain(this);
+            task.GetAwaiter().GetResult();
+        }
+
+        private protected void WriteFailure(Exception exception, object? target)
+        {
+            Log.Drain(this);
+            WriteError(ErrorRecords.From(Unwrap(exception), target));
+        }
+
+        private protected static Exception Unwrap(Exception exception) =>
+            exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1 ? aggregate.InnerExceptions[0] : exception;
+
+        public void Dispose()
+        {
+            _stopping.Dispose();
+            GC.SuppressFinalize(this);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System;
+using System.Management.Automation;
+using System.Security;
+using Apig.Cert.Completers;
+using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Auth;
+
+namespace Apig.Cert.Commands
+{
+    /// <summary>
+    /// Connects this runspace to APIG with AK/SK, a token, an IAM password, or HUAWEICLOUD_SDK_* environment variables.
+    /// </summary>
+    [Cmdlet(VerbsCommunications.Connect, "Apig", DefaultParameterSetName = EnvironmentSet)]
+    [OutputType(typeof(ApigContext))]
+    public sealed class ConnectApigCommand : ApigCmdlet
+    {
+        private const string EnvironmentSet = "Environment";
+        private const string AccessKeySet = "AccessKey";
+        private const string TokenSet = "Token";
+        private const string PasswordSet = "Password";
+
+        /// <summary>Region id, e.g. cn-north-4. Defaults to HUAWEICLOUD_SDK_REGION.</summary>
+        [Parameter(Position = 0)]
+        [ArgumentCompleter(typeof(RegionCompleter))]
+        public string? Region { get; set; }
+
+        /// <summary>Project id of the region. Defaults to HUAWEICLOUD_SDK_PROJECT_ID.</summary>
+        [Parameter(Position = 1)]
+        public string? ProjectId { get; set; }
+
+        /// <summary>APIG endpoint; default https://apig.{region}.myhuaweicloud.com. http:// only for loopback.</summary>
+        [Parameter]
+        public Uri? Endpoint { get; set; }
+
+        /// <summary>IAM endpoint for -Credential; default https://iam.{region}.myhuaweicloud.com.</summary>
+        [Parameter]
+        public Uri? IamEndpoint { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = AccessKeySet)]
+        [Alias("AK")]
+        public string? AccessKey { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = AccessKeySet)]
+        [Alias("SK")]
+        public SecureString? SecretKey { get; set; }
+
+        /// <summary>Security token that comes with temporary AK/SK.</summary>
+        [Parameter(ParameterSetName = AccessKeySet)]
+        public SecureString? SecurityToken { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = TokenSet)]
+        public SecureString? Token { get; set; }
+
+        /// <summary>IAM user name and password; exchanged for a token that is refreshed before it expires.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PasswordSet)]
+        [Credential]
+        public PSCredential? Credential { get; set; }
+
+        /// <summary>The account (domain) the IAM user belongs to.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = PasswordSet)]
+        [Alias("DomainName")]
+        public string? AccountName { get; set; }
+
+        /// <summary>Retries for throttling, server errors and dropped connections.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetries { get; set; } = 3;
+
+        /// <summary>Timeout of one request, in seconds.</summary>
+        [Parameter]
+        [ValidateRange(1, 600)]
+        public int TimeoutSec { get; set; } = 100;
+
+        protected override void EndProcessing()
+        {
+            var settings = new ApigConnectionSettings
+            {
+                Region = Region ?? string.Empty,
+                ProjectId = ProjectId ?? string.Empty,
+                Endpoint = Endpoint,
+                IamEndpoint = IamEndpoint,
+                MaxRetries = MaxRetries,
+                Timeout = TimeSpan.FromSeconds(TimeoutSec),
+            };
+
+            switch (ParameterSetName)
+            {
+                case AccessKeySet:
+                    settings.AuthType = ApigAuthType.AccessKey;
+                    settings.AccessKey = AccessKey;
+                    settings.SecretKey = SecretKey;
+                    settings.SecurityToken = SecurityToken;
+                    break;
+                case TokenSet:
+                    settings.AuthType = ApigAuthType.Token;
+                    settings.Token = Token;
+                    break;
+                case PasswordSet:
+                    settings.AuthType = ApigAuthType.Password;
+                    settings.UserName = Credential!.UserName;
+                    settings.Password = Credential.Password;
+                    settings.AccountName = AccountName;
+                    break;
+                default:
+                    settings.AuthType = ApigAuthType.AccessKey;
+                    break;
+            }
+
+            try
+            {
+                ApigSession session = Connect(settings);
+                SessionRegistry.Set(session);
+                WriteObject(session.Context);
+            }
+            catch (Exception ex)
+            {
+                Log.Drain(this);
+                ThrowTerminatingError(ErrorRecords.From(Unwrap(ex), null));
+            }
+        }
+
+        private ApigSession Connect(ApigConnectionSettings settings)
+        {
+            // Explicit parameters win; the environment fills what is missing, so pipelines need no code.
+            if (ParameterSetName == EnvironmentSet)
+            {
+                EnvironmentCredentials.Apply(settings, Environment.GetEnvironmentVariable);
+            }
+            else
+            {
+                settings.Region = settings.Region.Length > 0 ? settings.Region : Environment.GetEnvironmentVariable("HUAWEICLOUD_SDK_REGION") ?? string.Empty;
+                settings.ProjectId = settings.ProjectId.Length > 0 ? settings.ProjectId : Environment.GetEnvironmentVariable("HUAWEICLOUD_SDK_PROJECT_ID") ?? string.Empty;
+            }
+
+            return Await(ApigSession.ConnectAsync(settings, Log, Stopping));
+        }
+    }
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Management.Automation;
+using Apig.Cert.Completers;
+using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Operations;
+
+namespace Apig.Cert.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists custom domains: of a group, of an instance, or of every group of every instance.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "ApigDomain", SupportsPaging = true)]
+    [OutputType(typeof(ApigDomain))]
+    public sealed class GetApigDomainCommand : ApigListingCmdlet
+    {
+        private ulong _skipped;
+        private ulong _written;
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(InstanceIdCompleter))]
+        public string? InstanceId { get; set; }
+
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(GroupIdCompleter))]
+        public string? GroupId { get; set; }
+
+        [Parameter(Position = 0)]
+        [SupportsWildcards]
+        [Alias("UrlDomain")]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
+        public string? DomainName { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ApigSession session = RequireSession();
+            ApigClient client = session.CreateClient(Log);
+            WildcardPattern? pattern = DomainName is null ? null : new WildcardPattern(DomainName, WildcardOptions.IgnoreCase);
+            try
+            {
+                if (GroupId != null && InstanceId is null)
+                {
+                    throw NotFound("InstanceIdRequired", nameof(InstanceId), "-GroupId needs -InstanceId: group ids are scoped to an instance. Find it with Get-ApigInstance.");
+                }
+
+                foreach (string instanceId in InstanceIdsOrAll(client, InstanceId))
+                {
+                    foreach (GroupInfo group in EnumerateGroups(client, instanceId, GroupId, null))
+                    {
+                        foreach (ApigDomain domain in ApigMapper.ToDomains(group, instanceId, session.Context.ProjectId))
+                        {
+                            if (pattern != null && !pattern.IsMatch(domain.DomainName))
+                            {
+                                continue;
+                            }
+
+                            if (_skipped < PagingParameters.Skip)
+                            {
+                                _skipped++;
+                                continue;
+                            }
+
+                            if (_written >= PagingParameters.First)
+                            {
+                                return;
+                            }
+
+                            _written++;
+                            WriteObject(domain);
+                        }
+                    }
+                }
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            {
+                WriteFailure(ex, GroupId ?? InstanceId ?? DomainName);
+            }
+        }
+
+        protected override void EndProcessing()
+        {
+            if (PagingParameters.IncludeTotalCount)
+            {
+                WriteObject(PagingParameters.NewTotalCount(_skipped + _written, 1.0));
+            }
+        }
+    }
+}

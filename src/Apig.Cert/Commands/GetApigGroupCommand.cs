@@ -1,0 +1,57 @@
+using System;
+using System.Management.Automation;
+using Apig.Cert.Completers;
+using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Operations;
+
+namespace Apig.Cert.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists API groups, of one instance or of every instance of the project.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "ApigGroup")]
+    [OutputType(typeof(ApigGroup))]
+    public sealed class GetApigGroupCommand : ApigListingCmdlet
+    {
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(InstanceIdCompleter))]
+        public string? InstanceId { get; set; }
+
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(GroupIdCompleter))]
+        public string? GroupId { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        public string? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ApigSession session = RequireSession();
+            ApigClient client = session.CreateClient(Log);
+            try
+            {
+                if (GroupId != null && InstanceId is null)
+                {
+                    throw NotFound("InstanceIdRequired", nameof(InstanceId), "-GroupId needs -InstanceId: group ids are scoped to an instance. Find it with Get-ApigInstance.");
+                }
+
+                foreach (string instanceId in InstanceIdsOrAll(client, InstanceId))
+                {
+                    foreach (GroupInfo group in EnumerateGroups(client, instanceId, GroupId, Name))
+                    {
+                        WriteObject(ApigMapper.ToGroup(group, instanceId, session.Context.ProjectId));
+                    }
+                }
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            {
+                WriteFailure(ex, GroupId ?? InstanceId ?? Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using System.Management.Automation;
+using Apig.Cert.Completers;
+using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Operations;
+
+namespace Apig.Cert.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Lists the dedicated APIG gateway instances of the connected project.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "ApigInstance")]
+    [OutputType(typeof(ApigInstance))]
+    public sealed class GetApigInstanceCommand : ApigListingCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(InstanceIdCompleter))]
+        public string? InstanceId { get; set; }
+
+        [Parameter]
+        [SupportsWildcards]
+        public string? Name { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            ApigSession session = RequireSession();
+            ApigClient client = session.CreateClient(Log);
+            WildcardPattern? pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+            try
+            {
+                if (InstanceId != null)
+                {
+                    ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
+                }
+
+                bool found = false;
+                foreach (InstanceInfo info in EnumerateInstances(client))
+                {
+                    if (InstanceId != null && !string.Equals(info.Id, InstanceId, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    if (pattern != null && !pattern.IsMatch(info.InstanceName ?? string.Empty))
+                    {
+                        continue;
+                    }
+
+                    found = true;
+                    WriteObject(ApigMapper.ToInstance(info, session.Context.ProjectId));
+                }
+
+                if (!found && InstanceId != null)
+                {
+                    throw NotFound("InstanceNotFound", nameof(InstanceId), "No APIG instance with id '" + InstanceId + "' in project " +
+                        session.Context.ProjectId + ". List the instances with Get-ApigInstance.");
+                }
+            }
+            catch (PipelineStoppedException)
+            {
+                throw;
+            }
+            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            {
+                WriteFailure(ex, InstanceId ?? Name);
+            }
+        }
+    }
+}

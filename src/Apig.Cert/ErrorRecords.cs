@@ -1,0 +1,115 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using Apig.Cert.Engine;
+using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Http;
+
+namespace Apig.Cert
+{
+    /// <summary>The one place an exception becomes an ErrorRecord: stable ids, categories by cause, a next step.</summary>
+    internal static class ErrorRecords
+    {
+        public static ErrorRecord From(Exception exception, object? target)
+        {
+            switch (exception)
+            {
+                case ApigInputException input:
+                    return WithAdvice(
+                        new ErrorRecord(input, input.ErrorId, CategoryFor(input), target),
+                        input.Message,
+                        null);
+
+                case ApigApiException api:
+                    string errorId = api.ErrorCode ?? (api.StatusCode == 0 ? "ApigConnectionFailed" : "ApigHttp" + api.StatusCode);
+                    return WithAdvice(
+                        new ErrorRecord(api, errorId, CategoryFor(api.StatusCode), target),
+                        api.Message,
+                        ApigErrorAdvice.For(api.ErrorCode, api.StatusCode));
+
+                case OperationCanceledException canceled:
+                    return new ErrorRecord(canceled, "OperationStopped", ErrorCategory.OperationStopped, target);
+
+                default:
+                    // Unexpected failures keep their type name but not their text: a third-party message could echo input.
+                    var wrapped = new InvalidOperationException(
+                        "Unexpected " + exception.GetType().Name + " while processing this item. Run again with -Debug and report the issue if it persists.");
+                    return new ErrorRecord(wrapped, "UnexpectedError", ErrorCategory.NotSpecified, target);
+            }
+        }
+
+        public static ErrorRecord NotConnected(string commandName) =>
+            new ErrorRecord(
+                new InvalidOperationException("Not connected to APIG. Run Connect-Apig first (for example: Connect-Apig -Region cn-north-4 -ProjectId <id>), then run " + commandName + " again."),
+                "NotConnected",
+                ErrorCategory.ConnectionError,
+                null)
+            {
+                ErrorDetails = new ErrorDetails("Not connected to APIG. Run Connect-Apig first, then run " + commandName + " again.")
+                {
+                    RecommendedAction = "Run Connect-Apig.",
+                },
+            };
+
+        private static ErrorRecord WithAdvice(ErrorRecord record, string message, string? advice)
+        {
+            record.ErrorDetails = new ErrorDetails(advice is null ? message : message + " " + advice);
+            if (advice != null)
+            {
+                record.ErrorDetails.RecommendedAction = advice;
+            }
+
+            return record;
+        }
+
+        private static ErrorCategory CategoryFor(ApigInputException input)
+        {
+            switch (input.ErrorId)
+            {
+                case "FileNotFound":
+                    return ErrorCategory.ObjectNotFound;
+                case "CredentialsNotFound":
+                    return ErrorCategory.AuthenticationError;
+                case "InsecureEndpoint":
+                    return ErrorCategory.SecurityError;
+                default:
+                    return ErrorCategory.InvalidArgument;
+            }
+        }
+
+        private static ErrorCategory CategoryFor(int statusCode)
+        {
+            if (statusCode == 0)
+            {
+                return ErrorCategory.ConnectionError;
+            }
+
+            if (statusCode == 401)
+            {
+                return ErrorCategory.AuthenticationError;
+            }
+
+            if (statusCode == 403)
+            {
+                return ErrorCategory.PermissionDenied;
+            }
+
+            if (statusCode == 404)
+            {
+                return ErrorCategory.ObjectNotFound;
+            }
+
+            if (statusCode == 429)
+            {
+                return ErrorCategory.LimitsExceeded;
+            }
+
+            if (statusCode >= 500)
+            {
+                return ErrorCategory.ConnectionError;
+            }
+
+            return ErrorCategory.InvalidArgument;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using Apig.Cert.Engine.Api;
+
+namespace Apig.Cert
+{
+    /// <summary>
+    /// The engine reports from whatever thread an await resumed on; PowerShell streams may only be written from the
+    /// pipeline thread. Lines wait here until the cmdlet drains them.
+    /// </summary>
+    internal sealed class PipelineLog : IApigLog
+    {
+        private readonly ConcurrentQueue<LogLine> _lines = new ConcurrentQueue<LogLine>();
+
+        public void Verbose(string message) => _lines.Enqueue(new LogLine(true, message));
+
+        public void Debug(string message) => _lines.Enqueue(new LogLine(false, message));
+
+        public void Drain(Cmdlet cmdlet)
+        {
+            while (_lines.TryDequeue(out LogLine line))
+            {
+                if (line.IsVerbose)
+                {
+                    cmdlet.WriteVerbose(line.Message);
+                }
+                else
+                {
+                    cmdlet.WriteDebug(line.Message);
+                }
+            }
+        }
+
+        private readonly struct LogLine
+        {
+            public LogLine(bool isVerbose, string message)
+            {
+                IsVerbose = isVerbose;
+                Message = message;
+            }
+
+            public bool IsVerbose { get; }
+
+            public string Message { get; }
+        }
+    }
+}

@@ -1,0 +1,93 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    $manifest = Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1'
+    $pwsh = Get-PwshCommand
+    $ca = New-TestCertificateAuthority
+    $cert = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'isolation')
+
+    # Runs a script in a brand-new pwsh so nothing this session loaded can hide a load-order problem.
+    function Invoke-FreshPwsh {
+        param([string] $Script)
+        $output = & $pwsh -NoProfile -NonInteractive -Command $Script 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+    }
+    $bindScript = @"
+`$ErrorActionPreference = 'Stop'
+Connect-Apig -Region cn-north-4 -ProjectId '$($Seed.ProjectId)' -Endpoint '$EmulatorUrl' -AccessKey '$($Seed.AccessKey)' -SecretKey (ConvertTo-SecureString '$($Seed.SecretKey)' -AsPlainText -Force) | Out-Null
+`$r = Set-ApigDomainCertificate -InstanceId '$($Seed.InstanceId)' -GroupId '$($Seed.Domains[0].GroupId)' -DomainId '$($Seed.Domains[0].DomainId)' -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyFile)'
+"BOUND:`$(`$r.Thumbprint)"
+"@
+}
+AfterAll { Stop-TestEmulator }
+
+Describe 'The built module' {
+    It 'has a valid manifest for Desktop and Core' {
+        $info = Test-ModuleManifest -Path $manifest
+        $info.CompatiblePSEditions | Should -Be @('Desktop', 'Core')
+        $info.PowerShellVersion | Should -Be ([version]'5.1')
+    }
+
+    It 'exports exactly the cmdlets the manifest lists' {
+        $module = Get-Module Apig.Cert
+        $listed = (Import-PowerShellDataFile $manifest).CmdletsToExport
+        ($module.ExportedCmdlets.Keys | Sort-Object) | Should -Be ($listed | Sort-Object)
+    }
+
+    It 'ships the engine and its packages in Dependencies/, not next to the loader' {
+        Test-Path (Join-Path $env:APIG_TEST_MODULE 'Dependencies/Apig.Cert.Engine.dll') | Should -BeTrue
+        Test-Path (Join-Path $env:APIG_TEST_MODULE 'Dependencies/Microsoft.Extensions.Http.dll') | Should -BeTrue
+        Test-Path (Join-Path $env:APIG_TEST_MODULE 'Dependencies/BouncyCastle.Cryptography.dll') | Should -BeTrue
+        Test-Path (Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.Engine.dll') | Should -BeFalse
+        Test-Path (Join-Path $env:APIG_TEST_MODULE 'Microsoft.Extensions.Http.dll') | Should -BeFalse
+    }
+
+    It 'loads the engine into its own load context' {
+        $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Apig.Cert.Engine' } | Select-Object -First 1
+        $engine | Should -Not -BeNullOrEmpty
+        [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).ToString() | Should -Be 'Apig.Cert.Dependencies'
+    }
+
+    It 'binds after another module loaded DependencyInjection.Abstractions 6.0.0 first' {
+        Test-Path $env:APIG_TEST_FOREIGN_DI | Should -BeTrue
+        Reset-Emulator
+        $run = Invoke-FreshPwsh @"
+Add-Type -Path '$($env:APIG_TEST_FOREIGN_DI)'
+Import-Module '$manifest'
+$bindScript
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'Microsoft.Extensions.DependencyInjection.Abstractions' } | ForEach-Object { "DI:" + `$_.GetName().Version }
+"@
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match "BOUND:$($cert.Thumbprint)"
+        $run.Output | Should -Match 'DI:6\.0\.0\.0'
+        $run.Output | Should -Match 'DI:10\.0\.0\.0'
+    }
+
+    It 'lets another module load DependencyInjection.Abstractions 6.0.0 after it bound' {
+        Reset-Emulator
+        $run = Invoke-FreshPwsh @"
+Import-Module '$manifest'
+$bindScript
+Add-Type -Path '$($env:APIG_TEST_FOREIGN_DI)'
+[Microsoft.Extensions.DependencyInjection.ServiceDescriptor].Assembly.GetName().Version.ToString()
+"@
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match "BOUND:$($cert.Thumbprint)"
+        $run.Output | Should -Match '6\.0\.0\.0'
+    }
+
+    It 'can be removed and imported again in one session' {
+        Reset-Emulator
+        $run = Invoke-FreshPwsh @"
+Import-Module '$manifest'; Remove-Module Apig.Cert; Import-Module '$manifest'
+$bindScript
+"@
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match "BOUND:$($cert.Thumbprint)"
+    }
+
+    It 'declares an output type on every cmdlet' {
+        foreach ($command in Get-Command -Module Apig.Cert) {
+            $command.OutputType | Should -Not -BeNullOrEmpty -Because "$($command.Name) should declare [OutputType]"
+        }
+    }
+}

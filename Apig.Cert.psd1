@@ -13,7 +13,12 @@
         'Connect-Apig'
         'Disconnect-Apig'
         'Get-ApigContext'
+        'Get-ApigInstance'
+        'Get-ApigGroup'
+        'Get-ApigDomain'
+        'Get-ApigDomainCertificate'
         'Set-ApigDomainCertificate'
+        'Remove-ApigDomainCertificate'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -253,6 +253,12 @@ namespace Apig.Cert.Engine.Certificates
                     + "(Windows: 'Yes, export the private key'; OpenSSL: 'openssl pkcs12 -export -inkey key.pem -in fullchain.pem').");
             }
 
+            List<BcCertificate>? allBags = PfxCertificateBags.TryReadAll(input.Bytes, password);
+            if (allBags != null)
+            {
+                certificates.AddRange(allBags);
+            }
+
             certificates.AddRange(extraCertificates);
             return BundleAssembler.Assemble(privateKey, certificates, input, input);
         }

@@ -28,8 +28,9 @@ public static class TestPki
 {
     public const string KeyPassword = "c0rrect-Horse-battery";
     public const string PfxPassword = "pfx-Secret-7391";
+    public const string WrongPassword = "wrong-Guess-5512";
 
-    private static readonly List<string> Secrets = [KeyPassword, PfxPassword];
+    private static readonly List<string> Secrets = [KeyPassword, PfxPassword, WrongPassword];
     private static readonly Lazy<Pki> Instance = new(() => new Pki());
 
     public static DateTimeOffset Now { get; } = DateTimeOffset.UtcNow;

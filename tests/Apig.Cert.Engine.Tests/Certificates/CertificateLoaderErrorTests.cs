@@ -277,3 +277,22 @@ public sealed class CertificateLoaderErrorTests : IDisposable
         AssertInputError(() => CertificateLoader.FromX509(EcLeaf.WithKey, [OtherRoot.Certificate]), "CertificateChainBroken", "Certificate");
     }
 }
+
+public sealed class CertificateLoaderAlgorithmTests
+{
+    [Fact]
+    public void Dsa_key_is_PrivateKeyAlgorithmUnsupported()
+    {
+        using var dsa = System.Security.Cryptography.DSA.Create(2048);
+        var request = new CertificateRequest(new X500DistinguishedName("CN=dsa.example.com"),
+            new PublicKey(dsa), HashAlgorithmName.SHA256);
+        using X509Certificate2 certificate = request.Create(Intermediate.Certificate.SubjectName,
+            X509SignatureGenerator.CreateForECDsa((ECDsa)Intermediate.Key), Now.AddDays(-1), Now.AddDays(5), NewSerial());
+        string keyPem = Remember(dsa.ExportPkcs8PrivateKeyPem());
+
+        var error = AssertInputError(
+            () => CertificateLoader.FromPem(PemEncoding.WriteString("CERTIFICATE", certificate.RawData), keyPem, null),
+            "PrivateKeyAlgorithmUnsupported", "PrivateKeyPem");
+        Assert.Contains("RSA and EC", error.Message);
+    }
+}

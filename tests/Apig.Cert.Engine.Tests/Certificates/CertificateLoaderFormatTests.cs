@@ -237,6 +237,17 @@ public sealed class CertificateLoaderFormatTests : IDisposable
         AssertKeyBelongsTo(bundle, RsaLeaf);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Pfx_without_password_opens_without_password(string? exportPassword)
+    {
+        string pfxPath = _temp.Write("open.pfx", EcLeaf.WithKey.Export(X509ContentType.Pfx, exportPassword));
+
+        Assert.Equal(EcLeaf.Certificate.Thumbprint, CertificateLoader.FromPfxFile(pfxPath, null).Thumbprint);
+        Assert.Equal(EcLeaf.Certificate.Thumbprint, CertificateLoader.FromPfxFile(pfxPath, Secure("")).Thumbprint);
+    }
+
     [Fact]
     public void X509Certificate2_with_key_and_chain_collection_is_exported_and_ordered()
     {

@@ -69,6 +69,9 @@ namespace Apig.Cert.Engine.Certificates
         /// <summary>"RSA" or "EC".</summary>
         public string KeyAlgorithm { get; }
 
+        /// <summary>Leaf signature algorithm as BouncyCastle names it, e.g. "SHA-256withRSA" or "SHA-256withECDSA".</summary>
+        public string SignatureAlgorithm { get; internal set; } = string.Empty;
+
         /// <summary>Number of certificates in <see cref="CertificateChainPem"/> (leaf included).</summary>
         public int ChainLength { get; }
 

@@ -1,6 +1,15 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.Pkcs;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
 namespace Apig.Cert.Engine.Certificates
 {
@@ -10,16 +19,293 @@ namespace Apig.Cert.Engine.Certificates
     /// </summary>
     public static class CertificateLoader
     {
-        public static CertificateBundle FromFiles(string certificatePath, string privateKeyPath, SecureString? privateKeyPassword) =>
-            throw new NotImplementedException();
+        private const string ApigPageHint =
+            " (The request example on the APIG 'bind a certificate to a domain' API page swaps cert_content and private_key in exactly this way.)";
 
-        public static CertificateBundle FromPem(string certificatePem, string privateKeyPem, SecureString? privateKeyPassword) =>
-            throw new NotImplementedException();
+        public static CertificateBundle FromFiles(string certificatePath, string privateKeyPath, SecureString? privateKeyPassword)
+        {
+            CertificateInput certificateInput = CertificateInput.FromFile(certificatePath, "CertificatePath");
+            CertificateInput keyInput = CertificateInput.FromFile(privateKeyPath, "PrivateKeyPath");
+            return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+        }
 
-        public static CertificateBundle FromPfxFile(string pfxPath, SecureString? pfxPassword) =>
-            throw new NotImplementedException();
+        public static CertificateBundle FromPem(string certificatePem, string privateKeyPem, SecureString? privateKeyPassword)
+        {
+            CertificateInput certificateInput = CertificateInput.FromString(certificatePem, "CertificatePem");
+            CertificateInput keyInput = CertificateInput.FromString(privateKeyPem, "PrivateKeyPem");
+            return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+        }
 
-        public static CertificateBundle FromX509(X509Certificate2 certificate, X509Certificate2Collection? chain) =>
-            throw new NotImplementedException();
+        public static CertificateBundle FromPfxFile(string pfxPath, SecureString? pfxPassword)
+        {
+            CertificateInput input = CertificateInput.FromFile(pfxPath, "PfxPath");
+            using (PasswordChars password = PasswordChars.From(pfxPassword))
+            {
+                return FromPfx(input, password, "PfxPassword", new List<BcCertificate>());
+            }
+        }
+
+        public static CertificateBundle FromX509(X509Certificate2 certificate, X509Certificate2Collection? chain)
+        {
+            if (certificate == null)
+            {
+                throw new ArgumentNullException(nameof(certificate));
+            }
+
+            const string inputName = "Certificate";
+            if (!certificate.HasPrivateKey)
+            {
+                throw new ApigInputException("CertificateHasNoPrivateKey", inputName,
+                    "The certificate '" + certificate.Subject + "' (thumbprint " + certificate.Thumbprint + ") given as -" + inputName
+                    + " has no private key. Pass a certificate whose private key is available (in the certificate store it shows a key icon), "
+                    + "or use a PFX file or PEM certificate and key files instead.");
+            }
+
+            var extraCertificates = new List<BcCertificate>();
+            if (chain != null)
+            {
+                foreach (X509Certificate2 chainCertificate in chain)
+                {
+                    BcCertificate? parsed = chainCertificate == null ? null : InputContents.TryParseCertificate(chainCertificate.RawData);
+                    if (parsed != null)
+                    {
+                        extraCertificates.Add(parsed);
+                    }
+                }
+            }
+
+            // The key leaves the X509Certificate2 only through PKCS#12; a one-time random password protects the
+            // transient blob, which never touches the disk.
+            using (PasswordChars password = PasswordChars.Take(RandomPassword()))
+            using (SecureString securePassword = ToSecureString(password))
+            {
+                byte[] pfx;
+                try
+                {
+                    pfx = certificate.Export(X509ContentType.Pkcs12, securePassword);
+                }
+                catch (CryptographicException ex)
+                {
+                    throw new ApigInputException("PrivateKeyNotExportable", inputName,
+                        "The private key of the certificate '" + certificate.Subject + "' (thumbprint " + certificate.Thumbprint
+                        + ") cannot be exported, so it cannot be uploaded to APIG. Import the certificate again with its key marked as exportable "
+                        + "(Import-PfxCertificate -Exportable, or X509KeyStorageFlags.Exportable), or pass the original PFX with -PfxPath.", ex);
+                }
+
+                try
+                {
+                    var input = CertificateInput.FromBytes(pfx, inputName,
+                        "the certificate '" + certificate.Subject + "' (-" + inputName + ") and the chain given with it");
+                    return FromPfx(input, password, inputName, extraCertificates);
+                }
+                finally
+                {
+                    Array.Clear(pfx, 0, pfx.Length);
+                }
+            }
+        }
+
+        private static CertificateBundle FromCertificateAndKey(
+            CertificateInput certificateInput, CertificateInput keyInput, SecureString? privateKeyPassword, string passwordInputName)
+        {
+            InputContents certificateContents = InputContents.Scan(certificateInput);
+            InputContents keyContents = InputContents.Scan(keyInput);
+
+            if (!certificateContents.HasCertificate)
+            {
+                throw NoCertificate(certificateContents, keyContents);
+            }
+
+            List<BcCertificate> certificates = ParseCertificates(certificateContents);
+
+            AsymmetricKeyParameter privateKey;
+            using (PasswordChars password = PasswordChars.From(privateKeyPassword))
+            {
+                privateKey = PrivateKeyReader.Read(keyContents, password, passwordInputName);
+            }
+
+            return BundleAssembler.Assemble(privateKey, certificates, certificateInput, keyInput);
+        }
+
+        private static ApigInputException NoCertificate(InputContents certificateContents, InputContents keyContents)
+        {
+            CertificateInput certificateInput = certificateContents.Input;
+            CertificateInput keyInput = keyContents.Input;
+            if (certificateContents.HasKey)
+            {
+                if (keyContents.HasCertificate && !keyContents.HasKey)
+                {
+                    return new ApigInputException("CertificateAndKeySwapped", certificateInput.InputName,
+                        "The certificate and the private key are swapped: " + certificateInput.Description + " holds a private key and "
+                        + keyInput.Description + " holds a certificate. Exchange the two values." + ApigPageHint);
+                }
+
+                return new ApigInputException("CertificateNotPem", certificateInput.InputName,
+                    "Found a private key where a certificate was expected: " + certificateInput.Description
+                    + " holds a private key but no certificate. Pass the certificate (or full chain) PEM file there.");
+            }
+
+            string hint;
+            if (certificateContents.HasCertificateRequest)
+            {
+                hint = " It holds a certificate signing request (CSR); pass the certificate the CA issued for it.";
+            }
+            else if (!certificateContents.IsPem && LooksLikePfx(certificateInput.Bytes))
+            {
+                hint = " It looks like a PFX/PKCS#12 file; load it with -PfxPath instead.";
+            }
+            else
+            {
+                hint = " Expected PEM text with '-----BEGIN CERTIFICATE-----' blocks (such as fullchain.pem) or a binary DER .cer/.der file.";
+            }
+
+            return new ApigInputException("CertificateNotPem", certificateInput.InputName,
+                "No certificate was found in " + certificateInput.Description + "." + hint);
+        }
+
+        private static List<BcCertificate> ParseCertificates(InputContents contents)
+        {
+            var certificates = new List<BcCertificate>();
+            if (contents.DerCertificate != null)
+            {
+                certificates.Add(InputContents.TryParseCertificate(contents.DerCertificate)!);
+                return certificates;
+            }
+
+            for (int i = 0; i < contents.CertificateBlocks.Count; i++)
+            {
+                BcCertificate? certificate = InputContents.TryParseCertificate(contents.CertificateBlocks[i].Der);
+                if (certificate == null)
+                {
+                    throw new ApigInputException("CertificateNotPem", contents.Input.InputName,
+                        "Certificate block " + (i + 1) + " of " + contents.CertificateBlocks.Count + " in " + contents.Input.Description
+                        + " is damaged (not valid base64 or not a certificate). Copy the certificate text again, including the BEGIN and END lines.");
+                }
+
+                certificates.Add(certificate);
+            }
+
+            return certificates;
+        }
+
+        private static CertificateBundle FromPfx(
+            CertificateInput input, PasswordChars password, string passwordInputName, List<BcCertificate> extraCertificates)
+        {
+            if (!LooksLikePfx(input.Bytes))
+            {
+                string hint = PemBlock.LooksLikePem(input.Text)
+                    ? " It is PEM text; load it with -CertificatePath and -PrivateKeyPath instead."
+                    : " Pass a .pfx or .p12 file.";
+                throw new ApigInputException("PfxInvalid", input.InputName, input.Description + " is not a PFX/PKCS#12 file." + hint);
+            }
+
+            Pkcs12Store store = new Pkcs12StoreBuilder().Build();
+            try
+            {
+                using (var stream = new MemoryStream(input.Bytes, writable: false))
+                {
+                    store.Load(stream, password.Copy());
+                }
+            }
+            catch (SecurityUtilityException ex)
+            {
+                throw new ApigInputException("PfxInvalid", input.InputName,
+                    input.Description + " uses an encryption algorithm that is not supported. Export it again with AES-256 encryption.", ex);
+            }
+            catch (Exception ex)
+            {
+                string fix = password.IsEmpty
+                    ? " It is protected by a password; pass it with -" + passwordInputName + "."
+                    : " Check the password (it is case-sensitive).";
+                throw new ApigInputException("PfxPasswordIncorrect", passwordInputName,
+                    "The password given as -" + passwordInputName + " does not open " + input.Description + "." + fix, ex);
+            }
+
+            AsymmetricKeyParameter? privateKey = null;
+            var certificates = new List<BcCertificate>();
+            foreach (string alias in store.Aliases)
+            {
+                if (privateKey == null && store.IsKeyEntry(alias))
+                {
+                    privateKey = store.GetKey(alias).Key;
+                }
+
+                X509CertificateEntry? entry = store.GetCertificate(alias);
+                if (entry != null)
+                {
+                    certificates.Add(entry.Certificate);
+                }
+
+                X509CertificateEntry[]? chain = store.GetCertificateChain(alias);
+                if (chain != null)
+                {
+                    foreach (X509CertificateEntry link in chain)
+                    {
+                        certificates.Add(link.Certificate);
+                    }
+                }
+            }
+
+            if (privateKey == null)
+            {
+                throw new ApigInputException("PfxHasNoPrivateKey", input.InputName,
+                    input.Description + " holds certificates but no private key. Export it again including the private key "
+                    + "(Windows: 'Yes, export the private key'; OpenSSL: 'openssl pkcs12 -export -inkey key.pem -in fullchain.pem').");
+            }
+
+            List<BcCertificate>? allBags = PfxCertificateBags.TryReadAll(input.Bytes, password);
+            if (allBags != null)
+            {
+                certificates.AddRange(allBags);
+            }
+
+            certificates.AddRange(extraCertificates);
+            return BundleAssembler.Assemble(privateKey, certificates, input, input);
+        }
+
+        private static bool LooksLikePfx(byte[] bytes)
+        {
+            if (bytes.Length == 0 || bytes[0] != 0x30)
+            {
+                return false;
+            }
+
+            try
+            {
+                Pfx pfx = Pfx.GetInstance(Asn1Object.FromByteArray(bytes));
+                return pfx.AuthSafe != null;
+            }
+            catch (Exception)
+            {
+                return false;
+            }
+        }
+
+        private static char[] RandomPassword()
+        {
+            var random = new byte[24];
+            var chars = new char[32];
+            using (RandomNumberGenerator generator = RandomNumberGenerator.Create())
+            {
+                generator.GetBytes(random);
+            }
+
+            Convert.ToBase64CharArray(random, 0, random.Length, chars, 0);
+            Array.Clear(random, 0, random.Length);
+            return chars;
+        }
+
+        private static SecureString ToSecureString(PasswordChars password)
+        {
+            var secure = new SecureString();
+            char[] chars = password.Copy();
+            foreach (char c in chars)
+            {
+                secure.AppendChar(c);
+            }
+
+            secure.MakeReadOnly();
+            return secure;
+        }
     }
 }

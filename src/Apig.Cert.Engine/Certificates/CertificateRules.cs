@@ -1,18 +1,273 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Text;
 
 namespace Apig.Cert.Engine.Certificates
 {
     /// <summary>The rules APIG applies to a certificate, checked locally so nothing bad is ever sent.</summary>
     public static class CertificateRules
     {
-        public static void EnsureValidName(string name, string inputName) => throw new NotImplementedException();
+        internal const int MinNameLength = 4;
+        internal const int MaxNameLength = 50;
+        private const string ValidNameExample = "www_example_com_2027";
 
-        public static string DefaultName(CertificateBundle bundle) => throw new NotImplementedException();
+        /// <summary>APIG name rule: 4-50 of [A-Za-z0-9_] and Chinese characters, starting with a letter or Chinese character.</summary>
+        public static void EnsureValidName(string name, string inputName)
+        {
+            string? problem = NameProblem(name ?? string.Empty);
+            if (problem != null)
+            {
+                throw new ApigInputException("CertificateNameInvalid", inputName,
+                    "The certificate name '" + name + "' given as -" + inputName + " is not valid: " + problem
+                    + " APIG names are 4-50 characters of English letters, Chinese characters, digits and underscores, "
+                    + "starting with a letter or Chinese character, e.g. '" + ValidNameExample + "'.");
+            }
+        }
 
-        public static bool Covers(CertificateBundle bundle, string domainName) => throw new NotImplementedException();
+        internal static bool IsValidName(string name) => NameProblem(name) == null;
 
-        public static void EnsureCovers(CertificateBundle bundle, string domainName, string inputName) => throw new NotImplementedException();
+        private static string? NameProblem(string name)
+        {
+            if (name.Length < MinNameLength)
+            {
+                return "it is too short (" + name.Length + " characters, at least " + MinNameLength + " needed).";
+            }
 
-        public static void EnsureCurrentlyValid(CertificateBundle bundle, DateTime utcNow, string inputName) => throw new NotImplementedException();
+            if (name.Length > MaxNameLength)
+            {
+                return "it is too long (" + name.Length + " characters, at most " + MaxNameLength + " allowed).";
+            }
+
+            if (!IsNameStart(name[0]))
+            {
+                return "it must start with an English letter or a Chinese character, not " + Describe(name[0]) + ".";
+            }
+
+            for (int i = 1; i < name.Length; i++)
+            {
+                if (!IsNameChar(name[i]))
+                {
+                    return "the character " + Describe(name[i]) + " at position " + (i + 1)
+                        + " is not allowed (only letters, Chinese characters, digits and '_').";
+                }
+            }
+
+            return null;
+        }
+
+        private static bool IsEnglishLetter(char c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+
+        private static bool IsChinese(char c) => c >= '\u4e00' && c <= '\u9fa5';
+
+        private static bool IsNameStart(char c) => IsEnglishLetter(c) || IsChinese(c);
+
+        private static bool IsNameChar(char c) => IsNameStart(c) || (c >= '0' && c <= '9') || c == '_';
+
+        private static string Describe(char c) =>
+            char.IsWhiteSpace(c) || char.IsControl(c) || char.IsSurrogate(c)
+                ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture)
+                : "'" + c + "'";
+
+        /// <summary>
+        /// A valid, deterministic name such as "www_example_com_20270301_3F2A1B": subject name, expiry date and the
+        /// start of the thumbprint, so renewals of the same domain get distinct names that sort by expiry.
+        /// </summary>
+        public static string DefaultName(CertificateBundle bundle)
+        {
+            if (bundle == null)
+            {
+                throw new ArgumentNullException(nameof(bundle));
+            }
+
+            string suffix = "_" + bundle.NotAfter.ToString("yyyyMMdd", CultureInfo.InvariantCulture)
+                + "_" + bundle.Thumbprint.Substring(0, Math.Min(6, bundle.Thumbprint.Length));
+
+            string source = bundle.CommonName.Trim();
+            if (source.Length == 0 && bundle.DnsNames.Count > 0)
+            {
+                source = bundle.DnsNames[0].Trim();
+            }
+
+            if (source.StartsWith("*.", StringComparison.Ordinal))
+            {
+                source = "wildcard_" + source.Substring(2);
+            }
+
+            var namePart = new StringBuilder(source.Length);
+            foreach (char c in source)
+            {
+                namePart.Append(IsNameChar(c) ? c : '_');
+            }
+
+            if (namePart.Length == 0 || !IsNameStart(namePart[0]))
+            {
+                namePart.Insert(0, namePart.Length == 0 ? "cert" : "cert_");
+            }
+
+            int room = MaxNameLength - suffix.Length;
+            if (namePart.Length > room)
+            {
+                namePart.Length = room;
+            }
+
+            return namePart + suffix;
+        }
+
+        /// <summary>
+        /// RFC 6125 matching against the SAN dNSNames (or the CN when there are none): case-insensitive, one trailing
+        /// dot ignored, a wildcard only as the whole left-most label and only for exactly one label.
+        /// A wildcard domain (APIG allows "*.example.com") is covered only by the identical wildcard entry.
+        /// </summary>
+        public static bool Covers(CertificateBundle bundle, string domainName)
+        {
+            if (bundle == null)
+            {
+                throw new ArgumentNullException(nameof(bundle));
+            }
+
+            string? domain = Normalize(domainName);
+            if (domain == null)
+            {
+                return false;
+            }
+
+            foreach (string presented in PresentedNames(bundle))
+            {
+                string? pattern = Normalize(presented);
+                if (pattern != null && NameMatches(pattern, domain))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        public static void EnsureCovers(CertificateBundle bundle, string domainName, string inputName)
+        {
+            if (Covers(bundle, domainName))
+            {
+                return;
+            }
+
+            IReadOnlyList<string> names = PresentedNames(bundle);
+            string covered = names.Count == 0 ? "no domain names at all" : "only " + string.Join(", ", names);
+            throw new ApigInputException("DomainNotCovered", inputName,
+                "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") does not cover the domain '" + domainName
+                + "'; it covers " + covered + ". Use a certificate issued for '" + domainName + "' (or a matching wildcard), or bind it to one of the covered domains.");
+        }
+
+        public static void EnsureCurrentlyValid(CertificateBundle bundle, DateTime utcNow, string inputName)
+        {
+            if (bundle == null)
+            {
+                throw new ArgumentNullException(nameof(bundle));
+            }
+
+            DateTime now = utcNow.Kind == DateTimeKind.Local ? utcNow.ToUniversalTime() : utcNow;
+            if (now > bundle.NotAfter)
+            {
+                throw new ApigInputException("CertificateExpired", inputName,
+                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") expired on "
+                    + bundle.NotAfter.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                    + " UTC. Renew it and use the new certificate.");
+            }
+
+            if (now < bundle.NotBefore)
+            {
+                throw new ApigInputException("CertificateNotYetValid", inputName,
+                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") is not valid before "
+                    + bundle.NotBefore.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                    + " UTC. Check that this computer's clock is right, or wait until then.");
+            }
+        }
+
+        private static IReadOnlyList<string> PresentedNames(CertificateBundle bundle)
+        {
+            if (bundle.DnsNames.Count > 0)
+            {
+                return bundle.DnsNames;
+            }
+
+            return bundle.CommonName.Length > 0 ? new[] { bundle.CommonName } : new string[0];
+        }
+
+        /// <summary>Lower-case ASCII form without one trailing dot; internationalized names become punycode so both sides compare alike.</summary>
+        private static string? Normalize(string? name)
+        {
+            if (name == null)
+            {
+                return null;
+            }
+
+            name = name.Trim();
+            if (name.EndsWith(".", StringComparison.Ordinal))
+            {
+                name = name.Substring(0, name.Length - 1);
+            }
+
+            if (name.Length == 0)
+            {
+                return null;
+            }
+
+            foreach (char c in name)
+            {
+                if (c > 0x7F)
+                {
+                    try
+                    {
+                        bool wildcard = name.StartsWith("*.", StringComparison.Ordinal);
+                        string ascii = new IdnMapping().GetAscii(wildcard ? name.Substring(2) : name);
+                        name = wildcard ? "*." + ascii : ascii;
+                    }
+                    catch (ArgumentException)
+                    {
+                        return null;
+                    }
+
+                    break;
+                }
+            }
+
+            return name.ToLowerInvariant();
+        }
+
+        private static bool NameMatches(string pattern, string domain)
+        {
+            if (domain.IndexOf('*') >= 0)
+            {
+                // A wildcard custom domain needs the very same wildcard on the certificate.
+                return domain.StartsWith("*.", StringComparison.Ordinal)
+                    && domain.IndexOf('*', 1) < 0
+                    && string.Equals(pattern, domain, StringComparison.Ordinal);
+            }
+
+            if (pattern.IndexOf('*') < 0)
+            {
+                return string.Equals(pattern, domain, StringComparison.Ordinal);
+            }
+
+            // Only "*.<at least two labels>": no partial-label wildcards, no "*.com".
+            if (!pattern.StartsWith("*.", StringComparison.Ordinal) || pattern.IndexOf('*', 1) >= 0)
+            {
+                return false;
+            }
+
+            string parent = pattern.Substring(2);
+            if (parent.IndexOf('.') < 0)
+            {
+                return false;
+            }
+
+            if (!domain.EndsWith("." + parent, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            string leftLabel = domain.Substring(0, domain.Length - parent.Length - 1);
+            return leftLabel.Length > 0 && leftLabel.IndexOf('.') < 0;
+        }
     }
 }

@@ -1,0 +1,78 @@
+using System.Collections.Generic;
+using System.Text;
+using Org.BouncyCastle.Asn1;
+using Org.BouncyCastle.Asn1.X500;
+using Org.BouncyCastle.Asn1.X509;
+
+namespace Apig.Cert.Engine.Certificates
+{
+    /// <summary>
+    /// Renders names the way Windows and RFC 4514 readers expect ("CN=www.example.com, O=Example": most specific
+    /// first), rather than BouncyCastle's encoding-order "C=..,O=..,CN=..".
+    /// </summary>
+    internal static class DistinguishedName
+    {
+        internal static string Format(X509Name name)
+        {
+            Asn1Sequence rdns = Asn1Sequence.GetInstance(name.ToAsn1Object());
+            var parts = new List<string>(rdns.Count);
+            for (int i = rdns.Count - 1; i >= 0; i--)
+            {
+                Asn1Set rdn = Asn1Set.GetInstance(rdns[i]);
+                var attributes = new List<string>(rdn.Count);
+                foreach (Asn1Encodable element in rdn)
+                {
+                    AttributeTypeAndValue attribute = AttributeTypeAndValue.GetInstance(element);
+                    attributes.Add(AttributeName(attribute.Type) + "=" + AttributeValue(attribute.Value));
+                }
+
+                parts.Add(string.Join("+", attributes));
+            }
+
+            return string.Join(", ", parts);
+        }
+
+        /// <summary>The most specific CN (the last one in encoding order), or empty.</summary>
+        internal static string CommonName(X509Name name)
+        {
+            var values = name.GetValueList(X509Name.CN);
+            return values.Count == 0 ? string.Empty : values[values.Count - 1];
+        }
+
+        private static string AttributeName(DerObjectIdentifier oid)
+        {
+            if (oid.Equals(X509Name.EmailAddress))
+            {
+                return "E";
+            }
+
+            return X509Name.DefaultSymbols.TryGetValue(oid, out string? symbol) ? symbol : oid.Id;
+        }
+
+        private static string AttributeValue(Asn1Encodable value)
+        {
+            if (!(value is IAsn1String text) || value is DerBitString)
+            {
+                return "#" + Hex.Upper(value.GetEncoded(Asn1Encodable.Der));
+            }
+
+            string raw = text.GetString();
+            var escaped = new StringBuilder(raw.Length + 4);
+            for (int i = 0; i < raw.Length; i++)
+            {
+                char c = raw[i];
+                bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' || c == ';' || c == '='
+                    || (i == 0 && (c == '#' || c == ' '))
+                    || (i == raw.Length - 1 && c == ' ');
+                if (special)
+                {
+                    escaped.Append('\\');
+                }
+
+                escaped.Append(c);
+            }
+
+            return escaped.ToString();
+        }
+    }
+}

@@ -72,7 +72,7 @@ public sealed class EmulatorState
             LatencyFixedMs = 0;
             LatencyJitterMs = 0;
         }
-        Log.Clear();
+        Log.Reset();
         Faults.Clear();
     }
 

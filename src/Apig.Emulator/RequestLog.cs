@@ -47,9 +47,20 @@ public sealed class RequestLog
 
     public int Count { get { lock (_sync) return _entries.Count; } }
 
+    /// <summary>Empties the log; numbering goes on, so a client polling by seq never sees a number twice.</summary>
     public void Clear()
     {
         lock (_sync) _entries.Clear();
+    }
+
+    /// <summary>Empties the log and numbers from 1 again, as on a fresh start.</summary>
+    public void Reset()
+    {
+        lock (_sync)
+        {
+            _entries.Clear();
+            _nextSeq = 0;
+        }
     }
 }
 

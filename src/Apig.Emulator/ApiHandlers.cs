@@ -237,7 +237,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
 
     private InstanceRecord Instance(HttpContext ctx) =>
         state.FindInstance(RouteValue(ctx, "instanceId"))
-        ?? throw new ApigError(404, "APIG.3030", "The instance does not exist;id:" + RouteValue(ctx, "instanceId"));
+        ?? throw new ApigError(404, "APIG.3030", "The instance does not exist,parameterName:instance_id");
 
     private static GroupRecord Group(HttpContext ctx, InstanceRecord instance) =>
         instance.FindGroup(RouteValue(ctx, "groupId"))

@@ -19,24 +19,24 @@ internal static class CertificateInspector
             using AsymmetricAlgorithm key = LoadPrivateKey(privateKeyPem);
             int owner = chain.FindIndex(c => KeyMatches(c, key));
             if (owner > 0)
-                throw new ApigError(400, "APIG.2104", "The certificate chain is not matched: the server certificate must come first, then its chain");
+                throw new ApigError(400, "APIG.2104", "The certificate chain is not matched,parameterName:cert_content. The server certificate must come first, then its chain");
             if (owner < 0)
-                throw new ApigError(400, "APIG.2101", "The certificate and private key do not match");
+                throw new ApigError(400, "APIG.2101", "The certificate and private key do not match,parameterName:private_key");
             for (int i = 0; i + 1 < chain.Count; i++)
                 if (!IsIssuedBy(chain[i], chain[i + 1]))
-                    throw new ApigError(400, "APIG.2104", $"The certificate chain is not matched: certificate {i + 2} did not issue certificate {i + 1}");
+                    throw new ApigError(400, "APIG.2104", $"The certificate chain is not matched,parameterName:cert_content. Certificate {i + 2} did not issue certificate {i + 1}");
 
             X509Certificate2 leaf = chain[0];
             DateTimeOffset notBefore = new(leaf.NotBefore.ToUniversalTime(), TimeSpan.Zero);
             DateTimeOffset notAfter = new(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-            if (now > notAfter) throw new ApigError(400, "APIG.2102", "The certificate has expired");
-            if (now < notBefore) throw new ApigError(400, "APIG.2102", "The certificate is not yet valid");
+            if (now > notAfter) throw new ApigError(400, "APIG.2102", "The certificate has expired,parameterName:cert_content");
+            if (now < notBefore) throw new ApigError(400, "APIG.2102", "The certificate is not yet valid,parameterName:cert_content");
 
             string commonName = NameParts(leaf.SubjectName, "2.5.4.3").FirstOrDefault() ?? "";
             List<string> san = DnsNames(leaf);
             IEnumerable<string> coverage = san.Count > 0 ? san : new[] { commonName };
             if (!coverage.Any(pattern => Covers(pattern, domain)))
-                throw new ApigError(400, "APIG.2103", "The certificate common name does not match the domain name");
+                throw new ApigError(400, "APIG.2103", "The certificate common name does not match the domain name,parameterName:cert_content");
 
             return new CertificateRecord
             {
@@ -101,9 +101,9 @@ internal static class CertificateInspector
         catch (CryptographicException)
         {
             foreach (X509Certificate2 cert in certificates) cert.Dispose();
-            throw InvalidCertificate();
+            throw InvalidCertificate("cert_content");
         }
-        if (certificates.Count == 0) throw InvalidCertificate();
+        if (certificates.Count == 0) throw InvalidCertificate("cert_content");
         return certificates;
     }
 
@@ -124,21 +124,21 @@ internal static class CertificateInspector
                         catch (CryptographicException) { var ec = ECDsa.Create(); ec.ImportPkcs8PrivateKey(der, out _); return ec; }
                     });
                 case "ENCRYPTED PRIVATE KEY":
-                    throw InvalidCertificate();
+                    throw InvalidCertificate("private_key");
             }
         }
-        throw InvalidCertificate();
+        throw InvalidCertificate("private_key");
 
         static AsymmetricAlgorithm Import(Func<AsymmetricAlgorithm> import)
         {
             // The exception from the import is dropped on purpose: it must not carry key material outward.
             try { return import(); }
-            catch (CryptographicException) { throw InvalidCertificate(); }
+            catch (CryptographicException) { throw InvalidCertificate("private_key"); }
         }
     }
 
-    private static ApigError InvalidCertificate() =>
-        new(400, "APIG.2106", "Invalid certificate or private key");
+    private static ApigError InvalidCertificate(string parameter) =>
+        new(400, "APIG.2106", "Invalid certificate or private key,parameterName:" + parameter);
 
     private static bool KeyMatches(X509Certificate2 cert, AsymmetricAlgorithm key)
     {

@@ -187,9 +187,9 @@ public class CertificateBindTests(EmulatorFixture fixture) : EmulatorTestBase(fi
     public async Task Unparsable_or_encrypted_material_is_2106()
     {
         Issued cert = SelfSigned(Rsa(0), "api.example.com");
-        await BindError("not a certificate", cert.Pkcs8KeyPem, "APIG.2106");
+        Assert.EndsWith("parameterName:cert_content", await BindError("not a certificate", cert.Pkcs8KeyPem, "APIG.2106"));
         await BindError("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----", cert.Pkcs8KeyPem, "APIG.2106");
-        await BindError(cert.CertificatePem, "not a key", "APIG.2106");
+        Assert.EndsWith("parameterName:private_key", await BindError(cert.CertificatePem, "not a key", "APIG.2106"));
         string encrypted = Rsa(0).ExportEncryptedPkcs8PrivateKeyPem("pw".AsSpan(),
             new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 1000));
         await BindError(cert.CertificatePem, encrypted, "APIG.2106");

@@ -1,0 +1,186 @@
+using System.Text.Json;
+
+namespace Apig.Emulator;
+
+/// <summary>The /_emulator/ control API for tests and benchmarks. Answers never contain keys, passwords or tokens.</summary>
+internal sealed class AdminHandlers(EmulatorState state)
+{
+    private static readonly JsonSerializerOptions AdminJson = new(JsonSerializerDefaults.Web);
+
+    public Task Reset(HttpContext ctx)
+    {
+        state.Reset();
+        return Write(ctx, 200, new { reset = true });
+    }
+
+    public Task State(HttpContext ctx)
+    {
+        object body;
+        lock (state.Sync)
+        {
+            body = new
+            {
+                region = state.Region,
+                projectId = state.ProjectId,
+                tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
+                latency = new { fixedMs = state.LatencyFixedMs, jitterMs = state.LatencyJitterMs },
+                instances = state.Instances.Select(i => new
+                {
+                    id = i.Id, name = i.Name, status = i.Status, spec = i.Spec,
+                    groups = i.Groups.Select(g => new
+                    {
+                        id = g.Id, name = g.Name,
+                        domains = g.Domains.Select(d => new
+                        {
+                            id = d.Id, domain = d.Domain, cnameStatus = d.CnameStatus, minSslVersion = d.MinSslVersion,
+                            sslId = d.PrimaryCertificate?.Id, sslName = d.PrimaryCertificate?.Name,
+                            certificates = d.Certificates.Select(c => new
+                            {
+                                id = c.Id, name = c.Name, algorithm = c.Algorithm, commonName = c.CommonName, san = c.San,
+                                notBefore = ApiHandlers.Time(c.NotBefore), notAfter = ApiHandlers.Time(c.NotAfter),
+                                serialNumber = c.SerialNumber, thumbprint = c.Thumbprint,
+                            }).ToList(),
+                        }).ToList(),
+                    }).ToList(),
+                }).ToList(),
+            };
+        }
+        return Write(ctx, 200, body);
+    }
+
+    public Task Requests(HttpContext ctx) =>
+        Write(ctx, 200, state.Log.Snapshot().Select(e => new
+        {
+            seq = e.Seq,
+            time = e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+            method = e.Method, path = e.Path, query = e.Query, status = e.Status, errorCode = e.ErrorCode,
+            fault = e.Fault, auth = e.Auth, durationMs = e.DurationMs,
+        }).ToList());
+
+    public Task ClearRequests(HttpContext ctx)
+    {
+        state.Log.Clear();
+        ctx.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    }
+
+    public async Task AddFault(HttpContext ctx)
+    {
+        FaultSpec spec = await ReadBody<FaultSpec>(ctx);
+        try
+        {
+            FaultRule rule = state.Faults.Add(spec);
+            await Write(ctx, 201, new { id = rule.Id });
+        }
+        catch (ArgumentException e)
+        {
+            throw BadRequest(e.Message);
+        }
+    }
+
+    public Task ListFaults(HttpContext ctx) => Write(ctx, 200, state.Faults.Describe());
+
+    public Task ClearFaults(HttpContext ctx)
+    {
+        state.Faults.Clear();
+        ctx.Response.StatusCode = 204;
+        return Task.CompletedTask;
+    }
+
+    public async Task SetLatency(HttpContext ctx)
+    {
+        LatencySpec spec = await ReadBody<LatencySpec>(ctx);
+        if (spec.FixedMs < 0 || spec.JitterMs < 0 || spec.FixedMs > 600_000 || spec.JitterMs > 600_000)
+            throw BadRequest("fixedMs and jitterMs must be between 0 and 600000");
+        lock (state.Sync)
+        {
+            state.LatencyFixedMs = spec.FixedMs;
+            state.LatencyJitterMs = spec.JitterMs;
+        }
+        await Write(ctx, 200, new { fixedMs = spec.FixedMs, jitterMs = spec.JitterMs });
+    }
+
+    public async Task SetSettings(HttpContext ctx)
+    {
+        SettingsSpec spec = await ReadBody<SettingsSpec>(ctx);
+        if (spec.TokenLifetimeSeconds is { } seconds)
+        {
+            if (seconds <= 0) throw BadRequest("tokenLifetimeSeconds must be positive");
+            lock (state.Sync) state.TokenLifetime = TimeSpan.FromSeconds(seconds);
+        }
+        long current;
+        lock (state.Sync) current = (long)state.TokenLifetime.TotalSeconds;
+        await Write(ctx, 200, new { tokenLifetimeSeconds = current });
+    }
+
+    public async Task Bulk(HttpContext ctx)
+    {
+        BulkSpec spec = await ReadBody<BulkSpec>(ctx);
+        if (spec.Groups is < 1 or > 100_000) throw BadRequest("groups must be 1..100000");
+        if (spec.DomainsPerGroup is < 0 or > ApiHandlers.MaxDomainsPerGroup) throw BadRequest("domainsPerGroup must be 0..5");
+        string prefix = string.IsNullOrWhiteSpace(spec.NamePrefix) ? "bulk" : spec.NamePrefix;
+        object body;
+        lock (state.Sync)
+        {
+            InstanceRecord instance = (spec.InstanceId is null ? state.Instances.FirstOrDefault() : state.FindInstance(spec.InstanceId))
+                ?? throw new ApigError(404, "APIG.3030", "The instance does not exist");
+            // Numbering continues after earlier bulk calls so group and domain names stay unique.
+            int first = instance.Groups.Count(g => g.Name.StartsWith(prefix + "-", StringComparison.Ordinal)) + 1;
+            DateTimeOffset now = state.Now;
+            int domainsAdded = 0;
+            for (int n = first; n < first + spec.Groups; n++)
+            {
+                var group = new GroupRecord(EmulatorState.NewId(), $"{prefix}-{n:00000}", now);
+                instance.AddGroup(group);
+                for (int d = 1; d <= spec.DomainsPerGroup; d++)
+                {
+                    string name = $"d{d}.{group.Name}.example.com";
+                    if (instance.HasDomainName(name)) continue;
+                    instance.AddDomain(group, new DomainRecord(EmulatorState.NewId(), name));
+                    domainsAdded++;
+                }
+            }
+            body = new { instanceId = instance.Id, groupsAdded = spec.Groups, domainsAdded, totalGroups = instance.Groups.Count };
+        }
+        await Write(ctx, 201, body);
+    }
+
+    private static async Task<T> ReadBody<T>(HttpContext ctx) where T : class
+    {
+        try
+        {
+            return await ctx.Request.ReadFromJsonAsync<T>(AdminJson, ctx.RequestAborted) ?? throw BadRequest("a JSON body is required");
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            throw BadRequest("the body is not valid JSON for this call");
+        }
+    }
+
+    private static ApigError BadRequest(string message) => new(400, "EMULATOR.400", message);
+
+    private static Task Write(HttpContext ctx, int status, object body)
+    {
+        ctx.Response.StatusCode = status;
+        return ctx.Response.WriteAsJsonAsync(body, body.GetType(), AdminJson);
+    }
+
+    private sealed class LatencySpec
+    {
+        public int FixedMs { get; set; }
+        public int JitterMs { get; set; }
+    }
+
+    private sealed class SettingsSpec
+    {
+        public int? TokenLifetimeSeconds { get; set; }
+    }
+
+    private sealed class BulkSpec
+    {
+        public string? InstanceId { get; set; }
+        public int Groups { get; set; }
+        public int DomainsPerGroup { get; set; } = 1;
+        public string? NamePrefix { get; set; }
+    }
+}

@@ -1,0 +1,261 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Apig.Emulator;
+
+/// <summary>
+/// APIG's checks on an uploaded certificate + key, done with .NET's own X509/RSA/ECDsa (the engine uses
+/// BouncyCastle, so the two implementations check each other). Order: parse (2106), which certificate the key
+/// belongs to (2104/2101), chain links (2104), validity (2102), domain coverage (2103).
+/// </summary>
+internal static class CertificateInspector
+{
+    internal static CertificateRecord Inspect(string certContent, string privateKeyPem, string domain, string name, DateTimeOffset now)
+    {
+        List<X509Certificate2> chain = LoadCertificates(certContent);
+        try
+        {
+            using AsymmetricAlgorithm key = LoadPrivateKey(privateKeyPem);
+            int owner = chain.FindIndex(c => KeyMatches(c, key));
+            if (owner > 0)
+                throw new ApigError(400, "APIG.2104", "The certificate chain is not matched,parameterName:cert_content. The server certificate must come first, then its chain");
+            if (owner < 0)
+                throw new ApigError(400, "APIG.2101", "The certificate and private key do not match,parameterName:private_key");
+            for (int i = 0; i + 1 < chain.Count; i++)
+                if (!IsIssuedBy(chain[i], chain[i + 1]))
+                    throw new ApigError(400, "APIG.2104", $"The certificate chain is not matched,parameterName:cert_content. Certificate {i + 2} did not issue certificate {i + 1}");
+
+            X509Certificate2 leaf = chain[0];
+            DateTimeOffset notBefore = new(leaf.NotBefore.ToUniversalTime(), TimeSpan.Zero);
+            DateTimeOffset notAfter = new(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+            if (now > notAfter) throw new ApigError(400, "APIG.2102", "The certificate has expired,parameterName:cert_content");
+            if (now < notBefore) throw new ApigError(400, "APIG.2102", "The certificate is not yet valid,parameterName:cert_content");
+
+            string commonName = NameParts(leaf.SubjectName, "2.5.4.3").FirstOrDefault() ?? "";
+            List<string> san = DnsNames(leaf);
+            IEnumerable<string> coverage = san.Count > 0 ? san : new[] { commonName };
+            if (!coverage.Any(pattern => Covers(pattern, domain)))
+                throw new ApigError(400, "APIG.2103", "The certificate common name does not match the domain name,parameterName:cert_content");
+
+            return new CertificateRecord
+            {
+                Id = EmulatorState.NewId(),
+                Name = name,
+                Algorithm = leaf.GetKeyAlgorithm() == "1.2.840.10045.2.1" ? "ECC" : "RSA",
+                CertificatePem = certContent,
+                CommonName = commonName,
+                San = san,
+                NotBefore = notBefore,
+                NotAfter = notAfter,
+                SerialNumber = leaf.SerialNumber.ToUpperInvariant(),
+                Thumbprint = leaf.Thumbprint,
+                SignatureAlgorithm = SignatureAlgorithmName(leaf.SignatureAlgorithm.Value),
+                Version = leaf.Version,
+                Organization = NameParts(leaf.SubjectName, "2.5.4.10"),
+                OrganizationalUnit = NameParts(leaf.SubjectName, "2.5.4.11"),
+                Locality = NameParts(leaf.SubjectName, "2.5.4.7"),
+                State = NameParts(leaf.SubjectName, "2.5.4.8"),
+                Country = NameParts(leaf.SubjectName, "2.5.4.6"),
+                Issuer = DistinguishedNameParts(leaf.IssuerName),
+                CreateTime = now,
+            };
+        }
+        finally
+        {
+            foreach (X509Certificate2 cert in chain) cert.Dispose();
+        }
+    }
+
+    /// <summary>'*.example.com' covers exactly one extra label; everything case-insensitive.</summary>
+    internal static bool Covers(string pattern, string domain)
+    {
+        if (string.Equals(pattern, domain, StringComparison.OrdinalIgnoreCase)) return true;
+        if (!pattern.StartsWith("*.", StringComparison.Ordinal)) return false;
+        int dot = domain.IndexOf('.');
+        return dot > 0 && !domain[..dot].Contains('*')
+            && string.Equals(domain[(dot + 1)..], pattern[2..], StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static List<(string Label, byte[] Der)> PemBlocks(string text)
+    {
+        var blocks = new List<(string, byte[])>();
+        int offset = 0;
+        while (offset < text.Length && PemEncoding.TryFind(text.AsSpan(offset), out PemFields fields))
+        {
+            ReadOnlySpan<char> rest = text.AsSpan(offset);
+            blocks.Add((rest[fields.Label].ToString(), Convert.FromBase64String(rest[fields.Base64Data].ToString())));
+            offset += fields.Location.End.GetOffset(rest.Length);
+        }
+        return blocks;
+    }
+
+    private static List<X509Certificate2> LoadCertificates(string certContent)
+    {
+        var certificates = new List<X509Certificate2>();
+        try
+        {
+            foreach ((string label, byte[] der) in PemBlocks(certContent))
+                if (label == "CERTIFICATE") certificates.Add(X509CertificateLoader.LoadCertificate(der));
+        }
+        catch (CryptographicException)
+        {
+            foreach (X509Certificate2 cert in certificates) cert.Dispose();
+            throw InvalidCertificate("cert_content");
+        }
+        if (certificates.Count == 0) throw InvalidCertificate("cert_content");
+        return certificates;
+    }
+
+    private static AsymmetricAlgorithm LoadPrivateKey(string pem)
+    {
+        foreach ((string label, byte[] der) in PemBlocks(pem))
+        {
+            switch (label)
+            {
+                case "RSA PRIVATE KEY":
+                    return Import(() => { var rsa = RSA.Create(); rsa.ImportRSAPrivateKey(der, out _); return rsa; });
+                case "EC PRIVATE KEY":
+                    return Import(() => { var ec = ECDsa.Create(); ec.ImportECPrivateKey(der, out _); return ec; });
+                case "PRIVATE KEY":
+                    return Import(() =>
+                    {
+                        try { var rsa = RSA.Create(); rsa.ImportPkcs8PrivateKey(der, out _); return rsa; }
+                        catch (CryptographicException) { var ec = ECDsa.Create(); ec.ImportPkcs8PrivateKey(der, out _); return ec; }
+                    });
+                case "ENCRYPTED PRIVATE KEY":
+                    throw InvalidCertificate("private_key");
+            }
+        }
+        throw InvalidCertificate("private_key");
+
+        static AsymmetricAlgorithm Import(Func<AsymmetricAlgorithm> import)
+        {
+            // The exception from the import is dropped on purpose: it must not carry key material outward.
+            try { return import(); }
+            catch (CryptographicException) { throw InvalidCertificate("private_key"); }
+        }
+    }
+
+    private static ApigError InvalidCertificate(string parameter) =>
+        new(400, "APIG.2106", "Invalid certificate or private key,parameterName:" + parameter);
+
+    private static bool KeyMatches(X509Certificate2 cert, AsymmetricAlgorithm key)
+    {
+        try
+        {
+            switch (key)
+            {
+                case RSA rsa:
+                {
+                    using RSA? pub = cert.GetRSAPublicKey();
+                    if (pub is null) return false;
+                    RSAParameters a = rsa.ExportParameters(false), b = pub.ExportParameters(false);
+                    return a.Modulus.AsSpan().SequenceEqual(b.Modulus) && a.Exponent.AsSpan().SequenceEqual(b.Exponent);
+                }
+                case ECDsa ec:
+                {
+                    using ECDsa? pub = cert.GetECDsaPublicKey();
+                    if (pub is null) return false;
+                    ECParameters a = ec.ExportParameters(false), b = pub.ExportParameters(false);
+                    return a.Curve.Oid?.Value == b.Curve.Oid?.Value
+                        && a.Q.X.AsSpan().SequenceEqual(b.Q.X) && a.Q.Y.AsSpan().SequenceEqual(b.Q.Y);
+                }
+                default:
+                    return false;
+            }
+        }
+        catch (CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Issuer name matches the next certificate's subject AND its key verifies the signature.</summary>
+    private static bool IsIssuedBy(X509Certificate2 child, X509Certificate2 issuer)
+    {
+        if (!child.IssuerName.RawData.AsSpan().SequenceEqual(issuer.SubjectName.RawData)) return false;
+        try
+        {
+            var reader = new AsnReader(child.RawData, AsnEncodingRules.DER).ReadSequence();
+            ReadOnlyMemory<byte> tbs = reader.ReadEncodedValue();
+            string algorithm = reader.ReadSequence().ReadObjectIdentifier();
+            byte[] signature = reader.ReadBitString(out _);
+            switch (algorithm)
+            {
+                case "1.2.840.113549.1.1.5": return VerifyRsa(HashAlgorithmName.SHA1);
+                case "1.2.840.113549.1.1.11": return VerifyRsa(HashAlgorithmName.SHA256);
+                case "1.2.840.113549.1.1.12": return VerifyRsa(HashAlgorithmName.SHA384);
+                case "1.2.840.113549.1.1.13": return VerifyRsa(HashAlgorithmName.SHA512);
+                case "1.2.840.10045.4.3.2": return VerifyEc(HashAlgorithmName.SHA256);
+                case "1.2.840.10045.4.3.3": return VerifyEc(HashAlgorithmName.SHA384);
+                case "1.2.840.10045.4.3.4": return VerifyEc(HashAlgorithmName.SHA512);
+                case "1.2.840.113549.1.1.10":
+                    using (RSA? pss = issuer.GetRSAPublicKey())
+                        return pss is not null && new[] { HashAlgorithmName.SHA256, HashAlgorithmName.SHA384, HashAlgorithmName.SHA512 }
+                            .Any(h => pss.VerifyData(tbs.Span, signature, h, RSASignaturePadding.Pss));
+                default:
+                    return true; // an algorithm this emulator cannot verify: the name link above has to do
+            }
+
+            bool VerifyRsa(HashAlgorithmName hash)
+            {
+                using RSA? rsa = issuer.GetRSAPublicKey();
+                return rsa is not null && rsa.VerifyData(tbs.Span, signature, hash, RSASignaturePadding.Pkcs1);
+            }
+
+            bool VerifyEc(HashAlgorithmName hash)
+            {
+                using ECDsa? ec = issuer.GetECDsaPublicKey();
+                return ec is not null && ec.VerifyData(tbs.Span, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
+            }
+        }
+        catch (Exception e) when (e is AsnContentException or CryptographicException)
+        {
+            return false;
+        }
+    }
+
+    private static List<string> DnsNames(X509Certificate2 cert)
+    {
+        X509Extension? ext = cert.Extensions.Cast<X509Extension>().FirstOrDefault(e => e.Oid?.Value == "2.5.29.17");
+        if (ext is null) return new List<string>();
+        return new X509SubjectAlternativeNameExtension(ext.RawData, ext.Critical).EnumerateDnsNames().ToList();
+    }
+
+    private static List<string> NameParts(X500DistinguishedName name, string oid) =>
+        name.EnumerateRelativeDistinguishedNames()
+            .Where(rdn => !rdn.HasMultipleElements && rdn.GetSingleElementType().Value == oid)
+            .Select(rdn => rdn.GetSingleElementValue() ?? "")
+            .ToList();
+
+    private static readonly Dictionary<string, string> ShortNames = new()
+    {
+        ["2.5.4.3"] = "CN", ["2.5.4.10"] = "O", ["2.5.4.11"] = "OU", ["2.5.4.7"] = "L", ["2.5.4.8"] = "ST", ["2.5.4.6"] = "C",
+        ["1.2.840.113549.1.9.1"] = "E",
+    };
+
+    /// <summary>The issuer as "CN=..", "O=.." parts, in the order they appear in the certificate.</summary>
+    private static List<string> DistinguishedNameParts(X500DistinguishedName name) =>
+        name.EnumerateRelativeDistinguishedNames()
+            .Where(rdn => !rdn.HasMultipleElements)
+            .Select(rdn =>
+            {
+                string oid = rdn.GetSingleElementType().Value ?? "";
+                return $"{ShortNames.GetValueOrDefault(oid, oid)}={rdn.GetSingleElementValue()}";
+            })
+            .ToList();
+
+    internal static string SignatureAlgorithmName(string? oid) => oid switch
+    {
+        "1.2.840.113549.1.1.5" => "SHA1-RSA",
+        "1.2.840.113549.1.1.11" => "SHA256-RSA",
+        "1.2.840.113549.1.1.12" => "SHA384-RSA",
+        "1.2.840.113549.1.1.13" => "SHA512-RSA",
+        "1.2.840.113549.1.1.10" => "RSA-PSS",
+        "1.2.840.10045.4.3.2" => "SHA256-ECDSA",
+        "1.2.840.10045.4.3.3" => "SHA384-ECDSA",
+        "1.2.840.10045.4.3.4" => "SHA512-ECDSA",
+        _ => oid ?? "unknown",
+    };
+}

@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Apig.Emulator;
+
+/// <summary>Builds the emulator's web application; shared by Program.cs and in-process tests.</summary>
+public static class EmulatorApp
+{
+    private const string BodyKey = "apig.emulator.body";
+    private const string ErrorCodeKey = "apig.emulator.errorCode";
+    private const string IamTokensPath = "/v3/auth/tokens";
+    private const string Instances = "/v2/{projectId}/apigw/instances";
+    private const string Domain = Instances + "/{instanceId}/api-groups/{groupId}/domains/{domainId}";
+
+    /// <summary>
+    /// Arguments: <c>--urls http://127.0.0.1:0</c> (the default when none is given) and optionally
+    /// <c>--state FILE</c> (seed JSON; the built-in default seed otherwise).
+    /// </summary>
+    public static WebApplication Build(string[] args)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // Everything goes to stderr: the first stdout line must be the base URL and nothing else.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:0");
+
+        string? stateFile = builder.Configuration["state"];
+        SeedDocument seed = string.IsNullOrEmpty(stateFile) ? SeedDocument.CreateDefault() : SeedDocument.Load(stateFile);
+        var state = new EmulatorState(seed);
+        builder.Services.AddSingleton(state);
+
+        WebApplication app = builder.Build();
+        IHostApplicationLifetime lifetime = app.Lifetime;
+        app.Use((ctx, next) => Pipeline(ctx, next, state, lifetime));
+
+        var api = new ApiHandlers(state);
+        app.MapGet(Instances, api.ListInstances);
+        app.MapGet(Instances + "/{instanceId}", api.ShowInstance);
+        app.MapGet(Instances + "/{instanceId}/api-groups", api.ListGroups);
+        app.MapGet(Instances + "/{instanceId}/api-groups/{groupId}", api.ShowGroup);
+        app.MapPost(Instances + "/{instanceId}/api-groups/{groupId}/domains", api.CreateDomain);
+        app.MapPut(Domain, api.UpdateDomain);
+        app.MapDelete(Domain, api.DeleteDomain);
+        app.MapPost(Domain + "/certificate", api.BindCertificate);
+        app.MapGet(Domain + "/certificate/{certificateId}", api.ShowCertificate);
+        app.MapDelete(Domain + "/certificate/{certificateId}", api.UnbindCertificate);
+
+        app.MapPost(IamTokensPath, new IamHandlers(state).IssueToken);
+
+        var admin = new AdminHandlers(state);
+        app.MapPost("/_emulator/reset", admin.Reset);
+        app.MapGet("/_emulator/state", admin.State);
+        app.MapGet("/_emulator/requests", admin.Requests);
+        app.MapDelete("/_emulator/requests", admin.ClearRequests);
+        app.MapPost("/_emulator/faults", admin.AddFault);
+        app.MapGet("/_emulator/faults", admin.ListFaults);
+        app.MapDelete("/_emulator/faults", admin.ClearFaults);
+        app.MapPut("/_emulator/latency", admin.SetLatency);
+        app.MapPut("/_emulator/settings", admin.SetSettings);
+        app.MapPost("/_emulator/bulk", admin.Bulk);
+
+        app.MapFallback("{*path}", ctx =>
+            throw new ApigError(404, "APIG.0101", "The API does not exist or has not been published in the environment"));
+        return app;
+    }
+
+    /// <summary>The live state of an app made by <see cref="Build"/>, for tests to inspect or adjust.</summary>
+    public static EmulatorState GetState(this WebApplication app) => app.Services.GetRequiredService<EmulatorState>();
+
+    internal static byte[] RequestBody(HttpContext ctx) => ctx.Items[BodyKey] as byte[] ?? Array.Empty<byte>();
+
+    internal static void NoteErrorCode(HttpContext ctx, string code) => ctx.Items[ErrorCodeKey] = code;
+
+    private static async Task Pipeline(HttpContext ctx, Func<Task> next, EmulatorState state, IHostApplicationLifetime lifetime)
+    {
+        ctx.Response.Headers["X-Request-Id"] = EmulatorState.NewId();
+        string path = ctx.Request.Path.Value ?? "/";
+        if (path.StartsWith("/_emulator", StringComparison.Ordinal))
+        {
+            try
+            {
+                if (ctx.Connection.RemoteIpAddress is { } remote && !IPAddress.IsLoopback(remote))
+                    throw new ApigError(403, "EMULATOR.403", "The admin API answers loopback clients only");
+                await next();
+            }
+            catch (ApigError e) when (!ctx.Response.HasStarted)
+            {
+                await WriteError(ctx, e);
+            }
+            return;
+        }
+
+        var clock = Stopwatch.StartNew();
+        RequestLogEntry entry = state.Log.Start(state.Now, ctx.Request.Method, path,
+            ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : "", Authenticator.Kind(ctx.Request));
+        string? fault = null;
+        bool answered = true;
+        try
+        {
+            ctx.Items[BodyKey] = await ReadBody(ctx.Request, ctx.RequestAborted);
+
+            int fixedMs, jitterMs;
+            lock (state.Sync) (fixedMs, jitterMs) = (state.LatencyFixedMs, state.LatencyJitterMs);
+            if (fixedMs + jitterMs > 0)
+                await Task.Delay(fixedMs + (jitterMs > 0 ? Random.Shared.Next(jitterMs + 1) : 0), ctx.RequestAborted);
+
+            if (state.Faults.TakeMatch(ctx.Request.Method, path) is { } rule)
+            {
+                fault = rule.Spec.Action!;
+                state.Log.MarkFault(entry, fault);
+                if (!await ApplyFault(ctx, rule, lifetime))
+                {
+                    answered = false;
+                    return;
+                }
+            }
+
+            if (path != IamTokensPath)
+                Authenticator.Authenticate(ctx, state, (byte[])ctx.Items[BodyKey]!, ProjectInPath(path));
+            await next();
+        }
+        catch (ApigError e) when (!ctx.Response.HasStarted)
+        {
+            await WriteError(ctx, e);
+        }
+        catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+        {
+            answered = false; // the client went away
+        }
+        catch (Exception) when (!ctx.Response.HasStarted)
+        {
+            // Deliberately generic: an exception text could carry request content (keys) outward.
+            await WriteError(ctx, new ApigError(500, "APIG.9999", "System error"));
+        }
+        finally
+        {
+            state.Log.Complete(entry, answered ? ctx.Response.StatusCode : null,
+                ctx.Items[ErrorCodeKey] as string, fault, clock.ElapsedMilliseconds);
+        }
+    }
+
+    /// <summary>Applies an injected fault. False when the request must end without any answer.</summary>
+    private static async Task<bool> ApplyFault(HttpContext ctx, FaultRule rule, IHostApplicationLifetime lifetime)
+    {
+        FaultSpec spec = rule.Spec;
+        switch (spec.Action)
+        {
+            case "error9999": throw new ApigError(500, "APIG.9999", "System error");
+            case "error9008": throw new ApigError(500, "APIG.9008", "Too many requests");
+            case "throttle":
+                ctx.Response.Headers.RetryAfter = Math.Max(0, spec.RetryAfterSeconds).ToString();
+                throw new ApigError(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:1,time:1 second");
+            case "error":
+                throw new ApigError(spec.Status, spec.ErrorCode!, spec.ErrorMsg ?? "Injected error");
+            case "drop":
+                ctx.Abort();
+                return false;
+            case "hang":
+                using (var stop = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, lifetime.ApplicationStopping))
+                {
+                    try { await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, spec.HangSeconds)), stop.Token); }
+                    catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested) { return false; }
+                    catch (OperationCanceledException) { /* shutting down: answer now so the host can stop */ }
+                }
+                return true;
+            default:
+                return true;
+        }
+    }
+
+    private static async Task<byte[]> ReadBody(HttpRequest request, CancellationToken cancel)
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancel);
+        return buffer.ToArray();
+    }
+
+    /// <summary>The {project_id} of "/v2/{project_id}/apigw/...", or null for other paths.</summary>
+    private static string? ProjectInPath(string path)
+    {
+        string[] segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length >= 3 && segments[0] == "v2" && segments[2] == "apigw" ? segments[1] : null;
+    }
+
+    private static Task WriteError(HttpContext ctx, ApigError error)
+    {
+        NoteErrorCode(ctx, error.Code);
+        return ApiHandlers.Write(ctx, error.Status, new { ErrorCode = error.Code, ErrorMsg = error.Message });
+    }
+}

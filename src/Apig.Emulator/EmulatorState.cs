@@ -1,0 +1,190 @@
+using System.Security.Cryptography;
+
+namespace Apig.Emulator;
+
+/// <summary>
+/// Everything the emulator remembers. One lock (<see cref="Sync"/>) guards the resource tree, keys and tokens:
+/// requests are tiny, so a single lock is simpler than finer locking and still handles hundreds of clients.
+/// </summary>
+public sealed class EmulatorState
+{
+    /// <summary>Issued tokens beyond this are dropped oldest first, so a soak test cannot grow memory.</summary>
+    public const int MaxIssuedTokens = 10_000;
+
+    private readonly SeedDocument _seed;
+    private readonly Queue<string> _issuedTokenOrder = new();
+
+    public EmulatorState(SeedDocument seed)
+    {
+        _seed = seed;
+        Reset();
+    }
+
+    public object Sync { get; } = new();
+    /// <summary>Replaceable so tests can move time (token expiry, certificate validity) without sleeping.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+    public RequestLog Log { get; } = new();
+    public FaultTable Faults { get; } = new();
+
+    public string Region { get; private set; } = "";
+    public string ProjectId { get; private set; } = "";
+    public List<InstanceRecord> Instances { get; } = new();
+    public Dictionary<string, AccessKeyRecord> AccessKeys { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, TokenRecord> Tokens { get; } = new(StringComparer.Ordinal);
+    public List<SeedUser> Users { get; } = new();
+    public TimeSpan TokenLifetime { get; set; }
+    public int LatencyFixedMs { get; set; }
+    public int LatencyJitterMs { get; set; }
+
+    public DateTimeOffset Now => Clock.GetUtcNow();
+
+    /// <summary>Back to the seed the emulator started with: resources, keys, tokens, log, faults, latency, settings.</summary>
+    public void Reset()
+    {
+        lock (Sync)
+        {
+            DateTimeOffset now = Now;
+            Region = _seed.Region;
+            ProjectId = _seed.ProjectId;
+            Instances.Clear();
+            foreach (SeedInstance si in _seed.Instances)
+            {
+                var instance = new InstanceRecord(si.Id, si.Name, si.Status, si.Spec, now);
+                foreach (SeedGroup sg in si.Groups)
+                {
+                    var group = new GroupRecord(sg.Id, sg.Name, now);
+                    instance.AddGroup(group);
+                    foreach (SeedDomain sd in sg.Domains)
+                        instance.AddDomain(group, new DomainRecord(sd.Id, sd.Domain) { CnameStatus = sd.CnameStatus, MinSslVersion = sd.MinSslVersion });
+                }
+                Instances.Add(instance);
+            }
+            AccessKeys.Clear();
+            foreach (SeedAccessKey key in _seed.AccessKeys ?? new())
+                AccessKeys[key.AccessKey] = new AccessKeyRecord(key.AccessKey, key.SecretKey, key.SecurityToken);
+            Tokens.Clear();
+            _issuedTokenOrder.Clear();
+            foreach (SeedToken token in _seed.Tokens ?? new())
+                Tokens[token.Token] = new TokenRecord(token.ProjectId, token.ExpiresAt, now);
+            Users.Clear();
+            Users.AddRange(_seed.Users ?? new());
+            TokenLifetime = TimeSpan.FromSeconds(_seed.TokenLifetimeSeconds ?? 86400);
+            LatencyFixedMs = 0;
+            LatencyJitterMs = 0;
+        }
+        Log.Reset();
+        Faults.Clear();
+    }
+
+    public InstanceRecord? FindInstance(string id) => Instances.Find(i => i.Id == id);
+
+    /// <summary>Remembers a token issued by the IAM call. Caller holds <see cref="Sync"/>.</summary>
+    internal string IssueToken(string? projectId, out TokenRecord record)
+    {
+        string token = "emu-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(48));
+        DateTimeOffset now = Now;
+        record = new TokenRecord(projectId, now + TokenLifetime, now);
+        Tokens[token] = record;
+        _issuedTokenOrder.Enqueue(token);
+        while (_issuedTokenOrder.Count > MaxIssuedTokens)
+            Tokens.Remove(_issuedTokenOrder.Dequeue());
+        return token;
+    }
+
+    public static string NewId() => Guid.NewGuid().ToString("N");
+}
+
+public sealed class InstanceRecord(string id, string name, string status, string spec, DateTimeOffset createTime)
+{
+    private readonly Dictionary<string, GroupRecord> _groupsById = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _domainNames = new(StringComparer.OrdinalIgnoreCase);
+
+    public string Id { get; } = id;
+    public string Name { get; } = name;
+    public string Status { get; } = status;
+    public string Spec { get; } = spec;
+    public DateTimeOffset CreateTime { get; } = createTime;
+    /// <summary>Insertion order, which is the stable order list calls page through.</summary>
+    public List<GroupRecord> Groups { get; } = new();
+
+    public GroupRecord? FindGroup(string groupId) => _groupsById.GetValueOrDefault(groupId);
+    public bool HasDomainName(string domain) => _domainNames.Contains(domain);
+
+    public void AddGroup(GroupRecord group)
+    {
+        Groups.Add(group);
+        _groupsById[group.Id] = group;
+    }
+
+    public void AddDomain(GroupRecord group, DomainRecord domain)
+    {
+        group.Domains.Add(domain);
+        _domainNames.Add(domain.Domain);
+    }
+
+    public void RemoveDomain(GroupRecord group, DomainRecord domain)
+    {
+        group.Domains.Remove(domain);
+        _domainNames.Remove(domain.Domain);
+    }
+}
+
+public sealed class GroupRecord(string id, string name, DateTimeOffset registerTime)
+{
+    public string Id { get; } = id;
+    public string Name { get; } = name;
+    public DateTimeOffset RegisterTime { get; } = registerTime;
+    public DateTimeOffset UpdateTime { get; set; } = registerTime;
+    public List<DomainRecord> Domains { get; } = new();
+    public DomainRecord? FindDomain(string domainId) => Domains.Find(d => d.Id == domainId);
+}
+
+public sealed class DomainRecord(string id, string domain)
+{
+    public string Id { get; } = id;
+    public string Domain { get; } = domain;
+    public int CnameStatus { get; set; } = 3;
+    public string MinSslVersion { get; set; } = "TLSv1.2";
+    public bool IsHttpRedirectToHttps { get; set; }
+    public bool VerifiedClientCertificateEnabled { get; set; }
+    public int IngressHttpPort { get; set; } = 80;
+    public int IngressHttpsPort { get; set; } = 443;
+    /// <summary>At most one per algorithm ("RSA", "ECC").</summary>
+    public List<CertificateRecord> Certificates { get; } = new();
+
+    /// <summary>The certificate shown in ssl_id/ssl_name: the RSA one, else the ECC one.</summary>
+    public CertificateRecord? PrimaryCertificate =>
+        Certificates.Find(c => c.Algorithm == "RSA") ?? Certificates.FirstOrDefault();
+}
+
+/// <summary>A bound certificate: public parts only. The private key is never kept.</summary>
+public sealed class CertificateRecord
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+    public required string Algorithm { get; init; }
+    public required string CertificatePem { get; init; }
+    public required string CommonName { get; init; }
+    public required IReadOnlyList<string> San { get; init; }
+    public required DateTimeOffset NotBefore { get; init; }
+    public required DateTimeOffset NotAfter { get; init; }
+    public required string SerialNumber { get; init; }
+    public required string Thumbprint { get; init; }
+    public required string SignatureAlgorithm { get; init; }
+    public required int Version { get; init; }
+    public required IReadOnlyList<string> Organization { get; init; }
+    public required IReadOnlyList<string> OrganizationalUnit { get; init; }
+    public required IReadOnlyList<string> Locality { get; init; }
+    public required IReadOnlyList<string> State { get; init; }
+    public required IReadOnlyList<string> Country { get; init; }
+    public required IReadOnlyList<string> Issuer { get; init; }
+    public required DateTimeOffset CreateTime { get; init; }
+}
+
+public sealed record AccessKeyRecord(string AccessKey, string SecretKey, string? SecurityToken)
+{
+    // Records print every member; keys must never reach a log or an exception text.
+    public override string ToString() => $"AccessKeyRecord {{ AccessKey = {AccessKey} }}";
+}
+
+public sealed record TokenRecord(string? ProjectId, DateTimeOffset ExpiresAt, DateTimeOffset IssuedAt);

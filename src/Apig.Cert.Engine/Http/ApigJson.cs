@@ -53,11 +53,10 @@ namespace Apig.Cert.Engine.Http
                     case JsonTokenType.String:
                         return ParseDate(reader.GetString());
                     case JsonTokenType.Number:
-                        if (reader.TryGetInt64(out long seconds) && seconds > 0 && seconds < 253402300800L)
-                        {
-                            return DateTimeOffset.FromUnixTimeSeconds(seconds);
-                        }
-
+                        if (!reader.TryGetInt64(out long number) || number <= 0) return null;
+                        // Some APIG fields carry milliseconds; no real date in seconds reaches 10^11 (year 5138).
+                        if (number < 100_000_000_000L) return DateTimeOffset.FromUnixTimeSeconds(number);
+                        if (number < 253_402_300_800_000L) return DateTimeOffset.FromUnixTimeMilliseconds(number);
                         return null;
                     default:
                         reader.Skip();

@@ -32,6 +32,8 @@ namespace Apig.Cert.Engine.Api
             if (value.Trim().Length == 0) return "it is blank";
             if (value.Length > MaxLength) return "it is longer than " + MaxLength + " characters";
             if (value.Contains("..")) return "it contains '..'";
+            // A lone "." is a dot-segment: URI normalisation would drop it and shift the path onto another resource.
+            if (value == ".") return "it is '.'";
             foreach (char c in value)
             {
                 if (char.IsControl(c)) return "it contains a control character";

@@ -20,6 +20,7 @@ public class ApigIdsTests
         { "a%2Fb", "'%'" },
         { "..", "'..'" },
         { "a..b", "'..'" },
+        { ".", "'.'" },
         { "a\u0000b", "control character" },
         { "a\u00a0b", "whitespace" },
         { new string('a', 65), "longer than 64" },

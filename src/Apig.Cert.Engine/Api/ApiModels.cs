@@ -50,6 +50,10 @@ namespace Apig.Cert.Engine.Api
         public IReadOnlyList<string> San { get; set; } = Array.Empty<string>();
         public int? Version { get; set; }
         public IReadOnlyList<string> Organization { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> OrganizationalUnit { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> Locality { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> State { get; set; } = Array.Empty<string>();
+        public IReadOnlyList<string> Country { get; set; } = Array.Empty<string>();
         public IReadOnlyList<string> Issuer { get; set; } = Array.Empty<string>();
         public DateTimeOffset? NotBefore { get; set; }
         public DateTimeOffset? NotAfter { get; set; }

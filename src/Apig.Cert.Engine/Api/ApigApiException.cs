@@ -33,5 +33,8 @@ namespace Apig.Cert.Engine.Api
 
         /// <summary>Request path without query string.</summary>
         public string Path { get; }
+
+        /// <summary>One sentence on what to do next, for the error record's recommended action.</summary>
+        public string Advice => Http.ApigErrorAdvice.For(ErrorCode, StatusCode);
     }
 }

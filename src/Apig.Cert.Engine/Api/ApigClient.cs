@@ -1,28 +1,163 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Net.Http;
+using System.Text;
+using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Apig.Cert.Engine.Auth;
+using Apig.Cert.Engine.Http;
 
 namespace Apig.Cert.Engine.Api
 {
     /// <summary>One async method per APIG operation. Builds URLs from validated ids; never writes to a PowerShell stream.</summary>
     public sealed class ApigClient
     {
-        public Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, string privateKeyPem, CancellationToken cancellationToken) =>
-            throw new NotImplementedException();
+        public const int MaxPageSize = 500;
 
-        public Task<DomainCertificateDetails> GetDomainCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken) =>
-            throw new NotImplementedException();
+        private readonly ApigSession _session;
+        private readonly IApigLog? _log;
 
-        public Task UnbindCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken) =>
-            throw new NotImplementedException();
+        internal ApigClient(ApigSession session, IApigLog? log)
+        {
+            _session = session;
+            _log = log;
+        }
 
-        public Task<PageResult<InstanceInfo>> ListInstancesAsync(int offset, int limit, CancellationToken cancellationToken) =>
-            throw new NotImplementedException();
+        /// <summary>AssociateCertificateV2: uploads the certificate and key onto the domain, replacing any certificate bound there.</summary>
+        public async Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, string privateKeyPem,
+            CancellationToken cancellationToken)
+        {
+            string path = DomainPath(domain) + "/certificate";
+            if (string.IsNullOrWhiteSpace(name)) throw new ApigInputException("CertificateNameRequired", "Name", "Specify a certificate name.");
+            if (string.IsNullOrWhiteSpace(certificatePem)) throw new ApigInputException("CertificateRequired", "Certificate", "The certificate is empty.");
+            if (string.IsNullOrWhiteSpace(privateKeyPem)) throw new ApigInputException("PrivateKeyRequired", "PrivateKey", "The private key is empty.");
 
-        public Task<PageResult<GroupInfo>> ListGroupsAsync(string instanceId, int offset, int limit, string? name, CancellationToken cancellationToken) =>
-            throw new NotImplementedException();
+            byte[] body = ApigJson.Serialize(new CertFormBody { Name = name, CertContent = certificatePem, PrivateKey = privateKeyPem });
+            try
+            {
+                var response = await SendAsync(HttpMethod.Post, path, null, body, cancellationToken).ConfigureAwait(false);
+                var result = Read<BindCertificateResponse>(response.Request, response.Response);
+                result.RequestId = response.Response.RequestId;
+                return result;
+            }
+            finally
+            {
+                // The serialized body holds the private key; do not leave it for the GC to hand out again.
+                Array.Clear(body, 0, body.Length);
+            }
+        }
 
-        public Task<GroupInfo> GetGroupAsync(string instanceId, string groupId, CancellationToken cancellationToken) =>
-            throw new NotImplementedException();
+        /// <summary>ShowDetailsOfDomainNameCertificateV2.</summary>
+        public async Task<DomainCertificateDetails> GetDomainCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
+        {
+            string path = DomainPath(domain) + "/certificate/" + Segment(certificateId, "CertificateId");
+            var response = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken).ConfigureAwait(false);
+            return ModelNormalizer.Normalize(Read<DomainCertificateDetails>(response.Request, response.Response));
+        }
+
+        /// <summary>DisassociateCertificateV2 (204).</summary>
+        public Task UnbindCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
+        {
+            string path = DomainPath(domain) + "/certificate/" + Segment(certificateId, "CertificateId");
+            return SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
+        }
+
+        /// <summary>ListInstancesV2, one page.</summary>
+        public async Task<PageResult<InstanceInfo>> ListInstancesAsync(int offset, int limit, CancellationToken cancellationToken)
+        {
+            string query = PageQuery(offset, limit);
+            var response = await SendAsync(HttpMethod.Get, ProjectPath() + "/instances", query, null, cancellationToken).ConfigureAwait(false);
+            var page = Read<InstanceListBody>(response.Request, response.Response);
+            return new PageResult<InstanceInfo>(ModelNormalizer.OrEmpty(page.Instances), page.Total);
+        }
+
+        /// <summary>ListApiGroupsV2, one page. <paramref name="name"/> filters by group name the way APIG does (substring match).</summary>
+        public async Task<PageResult<GroupInfo>> ListGroupsAsync(string instanceId, int offset, int limit, string? name, CancellationToken cancellationToken)
+        {
+            string path = InstancePath(instanceId) + "/api-groups";
+            string query = PageQuery(offset, limit);
+            if (!string.IsNullOrEmpty(name)) query += "&name=" + AkSkSigner.Encode(name!);
+            var response = await SendAsync(HttpMethod.Get, path, query, null, cancellationToken).ConfigureAwait(false);
+            var page = Read<GroupListBody>(response.Request, response.Response);
+            var groups = ModelNormalizer.OrEmpty(page.Groups);
+            foreach (var group in groups) ModelNormalizer.Normalize(group);
+            return new PageResult<GroupInfo>(groups, page.Total);
+        }
+
+        /// <summary>ShowDetailsOfApiGroupV2, including url_domains and their ssl_infos.</summary>
+        public async Task<GroupInfo> GetGroupAsync(string instanceId, string groupId, CancellationToken cancellationToken)
+        {
+            string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId");
+            var response = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken).ConfigureAwait(false);
+            return ModelNormalizer.Normalize(Read<GroupInfo>(response.Request, response.Response));
+        }
+
+        /// <summary>AssociateDomainV2: adds a custom domain to the group. <paramref name="minSslVersion"/> is TLSv1.1 or TLSv1.2; null keeps the region default.</summary>
+        public async Task<UrlDomainInfo> AssociateDomainAsync(string instanceId, string groupId, string urlDomain, string? minSslVersion,
+            CancellationToken cancellationToken)
+        {
+            string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId") + "/domains";
+            if (string.IsNullOrWhiteSpace(urlDomain)) throw new ApigInputException("DomainNameRequired", "DomainName", "Specify the custom domain name.");
+            byte[] body = ApigJson.Serialize(new UrlDomainCreateBody
+            {
+                UrlDomain = urlDomain.Trim(),
+                MinSslVersion = string.IsNullOrWhiteSpace(minSslVersion) ? null : minSslVersion!.Trim(),
+            });
+            var response = await SendAsync(HttpMethod.Post, path, null, body, cancellationToken).ConfigureAwait(false);
+            return ModelNormalizer.Normalize(Read<AssociateDomainBody>(response.Request, response.Response).ToUrlDomainInfo());
+        }
+
+        /// <summary>DisassociateDomainV2 (204): removes the custom domain from the group.</summary>
+        public Task DisassociateDomainAsync(string instanceId, string groupId, string domainId, CancellationToken cancellationToken)
+        {
+            string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId") + "/domains/" + Segment(domainId, "DomainId");
+            return SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
+        }
+
+        private async Task<(ApigRequest Request, ApigResponse Response)> SendAsync(HttpMethod method, string path, string? query, byte[]? body,
+            CancellationToken cancellationToken)
+        {
+            var request = new ApigRequest(method, _session.ApigBase, path, query, body);
+            var response = await _session.Pipeline.SendAsync(request, _session.Authenticator, _log, cancellationToken).ConfigureAwait(false);
+            return (request, response);
+        }
+
+        private static T Read<T>(ApigRequest request, ApigResponse response) where T : class, new()
+        {
+            try
+            {
+                return ApigJson.Deserialize<T>(response.Body);
+            }
+            catch (JsonException ex)
+            {
+                throw ApigHttpPipeline.CreateUnreadableResponse(request, response, ex);
+            }
+        }
+
+        private string ProjectPath() => "/v2/" + Uri.EscapeDataString(_session.Context.ProjectId) + "/apigw";
+
+        private string InstancePath(string instanceId) => ProjectPath() + "/instances/" + Segment(instanceId, "InstanceId");
+
+        private string DomainPath(DomainRef domain)
+        {
+            if (domain == null) throw new ArgumentNullException(nameof(domain));
+            return InstancePath(domain.InstanceId) + "/api-groups/" + Segment(domain.GroupId, "GroupId") + "/domains/" + Segment(domain.DomainId, "DomainId");
+        }
+
+        /// <summary>Validation makes an id path-safe; escaping anyway means a future relaxation of the rules cannot open a hole.</summary>
+        private static string Segment(string id, string inputName) => Uri.EscapeDataString(ApigIds.EnsureValid(id, inputName));
+
+        private static string PageQuery(int offset, int limit)
+        {
+            if (offset < 0) throw new ApigInputException("InvalidOffset", "Offset", "The offset must be 0 or more; it is " + offset + ".");
+            if (limit < 1 || limit > MaxPageSize)
+            {
+                throw new ApigInputException("InvalidLimit", "Limit", "The page size must be between 1 and " + MaxPageSize + "; it is " + limit + ".");
+            }
+
+            return "offset=" + offset.ToString(CultureInfo.InvariantCulture) + "&limit=" + limit.ToString(CultureInfo.InvariantCulture);
+        }
     }
 }

@@ -1,7 +1,11 @@
 using System;
+using System.Net;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
+using Apig.Cert;
 using Apig.Cert.Engine.Auth;
+using Apig.Cert.Engine.Http;
 
 namespace Apig.Cert.Engine.Api
 {
@@ -11,11 +15,204 @@ namespace Apig.Cert.Engine.Api
     /// </summary>
     public sealed class ApigSession
     {
+        public const int MaxRetriesLimit = 10;
+        public const int MaxTimeoutSeconds = 600;
+
+        private static readonly Regex RegionPattern = new Regex("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant);
+        private static readonly Regex AccessKeyPattern = new Regex("^[A-Za-z0-9_\\-]{1,128}$", RegexOptions.CultureInvariant);
+
+        private ApigSession(ApigContext context, string apigBase, ApigHttpPipeline pipeline, IRequestAuthenticator authenticator)
+        {
+            Context = context;
+            ApigBase = apigBase;
+            Pipeline = pipeline;
+            Authenticator = authenticator;
+        }
+
+        public ApigContext Context { get; }
+
+        /// <summary>scheme://authority[/prefix] of APIG, without a trailing '/'.</summary>
+        internal string ApigBase { get; }
+
+        internal ApigHttpPipeline Pipeline { get; }
+
+        internal IRequestAuthenticator Authenticator { get; }
+
         public static Task<ApigSession> ConnectAsync(ApigConnectionSettings settings, IApigLog? log, CancellationToken cancellationToken) =>
-            throw new NotImplementedException();
+            ConnectAsync(settings, log, RetryTiming.Default, cancellationToken);
 
-        public ApigContext Context => throw new NotImplementedException();
+        /// <summary>Validates everything before sending anything; password sign-in then fetches its first token so bad passwords fail here.</summary>
+        internal static async Task<ApigSession> ConnectAsync(ApigConnectionSettings settings, IApigLog? log, RetryTiming timing,
+            CancellationToken cancellationToken)
+        {
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
 
-        public ApigClient CreateClient(IApigLog? log) => throw new NotImplementedException();
+            if (settings.MaxRetries < 0 || settings.MaxRetries > MaxRetriesLimit)
+            {
+                throw new ApigInputException("InvalidMaxRetries", "MaxRetries",
+                    "MaxRetries must be between 0 and " + MaxRetriesLimit + "; it is " + settings.MaxRetries + ".");
+            }
+
+            if (settings.Timeout < TimeSpan.FromSeconds(1) || settings.Timeout > TimeSpan.FromSeconds(MaxTimeoutSeconds))
+            {
+                throw new ApigInputException("InvalidTimeout", "TimeoutSec",
+                    "The timeout must be between 1 and " + MaxTimeoutSeconds + " seconds; it is " + ApigHttpPipeline.FormatSeconds(settings.Timeout) + ".");
+            }
+
+            string region = (settings.Region ?? string.Empty).Trim().ToLowerInvariant();
+            if (region.Length == 0)
+            {
+                throw new ApigInputException("RegionRequired", "Region",
+                    "Specify the region, e.g. -Region cn-north-4 (or set HUAWEICLOUD_SDK_REGION). Known regions: " + string.Join(", ", ApigRegions.Known) + ".");
+            }
+
+            if (!RegionPattern.IsMatch(region))
+            {
+                throw new ApigInputException("InvalidRegion", "Region",
+                    "The region '" + settings.Region + "' is not a region id; region ids look like cn-north-4 or ap-southeast-1.");
+            }
+
+            string projectId = (settings.ProjectId ?? string.Empty).Trim();
+            if (projectId.Length == 0)
+            {
+                throw new ApigInputException("ProjectIdRequired", "ProjectId",
+                    "Specify the project id of region " + region + " (console: My Credentials > API Credentials), or set HUAWEICLOUD_SDK_PROJECT_ID.");
+            }
+
+            ApigIds.EnsureValid(projectId, "ProjectId");
+
+            string apigBase = ValidateEndpoint(settings.Endpoint, ApigRegions.DefaultApigEndpoint(region), "Endpoint");
+            if (!ApigRegions.IsKnown(region) && settings.Endpoint == null)
+            {
+                log?.Verbose("Region " + region + " is not in the list of known APIG regions; using " + apigBase + " anyway.");
+            }
+
+            var pipeline = new ApigHttpPipeline(settings.MaxRetries, settings.Timeout, timing);
+            int timeoutSec = (int)Math.Ceiling(settings.Timeout.TotalSeconds);
+
+            switch (settings.AuthType)
+            {
+                case ApigAuthType.AccessKey:
+                {
+                    string accessKey = (settings.AccessKey ?? string.Empty).Trim();
+                    if (accessKey.Length == 0)
+                    {
+                        throw new ApigInputException("AccessKeyRequired", "AccessKey",
+                            "Specify -AccessKey and -SecretKey, or set HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK.");
+                    }
+
+                    if (!AccessKeyPattern.IsMatch(accessKey))
+                    {
+                        throw new ApigInputException("InvalidAccessKey", "AccessKey",
+                            "The access key contains characters an access key cannot have; copy the AK again from the credentials file.");
+                    }
+
+                    if (SecretText.IsNullOrEmpty(settings.SecretKey))
+                    {
+                        throw new ApigInputException("SecretKeyRequired", "SecretKey",
+                            "Specify -SecretKey together with -AccessKey, or set HUAWEICLOUD_SDK_SK.");
+                    }
+
+                    var context = new ApigContext(region, projectId, new Uri(apigBase), null, ApigAuthType.AccessKey, MaskAccessKey(accessKey),
+                        null, null, null, settings.MaxRetries, timeoutSec);
+                    var authenticator = new AkSkAuthenticator(accessKey, settings.SecretKey!, projectId,
+                        SecretText.IsNullOrEmpty(settings.SecurityToken) ? null : settings.SecurityToken);
+                    return new ApigSession(context, apigBase, pipeline, authenticator);
+                }
+
+                case ApigAuthType.Token:
+                {
+                    if (SecretText.IsNullOrEmpty(settings.Token))
+                    {
+                        throw new ApigInputException("TokenRequired", "Token", "Specify -Token with an IAM token scoped to the project.");
+                    }
+
+                    var context = new ApigContext(region, projectId, new Uri(apigBase), null, ApigAuthType.Token, null, null, null, null,
+                        settings.MaxRetries, timeoutSec);
+                    return new ApigSession(context, apigBase, pipeline, new StaticTokenAuthenticator(settings.Token!));
+                }
+
+                case ApigAuthType.Password:
+                {
+                    string userName = (settings.UserName ?? string.Empty).Trim();
+                    string accountName = (settings.AccountName ?? string.Empty).Trim();
+                    if (userName.Length == 0)
+                    {
+                        throw new ApigInputException("UserNameRequired", "UserName", "Specify the IAM user name (-UserName or -Credential).");
+                    }
+
+                    if (SecretText.IsNullOrEmpty(settings.Password))
+                    {
+                        throw new ApigInputException("PasswordRequired", "Password", "Specify the IAM user's password (-Password or -Credential).");
+                    }
+
+                    if (accountName.Length == 0)
+                    {
+                        throw new ApigInputException("AccountNameRequired", "AccountName",
+                            "Specify -AccountName, the account (domain) name the IAM user belongs to.");
+                    }
+
+                    string iamBase = ValidateEndpoint(settings.IamEndpoint, ApigRegions.DefaultIamEndpoint(region), "IamEndpoint");
+                    var context = new ApigContext(region, projectId, new Uri(apigBase), new Uri(iamBase), ApigAuthType.Password, null, userName,
+                        accountName, null, settings.MaxRetries, timeoutSec);
+                    var iam = new IamTokenClient(pipeline, iamBase, userName, settings.Password!, accountName, projectId);
+                    var authenticator = new PasswordAuthenticator(iam, expiresAt => context.TokenExpiresAt = expiresAt);
+                    await authenticator.GetValidTokenAsync(log, cancellationToken).ConfigureAwait(false);
+                    return new ApigSession(context, apigBase, pipeline, authenticator);
+                }
+
+                default:
+                    throw new ApigInputException("InvalidAuthType", "AuthType", "Unknown authentication type " + settings.AuthType + ".");
+            }
+        }
+
+        public ApigClient CreateClient(IApigLog? log) => new ApigClient(this, log);
+
+        /// <summary>"HPUA****WXYZ": enough to tell keys apart, too little to use one. Short keys are hidden entirely.</summary>
+        internal static string MaskAccessKey(string accessKey) =>
+            accessKey.Length < 10 ? new string('*', accessKey.Length) : accessKey.Substring(0, 4) + "****" + accessKey.Substring(accessKey.Length - 4);
+
+        /// <summary>
+        /// https anywhere; plain http only to this machine (the emulator), because requests carry private keys and credentials.
+        /// Returns the base without a trailing '/'.
+        /// </summary>
+        internal static string ValidateEndpoint(Uri? given, Uri fallback, string inputName)
+        {
+            Uri endpoint = given ?? fallback;
+            if (!endpoint.IsAbsoluteUri)
+            {
+                throw new ApigInputException("InvalidEndpoint", inputName,
+                    "The " + inputName + " '" + endpoint.OriginalString + "' is not an absolute URL; use e.g. https://apig.cn-north-4.myhuaweicloud.com.");
+            }
+
+            if (endpoint.Scheme == Uri.UriSchemeHttp)
+            {
+                if (!IsLoopback(endpoint))
+                {
+                    throw new ApigInputException("InsecureEndpoint", inputName,
+                        "The " + inputName + " " + endpoint.GetLeftPart(UriPartial.Authority) + " uses plain http, which would send credentials and " +
+                        "private keys in clear text. Use https; http is only accepted for 127.0.0.1, ::1 or localhost (the local emulator).");
+                }
+            }
+            else if (endpoint.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new ApigInputException("InvalidEndpoint", inputName,
+                    "The " + inputName + " '" + endpoint.GetLeftPart(UriPartial.Authority) + "' must use https (or http to this machine).");
+            }
+
+            if (endpoint.UserInfo.Length > 0 || endpoint.Query.Length > 0 || endpoint.Fragment.Length > 0)
+            {
+                throw new ApigInputException("InvalidEndpoint", inputName,
+                    "The " + inputName + " must be a plain base URL without user name, query or fragment, e.g. " + fallback + ".");
+            }
+
+            return (endpoint.GetLeftPart(UriPartial.Authority) + endpoint.AbsolutePath).TrimEnd('/');
+        }
+
+        private static bool IsLoopback(Uri uri)
+        {
+            if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase)) return true;
+            return IPAddress.TryParse(uri.DnsSafeHost, out IPAddress? address) && IPAddress.IsLoopback(address);
+        }
     }
 }

@@ -1,8 +1,79 @@
+using System;
+
 namespace Apig.Cert.Engine.Http
 {
-    // Stub until the HTTP branch lands.
+    /// <summary>One sentence telling the user what to do next about an APIG/IAM error; the cmdlet appends it to the error record.</summary>
     public static class ApigErrorAdvice
     {
-        public static string? For(string? errorCode, int status) => null;
+        public static string For(string? errorCode, int status)
+        {
+            string code = (errorCode ?? string.Empty).Trim().ToUpperInvariant();
+            // The gateway in front of cloud services uses "APIGW." for the same numbers as "APIG.".
+            if (code.StartsWith("APIGW.", StringComparison.Ordinal)) code = "APIG." + code.Substring(6);
+
+            switch (code)
+            {
+                case "APIG.0303":
+                    return "Check the secret key and make sure this computer's clock is within 15 minutes of UTC, then run Connect-Apig again.";
+                case "APIG.1001":
+                case "APIG.0307":
+                    return "The token has expired: run Connect-Apig again (password sign-in renews tokens automatically).";
+                case "APIG.1003":
+                    return "The token has no project scope: connect with -ProjectId of the region's project, or use a project-scoped token.";
+                case "APIG.1005":
+                case "APIG.1115":
+                case "APIG.1136":
+                case "APIG.0306":
+                    return "Ask the account administrator for APIG permissions (for example APIG Administrator) in this project and region.";
+                case "APIG.2101":
+                    return "Use the private key that belongs to this certificate (the certificate and key do not match).";
+                case "APIG.2102":
+                    return "The certificate has expired: renew it and bind the new certificate.";
+                case "APIG.2103":
+                    return "Use a certificate whose common name or subject alternative names cover this custom domain.";
+                case "APIG.2104":
+                    return "Supply the full chain in order: the server certificate first, then each intermediate certificate.";
+                case "APIG.2105":
+                case "APIG.2106":
+                    return "Supply a valid PEM certificate and an unencrypted PEM private key (RSA or ECDSA).";
+                case "APIG.2023":
+                    return "Point the domain's CNAME record at the group's subdomain (see Get-ApigDomain) and wait for DNS to propagate.";
+                case "APIG.2024":
+                    return "Check the domain name: it must be a valid host name (a wildcard like *.example.com is allowed).";
+                case "APIG.2034":
+                    return "The domain must complete ICP filing before it can be bound in this region.";
+                case "APIG.3001":
+                    return "Check the GroupId with Get-ApigDomain: the API group does not exist in this instance.";
+                case "APIG.3020":
+                    return "Check the DomainId with Get-ApigDomain: the custom domain is not bound to this group.";
+                case "APIG.3021":
+                case "APIG.3025":
+                    return "Check the certificate id with Get-ApigDomain: the certificate is not bound (anymore).";
+                case "APIG.3030":
+                    return "Check the InstanceId and the region: the instance does not exist in this project.";
+                case "APIG.3108":
+                    return "The group already has the maximum number of custom domains: remove one first.";
+                case "APIG.3305":
+                    return "The domain is already bound: use Get-ApigDomain to find where, or remove it there first.";
+                case "APIG.3474":
+                    return "The domain belongs to a different group: use the GroupId that Get-ApigDomain shows for it.";
+                case "APIG.9008":
+                case "APIG.0308":
+                    return "The service is throttling requests: retry later, or lower -ThrottleLimit.";
+                case "APIG.2000":
+                case "APIG.2001":
+                case "APIG.2011":
+                case "APIG.2012":
+                    return "Check the parameter named in the message.";
+            }
+
+            if (status == 0) return "Check the network connection, proxy and endpoint, then retry.";
+            if (status == 401) return "Check the credentials (access key and secret key, token, or password) and run Connect-Apig again.";
+            if (status == 403) return "Ask the account administrator for APIG permissions in this project and region.";
+            if (status == 404) return "Check the ids with Get-ApigDomain: the object does not exist in this project.";
+            if (status == 429 || status >= 500) return "The service is busy or failing: retry later, or lower -ThrottleLimit.";
+            if (status >= 300 && status < 400) return "Check the endpoint: the service answered with a redirect, which is never followed.";
+            return "Check the request parameters named in the message.";
+        }
     }
 }

@@ -1,0 +1,365 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Apig.Cert.Engine.Api;
+
+namespace Apig.Cert.Engine.Http
+{
+    /// <summary>
+    /// The only place that sends HTTP: builds each attempt, adds credentials, applies the deadline, retries what is
+    /// safe to retry, logs (redacted), and turns failures into <see cref="ApigApiException"/>.
+    /// </summary>
+    internal sealed class ApigHttpPipeline
+    {
+        public const string JsonContentType = "application/json;charset=UTF-8";
+
+        private readonly Func<HttpClient> _clientSource;
+
+        public ApigHttpPipeline(int maxRetries, TimeSpan timeout, RetryTiming? timing = null, Func<HttpClient>? clientSource = null)
+        {
+            MaxRetries = maxRetries;
+            Timeout = timeout;
+            Timing = timing ?? RetryTiming.Default;
+            _clientSource = clientSource ?? SharedHttpClient.Get;
+        }
+
+        public int MaxRetries { get; }
+
+        public TimeSpan Timeout { get; }
+
+        public RetryTiming Timing { get; }
+
+        /// <summary>Sends the request and returns a 2xx response; anything else ends in an exception.</summary>
+        public async Task<ApigResponse> SendAsync(ApigRequest request, IRequestAuthenticator? authenticator, IApigLog? log,
+            CancellationToken cancellationToken)
+        {
+            bool refreshed = false;
+            while (true)
+            {
+                var (response, generation) = await SendWithRetriesAsync(request, authenticator, log, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccess) return response;
+
+                var error = ParseError(response.Body);
+                // An expired token is the one 401 worth a second try: a fresh token fixes it, anything else would just fail again.
+                if (!refreshed && authenticator != null && authenticator.CanRefresh && response.StatusCode == 401 && IsExpiredTokenCode(error.Code))
+                {
+                    log?.Verbose("The token was rejected as expired (" + error.Code + "); getting a new one and repeating " +
+                                 request.Method.Method + " " + request.Path + ".");
+                    await authenticator.RefreshAsync(generation, log, cancellationToken).ConfigureAwait(false);
+                    refreshed = true;
+                    continue;
+                }
+
+                throw CreateException(request, response, error);
+            }
+        }
+
+        private async Task<(ApigResponse Response, object? Generation)> SendWithRetriesAsync(ApigRequest request,
+            IRequestAuthenticator? authenticator, IApigLog? log, CancellationToken cancellationToken)
+        {
+            int attempts = MaxRetries + 1;
+            HttpClient client = _clientSource();
+            Uri uri = request.Uri;
+            string hostHeader = HostHeaderOf(uri);
+            byte[] body = request.Body ?? Array.Empty<byte>();
+
+            for (int attempt = 1; ; attempt++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+
+                using (var message = new HttpRequestMessage(request.Method, uri))
+                {
+                    message.Headers.Host = hostHeader;
+                    message.Headers.Accept.ParseAdd("application/json");
+                    if (request.Body != null)
+                    {
+                        message.Content = new ByteArrayContent(request.Body);
+                        message.Content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
+                    }
+
+                    object? generation = authenticator == null
+                        ? null
+                        : await authenticator.ApplyAsync(message, hostHeader, body, log, cancellationToken).ConfigureAwait(false);
+
+                    if (log != null) log.Debug(DescribeRequest(message, request));
+
+                    string retryReason;
+                    TimeSpan? retryAfter = null;
+                    ApigResponse? retryableResponse = null;
+                    Exception? failure = null;
+                    bool timedOut = false;
+                    var stopwatch = Stopwatch.StartNew();
+                    using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                    {
+                        deadline.CancelAfter(Timeout);
+                        try
+                        {
+                            using (var httpResponse = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token)
+                                       .ConfigureAwait(false))
+                            {
+                                string responseBody = await ReadBodyAsync(httpResponse, deadline.Token).ConfigureAwait(false);
+                                var response = new ApigResponse((int)httpResponse.StatusCode, httpResponse.ReasonPhrase ?? string.Empty, responseBody,
+                                    CollectHeaders(httpResponse));
+                                stopwatch.Stop();
+                                log?.Verbose(request.Method.Method + " " + request.PathAndQuery + " -> " + response.StatusCode + " in " +
+                                             stopwatch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture) + " ms" +
+                                             (response.RequestId == null ? string.Empty : " (request id " + response.RequestId + ")"));
+                                if (log != null) log.Debug(DescribeResponse(response));
+
+                                string? reason = RetryReason(response);
+                                if (reason == null) return (response, generation);
+
+                                retryReason = reason;
+                                retryableResponse = response;
+                                retryAfter = RetryAfterOf(httpResponse);
+                            }
+                        }
+                        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                        {
+                            failure = ex;
+                            timedOut = true;
+                            retryReason = "no response within " + FormatSeconds(Timeout);
+                        }
+                        catch (HttpRequestException ex)
+                        {
+                            failure = ex;
+                            retryReason = "the connection failed (" + InnermostMessage(ex) + ")";
+                        }
+                        catch (IOException ex)
+                        {
+                            failure = ex;
+                            retryReason = "the connection broke (" + ex.Message + ")";
+                        }
+                    }
+
+                    if (failure != null)
+                    {
+                        log?.Verbose(request.Method.Method + " " + request.PathAndQuery + " -> " + retryReason + " after " +
+                                     stopwatch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture) + " ms");
+                    }
+
+                    if (attempt >= attempts)
+                    {
+                        if (retryableResponse != null) return (retryableResponse, generation);
+                        throw CreateTransportException(request, failure!, timedOut, attempts);
+                    }
+
+                    TimeSpan wait = retryAfter.HasValue ? Timing.CapRetryAfter(retryAfter.Value) : Timing.Backoff(attempt);
+                    log?.Verbose("Retrying " + request.Method.Method + " " + request.Path + " in " +
+                                 ((long)wait.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + " ms (attempt " + (attempt + 1) + " of " +
+                                 attempts + ") because " + retryReason + (retryAfter.HasValue ? " (Retry-After honoured)" : string.Empty) + ".");
+                    await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+
+        /// <summary>Why this response may be retried, or null. Only overload and gateway failures qualify: other errors would fail again.</summary>
+        internal static string? RetryReason(ApigResponse response)
+        {
+            switch (response.StatusCode)
+            {
+                case 429: return "the service is throttling (HTTP 429)";
+                case 502: return "of a gateway error (HTTP 502)";
+                case 503: return "the service is unavailable (HTTP 503)";
+                case 504: return "of a gateway timeout (HTTP 504)";
+                case 500:
+                    string? code = ParseError(response.Body).Code;
+                    return code != null && code.EndsWith(".9008", StringComparison.Ordinal) && code.StartsWith("APIG", StringComparison.OrdinalIgnoreCase)
+                        ? "the service is throttling (" + code + ")"
+                        : null;
+                default: return null;
+            }
+        }
+
+        internal static bool IsExpiredTokenCode(string? code) =>
+            string.Equals(code, "APIG.1001", StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(code, "APIG.0307", StringComparison.OrdinalIgnoreCase) ||
+            string.Equals(code, "APIGW.0307", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The Host header HttpClient will send: the port only when it is not the scheme's default.</summary>
+        internal static string HostHeaderOf(Uri uri)
+        {
+            string host = uri.HostNameType == UriHostNameType.Dns ? uri.IdnHost : uri.Host;
+            return uri.IsDefaultPort ? host : host + ":" + uri.Port.ToString(CultureInfo.InvariantCulture);
+        }
+
+        internal static (string? Code, string? Message) ParseError(string body)
+        {
+            if (string.IsNullOrWhiteSpace(body)) return (null, null);
+            try
+            {
+                using (var document = JsonDocument.Parse(body))
+                {
+                    var root = document.RootElement;
+                    if (root.ValueKind != JsonValueKind.Object) return (null, null);
+
+                    if (root.TryGetProperty("error_code", out var code))
+                    {
+                        return (ScalarText(code), root.TryGetProperty("error_msg", out var msg) ? ScalarText(msg) : null);
+                    }
+
+                    // IAM (Keystone) shape: {"error": {"code": 401, "message": "...", "title": "Unauthorized"}}.
+                    if (root.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+                    {
+                        string? message = error.TryGetProperty("message", out var m) ? ScalarText(m) : null;
+                        if (message == null && error.TryGetProperty("title", out var t)) message = ScalarText(t);
+                        return (error.TryGetProperty("code", out var c) ? ScalarText(c) : null, message);
+                    }
+
+                    if (root.TryGetProperty("code", out var plainCode))
+                    {
+                        return (ScalarText(plainCode), root.TryGetProperty("message", out var plainMessage) ? ScalarText(plainMessage) : null);
+                    }
+                }
+            }
+            catch (JsonException)
+            {
+            }
+
+            return (null, null);
+        }
+
+        internal static ApigApiException CreateException(ApigRequest request, ApigResponse response, (string? Code, string? Message) error)
+        {
+            // Server messages can quote rejected input; mask anything that looks like key material before it reaches a message.
+            string? errorMessage = error.Message == null ? null : Redactor.RedactJson(error.Message);
+            var text = new StringBuilder();
+            if (error.Code != null)
+            {
+                text.Append(error.Code);
+                if (!string.IsNullOrEmpty(errorMessage)) text.Append(' ').Append(errorMessage);
+            }
+            else if (!string.IsNullOrEmpty(errorMessage))
+            {
+                text.Append(errorMessage);
+            }
+            else
+            {
+                text.Append("HTTP ").Append(response.StatusCode);
+                if (!string.IsNullOrEmpty(response.ReasonPhrase)) text.Append(' ').Append(response.ReasonPhrase);
+                if (response.StatusCode >= 300 && response.StatusCode < 400 && response.Header("Location") != null)
+                {
+                    text.Append(" to ").Append(response.Header("Location"));
+                }
+            }
+
+            text.Append(" (HTTP ").Append(response.StatusCode).Append(", ").Append(request.Method.Method).Append(' ').Append(request.Path);
+            if (response.RequestId != null) text.Append(", request id ").Append(response.RequestId);
+            text.Append(')');
+
+            return new ApigApiException(text.ToString(), response.StatusCode, error.Code, errorMessage, response.RequestId,
+                request.Method.Method, request.Path);
+        }
+
+        internal static ApigApiException CreateUnreadableResponse(ApigRequest request, ApigResponse response, Exception inner) =>
+            new ApigApiException(
+                "The response could not be read as the expected JSON: " + inner.Message + " (HTTP " + response.StatusCode + ", " +
+                request.Method.Method + " " + request.Path + (response.RequestId == null ? string.Empty : ", request id " + response.RequestId) + ")",
+                response.StatusCode, null, null, response.RequestId, request.Method.Method, request.Path, inner);
+
+        private ApigApiException CreateTransportException(ApigRequest request, Exception failure, bool timedOut, int attempts)
+        {
+            string endpoint = request.BaseUri;
+            string tries = attempts == 1 ? "1 attempt" : attempts + " attempts";
+            string message = timedOut
+                ? "No response from " + endpoint + " within " + FormatSeconds(Timeout) +
+                  " (" + request.Method.Method + " " + request.Path + ", " + tries + ")."
+                : "Could not reach " + endpoint + ": " + InnermostMessage(failure) + " (" + request.Method.Method + " " + request.Path + ", " + tries + ").";
+            return new ApigApiException(message, 0, null, null, null, request.Method.Method, request.Path, failure);
+        }
+
+        private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        {
+            if (response.Content == null) return string.Empty;
+            using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new MemoryStream())
+            {
+                // netstandard2.0 has no ReadAsStringAsync(token); copying with the token keeps a stalled body under the deadline.
+                await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
+                return Encoding.UTF8.GetString(buffer.ToArray());
+            }
+        }
+
+        private static Dictionary<string, string> CollectHeaders(HttpResponseMessage response)
+        {
+            var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var header in response.Headers) headers[header.Key] = string.Join(", ", header.Value);
+            if (response.Content != null)
+            {
+                foreach (var header in response.Content.Headers) headers[header.Key] = string.Join(", ", header.Value);
+            }
+
+            return headers;
+        }
+
+        private TimeSpan? RetryAfterOf(HttpResponseMessage response)
+        {
+            RetryConditionHeaderValue? retryAfter = response.Headers.RetryAfter;
+            if (retryAfter == null) return null;
+            if (retryAfter.Delta.HasValue) return retryAfter.Delta.Value;
+            if (retryAfter.Date.HasValue) return retryAfter.Date.Value - DateTimeOffset.UtcNow;
+            return null;
+        }
+
+        private static string DescribeRequest(HttpRequestMessage message, ApigRequest request)
+        {
+            var text = new StringBuilder();
+            text.Append("> ").Append(message.Method.Method).Append(' ').Append(message.RequestUri);
+            AppendHeaders(text, "> ", message.Headers);
+            if (message.Content != null) AppendHeaders(text, "> ", message.Content.Headers);
+            if (request.Body != null) text.Append('\n').Append("> ").Append(Redactor.RedactBody(Encoding.UTF8.GetString(request.Body)));
+            return text.ToString();
+        }
+
+        private static string DescribeResponse(ApigResponse response)
+        {
+            var text = new StringBuilder();
+            text.Append("< ").Append(response.StatusCode).Append(' ').Append(response.ReasonPhrase);
+            foreach (var header in response.Headers.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                text.Append('\n').Append("< ").Append(header.Key).Append(": ").Append(Redactor.RedactHeader(header.Key, header.Value));
+            }
+
+            text.Append('\n').Append("< ").Append(Redactor.RedactBody(response.Body));
+            return text.ToString();
+        }
+
+        private static void AppendHeaders(StringBuilder text, string prefix, HttpHeaders headers)
+        {
+            foreach (var header in headers)
+            {
+                text.Append('\n').Append(prefix).Append(header.Key).Append(": ")
+                    .Append(Redactor.RedactHeader(header.Key, string.Join(", ", header.Value)));
+            }
+        }
+
+        private static string? ScalarText(JsonElement element)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.String: return element.GetString();
+                case JsonValueKind.Number: return element.GetRawText();
+                default: return null;
+            }
+        }
+
+        private static string InnermostMessage(Exception exception)
+        {
+            Exception inner = exception;
+            while (inner.InnerException != null) inner = inner.InnerException;
+            return inner == exception ? exception.Message : exception.Message + " " + inner.Message;
+        }
+
+        internal static string FormatSeconds(TimeSpan span) =>
+            span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+    }
+}

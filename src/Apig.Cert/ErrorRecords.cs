@@ -18,7 +18,7 @@ namespace Apig.Cert
                     return WithAdvice(
                         new ErrorRecord(input, input.ErrorId, CategoryFor(input), target),
                         input.Message,
-                        null);
+                        "Correct -" + input.InputName + " as the message says, then run the command again; nothing was sent.");
 
                 case ApigApiException api:
                     string errorId = api.ErrorCode ?? (api.StatusCode == 0 ? "ApigConnectionFailed" : "ApigHttp" + api.StatusCode);
@@ -53,7 +53,9 @@ namespace Apig.Cert
 
         private static ErrorRecord WithAdvice(ErrorRecord record, string message, string? advice)
         {
-            record.ErrorDetails = new ErrorDetails(advice is null ? message : message + " " + advice);
+            // The message already says what is wrong; the advice goes to RecommendedAction, where Get-Error and
+            // runbook logs show it, instead of being repeated in the message.
+            record.ErrorDetails = new ErrorDetails(message);
             if (advice != null)
             {
                 record.ErrorDetails.RecommendedAction = advice;
@@ -67,6 +69,8 @@ namespace Apig.Cert
             switch (input.ErrorId)
             {
                 case "FileNotFound":
+                case "DomainNotFound":
+                case "InstanceNotFound":
                     return ErrorCategory.ObjectNotFound;
                 case "CredentialsNotFound":
                     return ErrorCategory.AuthenticationError;

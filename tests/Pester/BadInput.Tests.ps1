@@ -47,7 +47,7 @@ Describe 'Bad input is refused before anything is sent' {
     }
 
     It '<Case> -> <ErrorId>' -ForEach @(
-        @{ Case = 'missing certificate file'; ErrorId = 'FileNotFound'; Mention = 'nope.pem'; P = { @{ CertificatePath = (Join-Path $WorkDir 'nope.pem') } } }
+        @{ Case = 'missing certificate file'; ErrorId = 'FileNotFound'; Mention = 'nope.pem'; P = { @{ CertificatePath = (Join-Path $WorkDir 'nope.pem'); PrivateKeyPath = $good.KeyFile } } }
         @{ Case = 'missing key file'; ErrorId = 'FileNotFound'; Mention = 'nokey.pem'; P = { @{ CertificatePath = $good.FullChainFile; PrivateKeyPath = (Join-Path $WorkDir 'nokey.pem') } } }
         @{ Case = 'empty certificate path'; ErrorId = 'PathEmpty'; Mention = 'CertificatePath'; P = { @{ CertificatePath = ''; PrivateKeyPath = $good.KeyFile } } }
         @{ Case = 'empty file'; ErrorId = 'FileEmpty'; Mention = 'empty.pem'; P = { @{ CertificatePath = $files.Empty; PrivateKeyPath = $good.KeyFile } } }

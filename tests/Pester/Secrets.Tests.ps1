@@ -17,27 +17,31 @@ Start-Transcript -LiteralPath '$transcript' | Out-Null
     Import-Module '$(Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')'
     `$domains = '$($Seed.Domains | ConvertTo-Json -Compress)' | ConvertFrom-Json
     `$common = @{ Region = '$($Seed.Region)'; ProjectId = '$($Seed.ProjectId)'; Endpoint = '$EmulatorUrl' }
-    Connect-Apig @common -AccessKey '$($Seed.AccessKey)' -SecretKey (ConvertTo-SecureString '$($Seed.SecretKey)' -AsPlainText -Force) | Format-List * | Out-String
-    `$domains | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyEncryptedFile)' -PrivateKeyPassword (ConvertTo-SecureString '$($cert.KeyPassword)' -AsPlainText -Force) | Format-List * | Out-String
+    Connect-Apig @common -AccessKey '$($Seed.AccessKey)' -SecretKey (ConvertTo-SecureString `$env:T_SK -AsPlainText -Force) | Format-List * | Out-String
+    `$domains | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyEncryptedFile)' -PrivateKeyPassword (ConvertTo-SecureString `$env:T_KEYPW -AsPlainText -Force) | Format-List * | Out-String
     `$domains[0] | Set-ApigDomainCertificate -CertificatePem (Get-Content -Raw '$($cert.FullChainFile)') -PrivateKeyPem (Get-Content -Raw '$($cert.KeyFile)') | Out-String
     `$domains[0] | Set-ApigDomainCertificate -PfxPath '$($cert.PfxFile)' -PfxPassword (ConvertTo-SecureString 'not-the-pfx-password' -AsPlainText -Force)
     `$domains[0] | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($other.KeyFile)'
-    Connect-Apig @common -AccessKey '$($Seed.TempKey)' -SecretKey (ConvertTo-SecureString '$($Seed.TempSecret)' -AsPlainText -Force) -SecurityToken (ConvertTo-SecureString '$($Seed.TempToken)' -AsPlainText -Force) | Format-List * | Out-String
-    `$domains[1] | Set-ApigDomainCertificate -PfxPath '$($cert.PfxFile)' -PfxPassword (ConvertTo-SecureString '$($cert.PfxPassword)' -AsPlainText -Force) | Out-String
-    Connect-Apig @common -Token (ConvertTo-SecureString '$($Seed.Token)' -AsPlainText -Force) | Format-List * | Out-String
+    Connect-Apig @common -AccessKey '$($Seed.TempKey)' -SecretKey (ConvertTo-SecureString `$env:T_TEMPSK -AsPlainText -Force) -SecurityToken (ConvertTo-SecureString `$env:T_TEMPTOKEN -AsPlainText -Force) | Format-List * | Out-String
+    `$domains[1] | Set-ApigDomainCertificate -PfxPath '$($cert.PfxFile)' -PfxPassword (ConvertTo-SecureString `$env:T_PFXPW -AsPlainText -Force) | Out-String
+    Connect-Apig @common -Token (ConvertTo-SecureString `$env:T_TOKEN -AsPlainText -Force) | Format-List * | Out-String
     `$domains[2] | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyFile)' | Out-String
-    `$cred = [pscredential]::new('$($Seed.UserName)', (ConvertTo-SecureString '$($Seed.Password)' -AsPlainText -Force))
+    `$cred = [pscredential]::new('$($Seed.UserName)', (ConvertTo-SecureString `$env:T_PASSWORD -AsPlainText -Force))
     Connect-Apig @common -IamEndpoint '$EmulatorUrl' -Credential `$cred -AccountName '$($Seed.AccountName)' | Format-List * | Out-String
     Get-ApigContext | ConvertTo-Json | Out-String
     `$domains[3] | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyFile)' | Out-String
-    try { Connect-Apig @common -IamEndpoint '$EmulatorUrl' -Credential ([pscredential]::new('$($Seed.UserName)', (ConvertTo-SecureString 'wrong-$($Seed.Password)' -AsPlainText -Force))) -AccountName '$($Seed.AccountName)' } catch { `$_ | Format-List * -Force | Out-String; `$_.Exception | Format-List * -Force | Out-String }
+    try { Connect-Apig @common -IamEndpoint '$EmulatorUrl' -Credential ([pscredential]::new('$($Seed.UserName)', (ConvertTo-SecureString ('wrong-' + `$env:T_PASSWORD) -AsPlainText -Force))) -AccountName '$($Seed.AccountName)' } catch { `$_ | Format-List * -Force | Out-String; `$_.Exception | Format-List * -Force | Out-String }
     `$Error | ForEach-Object { `$_ | Format-List * -Force | Out-String; `$_.Exception.ToString() }
 } *>&1 | Out-String -Width 400
 Stop-Transcript | Out-Null
 "@
     $pwsh = Get-PwshCommand
     Reset-Emulator
-    & $pwsh -NoProfile -NonInteractive -Command $script *> $captured
+    # Secrets reach the child through its environment, so the script text (which error records quote) holds none.
+    $env:T_SK = $Seed.SecretKey; $env:T_KEYPW = $cert.KeyPassword; $env:T_TEMPSK = $Seed.TempSecret; $env:T_TEMPTOKEN = $Seed.TempToken
+    $env:T_PFXPW = $cert.PfxPassword; $env:T_TOKEN = $Seed.Token; $env:T_PASSWORD = $Seed.Password
+    try { & $pwsh -NoProfile -NonInteractive -Command $script *> $captured }
+    finally { foreach ($name in 'T_SK', 'T_KEYPW', 'T_TEMPSK', 'T_TEMPTOKEN', 'T_PFXPW', 'T_TOKEN', 'T_PASSWORD') { Remove-Item "env:$name" -ErrorAction Ignore } }
     $everything = (Get-Content -Raw $captured) + (Get-Content -Raw $transcript) +
         ((Get-EmulatorRequests -Url $EmulatorUrl) | ConvertTo-Json -Depth 10) +
         ((Invoke-EmulatorAdmin -Url $EmulatorUrl -Path state) | ConvertTo-Json -Depth 20)
@@ -66,7 +70,9 @@ Describe 'Secrets never appear in any output' {
         @{ Name = 'the key password'; Index = 5 }
         @{ Name = 'the PFX password'; Index = 6 }
     ) {
-        $everything.Contains($secrets[$Index]) | Should -BeFalse
+        $at = $everything.IndexOf($secrets[$Index])
+        $context = if ($at -ge 0) { $everything.Substring([Math]::Max(0, $at - 300), [Math]::Min(400, $everything.Length - [Math]::Max(0, $at - 300))) } else { '' }
+        $at | Should -Be -1 -Because "it was found here: $context"
     }
 
     It 'never shows a line of any private key' {

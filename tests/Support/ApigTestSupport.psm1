@@ -70,7 +70,8 @@ function Invoke-EmulatorAdmin {
 function Get-EmulatorRequests {
     <# The emulator's request log (API and IAM calls, not admin calls). #>
     param([Parameter(Mandatory)] [string] $Url)
-    @(Invoke-RestMethod -Uri "$Url/_emulator/requests")
+    # Invoke-RestMethod may hand back a JSON array as one object: unroll it so callers can count and filter entries.
+    foreach ($entry in (Invoke-RestMethod -Uri "$Url/_emulator/requests")) { $entry }
 }
 
 function New-TestCertificateAuthority {
@@ -83,7 +84,7 @@ function New-TestCertificateAuthority {
     $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509KeyUsageExtension]::new(
         [System.Security.Cryptography.X509Certificates.X509KeyUsageFlags]'KeyCertSign, CrlSign', $true))
     $request.CertificateExtensions.Add([System.Security.Cryptography.X509Certificates.X509SubjectKeyIdentifierExtension]::new($request.PublicKey, $false))
-    $notBefore = [DateTimeOffset]::UtcNow.AddDays(-2)
+    $notBefore = [DateTimeOffset]::UtcNow.AddDays(-400)
     $notAfter = [DateTimeOffset]::UtcNow.AddYears(5)
     if ($Issuer) {
         $serial = [byte[]]::new(12); [System.Security.Cryptography.RandomNumberGenerator]::Fill($serial); $serial[0] = $serial[0] -band 0x7F
@@ -135,7 +136,10 @@ function New-TestCertificate {
 
     if ($Issuer) {
         $serial = [byte[]]::new(16); [System.Security.Cryptography.RandomNumberGenerator]::Fill($serial); $serial[0] = $serial[0] -band 0x7F
-        $public = $request.Create($Issuer, $NotBefore, $NotAfter, $serial)
+        # Through a signature generator so an EC leaf can be issued by an RSA CA.
+        $generator = [System.Security.Cryptography.X509Certificates.X509SignatureGenerator]::CreateForRSA(
+            [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Issuer), [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        $public = $request.Create($Issuer.SubjectName, $generator, $NotBefore, $NotAfter, $serial)
         $cert = if ($KeyAlgorithm -eq 'RSA') {
             [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::CopyWithPrivateKey($public, $key)
         }

@@ -16,7 +16,7 @@ $work = Join-Path ([IO.Path]::GetTempPath()) ("apig-demo-" + [guid]::NewGuid().T
 try {
     Write-Host "Emulator listening on $($emulator.Url)"
     $state = Invoke-EmulatorAdmin -Url $emulator.Url -Path state
-    $project = @($state.projects)[0].id
+    $project = $state.projectId
 
     # The seeded domains, as the API lists them: every custom domain of every group of the instance.
     $instance = @($state.instances)[0]

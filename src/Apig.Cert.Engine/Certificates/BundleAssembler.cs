@@ -106,7 +106,7 @@ namespace Apig.Cert.Engine.Certificates
                 DistinguishedName.CommonName(leaf.SubjectDN),
                 DnsNamesOf(leaf),
                 DistinguishedName.Format(leaf.IssuerDN),
-                leaf.SerialNumber.ToString(16).ToUpperInvariant(),
+                SerialHex(leaf.SerialNumber),
                 AsUtc(leaf.NotBefore),
                 AsUtc(leaf.NotAfter),
                 thumbprint,
@@ -231,6 +231,20 @@ namespace Apig.Cert.Engine.Certificates
 
                 return false;
             }
+        }
+
+        // Whole bytes of the positive integer, as Windows and X509Certificate2 show serials ("07A1...", not "7A1..."),
+        // without the DER sign byte a high first bit would add.
+        private static string SerialHex(Org.BouncyCastle.Math.BigInteger serial)
+        {
+            byte[] bytes = serial.ToByteArrayUnsigned();
+            var hex = new System.Text.StringBuilder(bytes.Length * 2);
+            foreach (byte b in bytes)
+            {
+                hex.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
+            }
+
+            return hex.Length == 0 ? "00" : hex.ToString();
         }
     }
 }

@@ -12,14 +12,14 @@ namespace Apig.Cert.Commands
     /// </summary>
     public abstract class ApigCmdlet : PSCmdlet, IDisposable
     {
-        private readonly CancellationTokenSource _stopping = new CancellationTokenSource();
+        private readonly CancellationTokenSource _stopSource = new CancellationTokenSource();
         private PipelineLog? _log;
 
-        private protected CancellationToken Stopping => _stopping.Token;
+        private protected CancellationToken StopToken => _stopSource.Token;
 
         private protected PipelineLog Log => _log ??= new PipelineLog();
 
-        protected override void StopProcessing() => _stopping.Cancel();
+        protected override void StopProcessing() => _stopSource.Cancel();
 
         /// <summary>The current runspace's session, or a terminating error that says to run Connect-Apig.</summary>
         private protected ApigSession RequireSession()
@@ -59,6 +59,13 @@ namespace Apig.Cert.Commands
             task.GetAwaiter().GetResult();
         }
 
+        /// <summary>
+        /// True for a failure of the current item, which becomes its error record while the batch goes on. PowerShell's
+        /// own exceptions (a stopped pipeline, a prompt refused in a non-interactive session) and Ctrl+C end the command.
+        /// </summary>
+        private protected bool IsItemFailure(Exception exception) =>
+            !StopToken.IsCancellationRequested && !(Unwrap(exception) is IContainsErrorRecord);
+
         private protected void WriteFailure(Exception exception, object? target)
         {
             Log.Drain(this);
@@ -70,7 +77,7 @@ namespace Apig.Cert.Commands
 
         public void Dispose()
         {
-            _stopping.Dispose();
+            _stopSource.Dispose();
             GC.SuppressFinalize(this);
         }
     }

@@ -17,7 +17,7 @@ namespace Apig.Cert.Commands
         private protected IEnumerable<InstanceInfo> EnumerateInstances(ApigClient client)
         {
             var cursor = new PageCursor<InstanceInfo>((offset, limit, ct) => client.ListInstancesAsync(offset, limit, ct));
-            while (Await(cursor.NextAsync(Stopping)) is { } page)
+            while (Await(cursor.NextAsync(StopToken)) is { } page)
             {
                 foreach (InstanceInfo instance in page)
                 {
@@ -46,7 +46,7 @@ namespace Apig.Cert.Commands
             if (groupId != null)
             {
                 ApigIds.EnsureValid(groupId, "GroupId");
-                yield return Await(client.GetGroupAsync(instanceId, groupId, Stopping));
+                yield return Await(client.GetGroupAsync(instanceId, groupId, StopToken));
                 yield break;
             }
 
@@ -54,7 +54,7 @@ namespace Apig.Cert.Commands
             WildcardPattern? pattern = namePattern is null ? null : new WildcardPattern(namePattern, WildcardOptions.IgnoreCase);
             string? serverName = namePattern != null && !hasWildcards ? namePattern : null;
             var cursor = new PageCursor<GroupInfo>((offset, limit, ct) => client.ListGroupsAsync(instanceId, offset, limit, serverName, ct));
-            while (Await(cursor.NextAsync(Stopping)) is { } page)
+            while (Await(cursor.NextAsync(StopToken)) is { } page)
             {
                 foreach (GroupInfo group in page)
                 {

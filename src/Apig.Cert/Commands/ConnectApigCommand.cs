@@ -132,7 +132,7 @@ namespace Apig.Cert.Commands
                 settings.ProjectId = settings.ProjectId.Length > 0 ? settings.ProjectId : Environment.GetEnvironmentVariable("HUAWEICLOUD_SDK_PROJECT_ID") ?? string.Empty;
             }
 
-            return Await(ApigSession.ConnectAsync(settings, Log, Stopping));
+            return Await(ApigSession.ConnectAsync(settings, Log, StopToken));
         }
     }
 }

@@ -35,7 +35,7 @@ namespace Apig.Cert.Commands
                 string? certificateId = CertificateId;
                 if (string.IsNullOrEmpty(certificateId))
                 {
-                    UrlDomainInfo listed = Await(_groups!.FindDomainAsync(domain, Stopping));
+                    UrlDomainInfo listed = Await(_groups!.FindDomainAsync(domain, StopToken));
                     domainName ??= listed.Domain;
                     certificateId = listed.SslId;
                     if (string.IsNullOrEmpty(certificateId))
@@ -49,14 +49,10 @@ namespace Apig.Cert.Commands
                     ApigIds.EnsureValid(certificateId, nameof(CertificateId));
                 }
 
-                DomainCertificateDetails details = Await(_client!.GetDomainCertificateAsync(domain, certificateId!, Stopping));
+                DomainCertificateDetails details = Await(_client!.GetDomainCertificateAsync(domain, certificateId!, StopToken));
                 WriteObject(ApigMapper.ToDomainCertificate(details, domain, domainName, _session!.Context.ProjectId, DateTime.UtcNow));
             }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            catch (Exception ex) when (IsItemFailure(ex))
             {
                 WriteFailure(ex, Target);
             }

@@ -15,6 +15,7 @@ namespace Apig.Cert.Commands
     {
         private ulong _skipped;
         private ulong _written;
+        private bool _stoppedEarly;
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(InstanceIdCompleter))]
@@ -61,6 +62,7 @@ namespace Apig.Cert.Commands
 
                             if (_written >= PagingParameters.First)
                             {
+                                _stoppedEarly = true;
                                 return;
                             }
 
@@ -70,11 +72,7 @@ namespace Apig.Cert.Commands
                     }
                 }
             }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            catch (Exception ex) when (IsItemFailure(ex))
             {
                 WriteFailure(ex, GroupId ?? InstanceId ?? DomainName);
             }
@@ -84,7 +82,8 @@ namespace Apig.Cert.Commands
         {
             if (PagingParameters.IncludeTotalCount)
             {
-                WriteObject(PagingParameters.NewTotalCount(_skipped + _written, 1.0));
+                // Once -First stopped the listing, the count is only a lower bound: say so through the accuracy.
+                WriteObject(PagingParameters.NewTotalCount(_skipped + _written, _stoppedEarly ? 0.0 : 1.0));
             }
         }
     }

@@ -44,11 +44,7 @@ namespace Apig.Cert.Commands
                     }
                 }
             }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            catch (Exception ex) when (IsItemFailure(ex))
             {
                 WriteFailure(ex, GroupId ?? InstanceId ?? Name);
             }

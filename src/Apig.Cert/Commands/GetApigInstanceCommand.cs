@@ -56,11 +56,7 @@ namespace Apig.Cert.Commands
                         session.Context.ProjectId + ". List the instances with Get-ApigInstance.");
                 }
             }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            catch (Exception ex) when (IsItemFailure(ex))
             {
                 WriteFailure(ex, InstanceId ?? Name);
             }

@@ -44,7 +44,7 @@ namespace Apig.Cert.Commands
                 string? certificateId = CertificateId;
                 if (string.IsNullOrEmpty(certificateId))
                 {
-                    UrlDomainInfo listed = Await(_groups!.FindDomainAsync(domain, Stopping));
+                    UrlDomainInfo listed = Await(_groups!.FindDomainAsync(domain, StopToken));
                     domainName ??= listed.Domain;
                     certificateId = listed.SslId;
                     if (string.IsNullOrEmpty(certificateId))
@@ -65,16 +65,12 @@ namespace Apig.Cert.Commands
                     return;
                 }
 
-                Await(_client!.UnbindCertificateAsync(domain, certificateId!, Stopping));
+                Await(_client!.UnbindCertificateAsync(domain, certificateId!, StopToken));
                 _groups!.Invalidate(domain.InstanceId, domain.GroupId);
                 WriteVerbose("Unbound certificate " + certificateId + " from " + target + ".");
                 WritePassThru(domain);
             }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            catch (Exception ex) when (IsItemFailure(ex))
             {
                 WriteFailure(ex, Target);
             }
@@ -100,7 +96,7 @@ namespace Apig.Cert.Commands
                 return;
             }
 
-            GroupInfo group = Await(_groups!.GetAsync(domain.InstanceId, domain.GroupId, Stopping));
+            GroupInfo group = Await(_groups!.GetAsync(domain.InstanceId, domain.GroupId, StopToken));
             UrlDomainInfo? current = group.UrlDomains.FirstOrDefault(d => d.Id == domain.DomainId);
             if (current != null)
             {

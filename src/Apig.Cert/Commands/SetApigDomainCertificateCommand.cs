@@ -26,10 +26,12 @@ namespace Apig.Cert.Commands
         private object? _state;
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(Completers.InstanceIdCompleter))]
         [AllowEmptyString]
         public string InstanceId { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(Completers.GroupIdCompleter))]
         [AllowEmptyString]
         public string GroupId { get; set; } = string.Empty;
 
@@ -99,11 +101,7 @@ namespace Apig.Cert.Commands
             {
                 ProcessDomain();
             }
-            catch (PipelineStoppedException)
-            {
-                throw;
-            }
-            catch (Exception ex) when (!Stopping.IsCancellationRequested)
+            catch (Exception ex) when (IsItemFailure(ex))
             {
                 CountFailure();
                 WriteFailure(ex, target);
@@ -156,7 +154,7 @@ namespace Apig.Cert.Commands
             }
 
             DomainCertificateBinding result = Await(
-                DomainCertificateBinder.BindAsync(state.Client, state.Session.Context.ProjectId, prepared, Stopping));
+                DomainCertificateBinder.BindAsync(state.Client, state.Session.Context.ProjectId, prepared, StopToken));
             if (result.Changed)
             {
                 state.Bound++;

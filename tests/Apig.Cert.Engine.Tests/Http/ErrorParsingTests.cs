@@ -23,7 +23,7 @@ public class ErrorParsingTests
         Assert.Equal("abc", error.RequestId);
         Assert.Equal("POST", error.Method);
         Assert.Equal(TestSessions.DomainPath + "/certificate", error.Path);
-        Assert.Contains("Get-ApigDomain", error.Advice);
+        Assert.Contains("Get-ApigDomain", ApigErrorAdvice.For(error.ErrorCode, error.StatusCode));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 using System;
 
-namespace Apig.Cert.Engine
+namespace Apig.Cert
 {
     /// <summary>
     /// Bad input (certificate material, names, ids, endpoints), found before anything is sent. <see cref="ErrorId"/> is a stable PascalCase id

@@ -1,6 +1,6 @@
 using System;
 
-namespace Apig.Cert.Engine.Api
+namespace Apig.Cert
 {
     /// <summary>APIG (or IAM) answered with an error, or could not be reached. Never carries request bodies or secrets.</summary>
     public sealed class ApigApiException : Exception
@@ -33,8 +33,5 @@ namespace Apig.Cert.Engine.Api
 
         /// <summary>Request path without query string.</summary>
         public string Path { get; }
-
-        /// <summary>One sentence on what to do next, for the error record's recommended action.</summary>
-        public string Advice => Http.ApigErrorAdvice.For(ErrorCode, StatusCode);
     }
 }

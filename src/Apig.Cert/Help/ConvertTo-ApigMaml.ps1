@@ -92,7 +92,10 @@ function ConvertFrom-MarkdownBlock {
 # Markdown inline syntax means nothing to Get-Help: keep the words, drop the markup.
 function ConvertTo-PlainInline {
     param([string] $Text)
-    $text = [regex]::Replace($Text, '!?\[([^\]]+)\]\(([^)\s]+)\)', {
+    # Code spans are literal (`*.example.com`, `HPUA****WXYZ`): park them so the emphasis rules cannot touch them.
+    $spans = [System.Collections.Generic.List[string]]::new()
+    $text = [regex]::Replace($Text, '`([^`]+)`', { param($m) $spans.Add($m.Groups[1].Value); "`u{0}$($spans.Count - 1)`u{0}" })
+    $text = [regex]::Replace($text, '!?\[([^\]]+)\]\(([^)\s]+)\)', {
             param($m)
             $label = $m.Groups[1].Value
             $target = $m.Groups[2].Value
@@ -100,8 +103,8 @@ function ConvertTo-PlainInline {
         })
     $text = [regex]::Replace($text, '(\*\*|__)(.+?)\1', '$2')
     $text = [regex]::Replace($text, '(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])', '$1')
-    $text = $text -replace '`', ''
-    $text -replace '\\([\\`*_{}\[\]()#+\-.!|<>])', '$1'
+    $text = $text -replace '\\([\\`*_{}\[\]()#+\-.!|<>])', '$1'
+    [regex]::Replace($text, "`u{0}(\d+)`u{0}", { param($m) $spans[[int]$m.Groups[1].Value] })
 }
 
 function Read-CmdletMarkdown {

@@ -573,6 +573,8 @@ foreach ($command in $commands) {
 }
 
 if ($problems.Count -gt 0) {
+    # One plain line per problem first: the host's rendering of a thrown error rewraps a long message beyond reading.
+    foreach ($problem in $problems) { [Console]::Error.WriteLine("help: $problem") }
     throw ("Help is incomplete ({0} problem(s)):`n  - {1}" -f $problems.Count, ($problems -join "`n  - "))
 }
 

@@ -47,6 +47,10 @@ function Invoke-Build {
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     Invoke-Native 'dotnet publish (module)' { dotnet publish (Join-Path $Root 'src/Apig.Cert/Apig.Cert.csproj') -c $Configuration -o $ModuleOut --no-build -nologo -v:quiet }
     Get-ChildItem $ModuleOut -Filter '*.deps.json' -Recurse | Remove-Item
+    # A child pwsh: importing the module here would keep its dll loaded (and locked) in the build's own session.
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'src/Apig.Cert/Help/ConvertTo-ApigMaml.ps1') `
+        -ModulePath $ModuleOut -SourcePath (Join-Path $Root 'docs/help') -AboutPath (Join-Path $Root 'docs/about_Apig.Cert.md')
+    if ($LASTEXITCODE -ne 0) { throw "Help generation failed (exit code $LASTEXITCODE): see the list of missing help above." }
     Invoke-Native 'dotnet publish (emulator)' { dotnet publish (Join-Path $Root 'src/Apig.Emulator/Apig.Emulator.csproj') -c $Configuration -o $EmulatorOut --no-build -nologo -v:quiet }
     Write-Host "    module:   $ModuleOut"
     Write-Host "    emulator: $EmulatorOut"

@@ -60,7 +60,7 @@ function Get-TrxCounts {
     param([string] $Directory)
     $passed = 0; $failed = 0
     foreach ($file in Get-ChildItem $Directory -Filter '*.trx' -ErrorAction SilentlyContinue) {
-        [xml] $trx = Get-Content $file.FullName -Raw
+        [xml] $trx = Get-Content -LiteralPath $file.FullName -Raw
         $counters = $trx.TestRun.ResultSummary.Counters
         $passed += [int] $counters.passed
         $failed += [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted

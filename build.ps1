@@ -96,7 +96,7 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    Write-Host '==> Demo: bind a throwaway certificate to the emulator''s seeded domains'
+    Write-Host '==> Demo: the tour against the built-in emulator (connect, list, bind, report expiry, rotate, unbind)'
     & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Support/Demo.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut
     if ($LASTEXITCODE -ne 0) { throw "Demo failed (exit code $LASTEXITCODE)." }
 }

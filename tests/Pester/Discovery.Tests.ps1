@@ -165,6 +165,71 @@ Describe 'Discovery and lifecycle' {
         }
     }
 
+    Context 'every pair that should compose' {
+        It 'Get-ApigInstance | Get-ApigDomain' {
+            @(Get-ApigInstance | Get-ApigDomain).Count | Should -Be 5
+        }
+
+        It 'Get-ApigDomainCertificate | Where-Object DaysRemaining | Set-ApigDomainCertificate rotates what expires' {
+            Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
+            $rotated = @(Get-ApigDomain | Get-ApigDomainCertificate | Where-Object DaysRemaining -lt 30 |
+                    Set-ApigDomainCertificate -CertificatePath $longCert.FullChainFile -PrivateKeyPath $longCert.KeyFile)
+            $rotated.Count | Should -Be 5
+            @(Get-ApigDomain | Get-ApigDomainCertificate | Where-Object DaysRemaining -lt 30).Count | Should -Be 0
+        }
+
+        It 'Get-ApigDomainCertificate | Remove-ApigDomainCertificate unbinds exactly that certificate' {
+            Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
+            Get-ApigDomain -DomainName 'www*' | Get-ApigDomainCertificate | Remove-ApigDomainCertificate -Force
+            (Get-ApigDomain -DomainName 'www*').CertificateId | Should -BeNullOrEmpty
+            @(Get-ApigDomain | Where-Object CertificateId).Count | Should -Be 4
+        }
+
+        It 'Remove-ApigDomainCertificate -PassThru | Set-ApigDomainCertificate binds again' {
+            Get-ApigDomain -DomainName 'pay*' | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
+            $again = Get-ApigDomain -DomainName 'pay*' | Remove-ApigDomainCertificate -Force -PassThru |
+                Set-ApigDomainCertificate -CertificatePath $longCert.FullChainFile -PrivateKeyPath $longCert.KeyFile
+            $again.Thumbprint | Should -Be $longCert.Thumbprint
+        }
+    }
+
+    Context 'documented errors of the discovery calls' {
+        It 'an unknown instance is APIG.3030' {
+            Get-ApigGroup -InstanceId 'inst00000000000000000000000000ff' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'APIG.3030,*'
+            $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        }
+
+        It 'an unknown group is APIG.3001' {
+            Get-ApigDomain -InstanceId $Seed.InstanceId -GroupId 'grp000000000000000000000000000ff' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'APIG.3001,*'
+        }
+
+        It 'an unknown domain is APIG.3020 when the certificate id is given, DomainNotFound when it is looked up' {
+            $ghost = [pscustomobject]@{ InstanceId = $Seed.InstanceId; GroupId = $Seed.Domains[0].GroupId; DomainId = 'dom000000000000000000000000000ff' }
+            $ghost | Get-ApigDomainCertificate -CertificateId 'ffffffffffffffffffffffffffffffff' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'APIG.3020,*'
+            $ghost | Get-ApigDomainCertificate -ErrorVariable errs2 -ErrorAction SilentlyContinue
+            $errs2[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
+            $errs2[0].Exception.Message | Should -BeLike '*Get-ApigDomain*'
+        }
+
+        It 'a bad id is refused before anything is sent' {
+            Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null
+            Get-ApigGroup -InstanceId 'inst/../x' -ErrorVariable errs -ErrorAction SilentlyContinue
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidId,*'
+            @(Get-SentRequests).Count | Should -Be 0
+        }
+
+        It '-Confirm in a non-interactive session refuses to prompt even with -Force' {
+            Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
+            $connect = "Import-Module '$(Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')'; Connect-Apig -Region cn-north-4 -ProjectId '$($Seed.ProjectId)' -Endpoint '$EmulatorUrl' -Token (ConvertTo-SecureString '$($Seed.Token)' -AsPlainText -Force) | Out-Null"
+            $out = & $pwsh -NoProfile -NonInteractive -Command "$connect; Get-ApigDomain -DomainName api.example.com | Remove-ApigDomainCertificate -Force -Confirm" 2>&1 | Out-String
+            $out | Should -Match 'NonInteractive|non-interactive|prompt'
+            (Get-EmulatorDomain $Seed.Domains[0].DomainId).certificates | Should -Not -BeNullOrEmpty
+        }
+    }
+
     Context 'tab completion from the connected account' {
         It 'completes -InstanceId, -GroupId and -DomainName' {
             (TabExpansion2 -inputScript 'Get-ApigGroup -InstanceId ' -cursorColumn 26).CompletionMatches.CompletionText | Should -Contain $Seed.InstanceId

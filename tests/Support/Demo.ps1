@@ -1,46 +1,61 @@
 <#
 .SYNOPSIS
-    The demo behind ./build.ps1 -Task Demo: start the emulator, make a throwaway certificate for its seeded domains,
-    connect, bind, show the typed results, stop the emulator.
+    The demo behind ./build.ps1 -Task Demo: the whole tour against the built-in emulator. Connect, list the domains,
+    bind a throwaway certificate to all of them, report expiry, unbind one, and stop the emulator.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $EmulatorPath
 )
 $ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
 Import-Module (Join-Path $PSScriptRoot 'ApigTestSupport.psm1') -Force
 Import-Module (Join-Path $ModulePath 'Apig.Cert.psd1') -Force
+
+function Write-Step([string] $Text) { Write-Host ''; Write-Host "--- $Text" }
 
 $emulator = Start-ApigEmulator -EmulatorPath $EmulatorPath
 $work = Join-Path ([IO.Path]::GetTempPath()) ("apig-demo-" + [guid]::NewGuid().ToString('N'))
 try {
-    Write-Host "Emulator listening on $($emulator.Url)"
+    Write-Host "Emulator listening on $($emulator.Url) (default seed: docs/emulator.md)"
     $state = Invoke-EmulatorAdmin -Url $emulator.Url -Path state
-    $project = $state.projectId
 
-    # The seeded domains, as the API lists them: every custom domain of every group of the instance.
-    $instance = @($state.instances)[0]
-    $domains = foreach ($group in $instance.groups) {
-        foreach ($domain in $group.domains) {
-            [pscustomobject]@{ InstanceId = $instance.id; GroupId = $group.id; Id = $domain.id; UrlDomain = $domain.domain }
-        }
-    }
-    Write-Host "Seeded domains: $(($domains.UrlDomain) -join ', ')"
-
-    $ca = New-TestCertificateAuthority -Name 'Apig Demo CA'
-    $cert = New-TestCertificate -DnsName $domains.UrlDomain -Issuer $ca -Directory $work -CommonName $domains[0].UrlDomain
-    Write-Host "Throwaway certificate: $($cert.Certificate.Subject), thumbprint $($cert.Thumbprint), expires $($cert.NotAfter.ToString('yyyy-MM-dd'))"
-
+    Write-Step 'Connect-Apig (AK/SK signing, as a pipeline would with HUAWEICLOUD_SDK_* variables)'
     $secret = ConvertTo-SecureString 'emulator-secret-key-0001' -AsPlainText -Force
-    $context = Connect-Apig -Region cn-north-4 -ProjectId $project -Endpoint $emulator.Url -AccessKey 'EMULATORACCESSKEY0001' -SecretKey $secret
-    Write-Host "Connected: $($context.AuthType) as $($context.AccessKey) to $($context.Endpoint)"
+    Connect-Apig -Region cn-north-4 -ProjectId $state.projectId -Endpoint $emulator.Url -AccessKey 'EMULATORACCESSKEY0001' -SecretKey $secret |
+        Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
-    $results = $domains | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile
-    $results | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    Write-Step 'Get-ApigDomain: every custom domain of every group of every instance'
+    $domains = Get-ApigDomain
+    $domains | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
-    $requests = Get-EmulatorRequests -Url $emulator.Url
-    Write-Host ("Emulator saw {0} request(s): {1}" -f $requests.Count, (($requests | ForEach-Object { "$($_.method) $($_.status)" }) -join ', '))
-    if (@($results).Count -ne @($domains).Count) { throw "Expected $(@($domains).Count) bindings, got $(@($results).Count)." }
+    Write-Step 'A throwaway certificate for those domains (one leaf, issued by a throwaway CA)'
+    $ca = New-TestCertificateAuthority -Name 'Apig Demo CA'
+    $expiring = New-TestCertificate -DnsName $domains.DomainName -Issuer $ca -Directory (Join-Path $work 'old') -NotAfter ([DateTimeOffset]::UtcNow.AddDays(21))
+    $renewed = New-TestCertificate -DnsName $domains.DomainName -Issuer $ca -Directory (Join-Path $work 'new') -NotAfter ([DateTimeOffset]::UtcNow.AddDays(90))
+    Write-Host "expiring: $($expiring.Thumbprint) (21 days); renewed: $($renewed.Thumbprint) (90 days)"
+
+    Write-Step 'Get-ApigDomain | Set-ApigDomainCertificate (the certificate that is about to expire)'
+    $domains | Set-ApigDomainCertificate -CertificatePath $expiring.FullChainFile -PrivateKeyPath $expiring.KeyFile |
+        Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+
+    Write-Step 'Expiry report: Get-ApigDomain | Get-ApigDomainCertificate | Where-Object DaysRemaining -lt 30'
+    $report = Get-ApigDomain | Get-ApigDomainCertificate | Where-Object DaysRemaining -lt 30
+    $report | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+
+    Write-Step 'Rotate what the report found'
+    $rotated = $report | Set-ApigDomainCertificate -CertificatePath $renewed.FullChainFile -PrivateKeyPath $renewed.KeyFile
+    $rotated | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    $left = @(Get-ApigDomain | Get-ApigDomainCertificate | Where-Object DaysRemaining -lt 30)
+    Write-Host "domains still expiring within 30 days: $($left.Count)"
+
+    Write-Step 'Remove-ApigDomainCertificate -Force -PassThru (unbind one domain)'
+    Get-ApigDomain -DomainName 'intra.*' | Remove-ApigDomainCertificate -Force -PassThru |
+        Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+
+    $requests = @(Get-EmulatorRequests -Url $emulator.Url)
+    Write-Host ("Emulator saw {0} request(s): {1}" -f $requests.Count, (($requests | Group-Object method | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '))
+    if (@($rotated).Count -ne @($domains).Count -or $left.Count -ne 0) { throw 'The demo did not rotate every domain.' }
     Disconnect-Apig
 }
 finally {

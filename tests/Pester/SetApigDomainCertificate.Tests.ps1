@@ -156,9 +156,11 @@ Describe 'Set-ApigDomainCertificate' {
         @{ Code = 'APIG.9999'; Status = 500; Category = 'ConnectionError' }
     ) {
         Invoke-EmulatorAdmin -Url $EmulatorUrl -Path faults -Method POST -Body @{
-            method = 'POST'; path = 'certificate$'; count = 1; action = 'error'; status = $Status; errorCode = $Code; errorMsg = "injected $Code"
+            method = 'POST'; path = 'certificate$'; count = -1; action = 'error'; status = $Status; errorCode = $Code; errorMsg = "injected $Code"
         } | Out-Null
-        Connect-TestApig | Out-Null
+        # No retries, so a retryable code (APIG.9999) shows up as the error record too.
+        Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -AccessKey $Seed.AccessKey `
+            -SecretKey (ConvertTo-SecureString $Seed.SecretKey -AsPlainText -Force) -MaxRetries 0 | Out-Null
         $out = $first | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile -ErrorVariable errs -ErrorAction SilentlyContinue
         $out | Should -BeNullOrEmpty
         $errs.Count | Should -Be 1

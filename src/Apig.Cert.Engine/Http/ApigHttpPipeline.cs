@@ -172,10 +172,13 @@ namespace Apig.Cert.Engine.Http
                 case 503: return "the service is unavailable (HTTP 503)";
                 case 504: return "of a gateway timeout (HTTP 504)";
                 case 500:
+                    // APIG.9008 is throttling; APIG.9999 and the rest are the service's own passing failures. A request
+                    // that reached a handler and failed there is safe to repeat here: every operation this module sends
+                    // leaves the domain in the same state when repeated.
                     string? code = ParseError(response.Body).Code;
                     return code != null && code.EndsWith(".9008", StringComparison.Ordinal) && code.StartsWith("APIG", StringComparison.OrdinalIgnoreCase)
                         ? "the service is throttling (" + code + ")"
-                        : null;
+                        : "of a server error (HTTP 500" + (code == null ? string.Empty : " " + code) + ")";
                 default: return null;
             }
         }

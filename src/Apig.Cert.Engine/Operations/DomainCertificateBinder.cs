@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
@@ -67,6 +69,71 @@ namespace Apig.Cert.Engine.Operations
             return new PreparedBinding(new DomainRef(instanceId!, groupId!, domainId!), normalizedDomainName, bundle, name);
         }
 
+        /// <summary>
+        /// Binds unless the domain already has this very certificate. <paramref name="current"/> is what the caller
+        /// already knows is bound (from a piped Get-ApigDomain object); null means look it up once per group.
+        /// A bound certificate with the name we would give counts as the same only when APIG's serial and issuer agree.
+        /// </summary>
+        public static async Task<DomainCertificateBinding> BindUnlessUnchangedAsync(
+            ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding,
+            IReadOnlyList<ApigCertificateReference>? current, bool force, CancellationToken cancellationToken)
+        {
+            if (!force)
+            {
+                IReadOnlyList<ApigCertificateReference> bound = current ?? await CurrentCertificatesAsync(groups, binding.Domain, cancellationToken).ConfigureAwait(false);
+                foreach (ApigCertificateReference candidate in bound.Where(c => string.Equals(c.Name, binding.Name, StringComparison.Ordinal)))
+                {
+                    DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.CertificateId, cancellationToken)
+                        .ConfigureAwait(false);
+                    if (IsSameCertificate(details, binding.Bundle))
+                    {
+                        return ToResult(projectId, binding, candidate.CertificateId, details.Name ?? binding.Name, null, null, CnameStatus.Unknown, changed: false);
+                    }
+                }
+            }
+
+            return await BindAsync(client, projectId, binding, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Same serial number (ignoring leading zeros and separators) and an issuer whose every part matches.</summary>
+        public static bool IsSameCertificate(DomainCertificateDetails details, CertificateBundle bundle)
+        {
+            if (string.IsNullOrEmpty(details.SerialNumber) || NormalizeSerial(details.SerialNumber!) != NormalizeSerial(bundle.SerialNumber))
+            {
+                return false;
+            }
+
+            return details.Issuer.All(part => bundle.Issuer.IndexOf(part.Trim(), StringComparison.OrdinalIgnoreCase) >= 0);
+        }
+
+        private static string NormalizeSerial(string serial)
+        {
+            string hex = new string(serial.Where(Uri.IsHexDigit).ToArray()).TrimStart('0').ToUpperInvariant();
+            return hex.Length == 0 ? "0" : hex;
+        }
+
+        private static async Task<IReadOnlyList<ApigCertificateReference>> CurrentCertificatesAsync(
+            GroupLookup groups, DomainRef domain, CancellationToken cancellationToken)
+        {
+            // A domain its group does not list is left to the bind itself, so the user sees APIG's own answer (APIG.3020).
+            UrlDomainInfo? listed = await groups.TryFindDomainAsync(domain, cancellationToken).ConfigureAwait(false);
+            if (listed is null)
+            {
+                return Array.Empty<ApigCertificateReference>();
+            }
+
+            var references = listed.SslInfos
+                .Where(ssl => !string.IsNullOrEmpty(ssl.SslId))
+                .Select(ssl => new ApigCertificateReference { CertificateId = ssl.SslId!, Name = ssl.SslName })
+                .ToList();
+            if (references.Count == 0 && !string.IsNullOrEmpty(listed.SslId))
+            {
+                references.Add(new ApigCertificateReference { CertificateId = listed.SslId!, Name = listed.SslName });
+            }
+
+            return references;
+        }
+
         public static async Task<DomainCertificateBinding> BindAsync(
             ApigClient client, string projectId, PreparedBinding binding, CancellationToken cancellationToken)
         {
@@ -74,24 +141,30 @@ namespace Apig.Cert.Engine.Operations
                 binding.Domain, binding.Name, binding.Bundle.CertificateChainPem, binding.Bundle.GetPrivateKeyPem(), cancellationToken)
                 .ConfigureAwait(false);
 
-            return new DomainCertificateBinding
+            return ToResult(projectId, binding, response.SslId, response.SslName ?? binding.Name, response.UrlDomain, response.MinSslVersion,
+                ApigMapper.ToCnameStatus(response.Status), changed: true, string.IsNullOrEmpty(response.Id) ? null : response.Id!.Trim(), response.RequestId);
+        }
+
+        private static DomainCertificateBinding ToResult(
+            string projectId, PreparedBinding binding, string? certificateId, string certificateName, string? urlDomain, string? minSslVersion,
+            CnameStatus cnameStatus, bool changed, string? domainId = null, string? requestId = null) =>
+            new DomainCertificateBinding
             {
                 ProjectId = projectId,
                 InstanceId = binding.Domain.InstanceId,
                 GroupId = binding.Domain.GroupId,
-                DomainId = string.IsNullOrEmpty(response.Id) ? binding.Domain.DomainId : response.Id!.Trim(),
-                DomainName = response.UrlDomain ?? binding.DomainName,
-                CnameStatus = ApigMapper.ToCnameStatus(response.Status),
-                MinSslVersion = response.MinSslVersion,
-                CertificateId = response.SslId,
-                CertificateName = response.SslName ?? binding.Name,
+                DomainId = domainId ?? binding.Domain.DomainId,
+                DomainName = urlDomain ?? binding.DomainName,
+                CnameStatus = cnameStatus,
+                MinSslVersion = minSslVersion,
+                CertificateId = certificateId,
+                CertificateName = certificateName,
                 Subject = binding.Bundle.Subject,
                 NotAfter = binding.Bundle.NotAfter,
                 Thumbprint = binding.Bundle.Thumbprint,
                 DnsNames = binding.Bundle.DnsNames,
-                Changed = true,
-                RequestId = response.RequestId,
+                Changed = changed,
+                RequestId = requestId,
             };
-        }
     }
 }

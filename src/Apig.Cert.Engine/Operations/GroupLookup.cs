@@ -33,11 +33,17 @@ namespace Apig.Cert.Engine.Operations
         /// <summary>Forgets a group after a change, so a following read sees the new state.</summary>
         public void Invalidate(string instanceId, string groupId) => _groups.TryRemove(instanceId + "/" + groupId, out _);
 
+        /// <summary>The domain as its group lists it, or null when the group has no such domain.</summary>
+        public async Task<UrlDomainInfo?> TryFindDomainAsync(DomainRef domain, CancellationToken cancellationToken)
+        {
+            GroupInfo group = await GetAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);
+            return group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, domain.DomainId, StringComparison.Ordinal));
+        }
+
         /// <summary>The domain as its group lists it; <see cref="ApigInputException"/> "DomainNotFound" when the group has no such domain.</summary>
         public async Task<UrlDomainInfo> FindDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
-            GroupInfo group = await GetAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);
-            UrlDomainInfo? found = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, domain.DomainId, StringComparison.Ordinal));
+            UrlDomainInfo? found = await TryFindDomainAsync(domain, cancellationToken).ConfigureAwait(false);
             if (found is null)
             {
                 throw new ApigInputException(

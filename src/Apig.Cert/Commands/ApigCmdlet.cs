@@ -77,8 +77,16 @@ namespace Apig.Cert.Commands
 
         public void Dispose()
         {
-            _stopSource.Dispose();
+            Dispose(true);
             GC.SuppressFinalize(this);
+        }
+
+        protected virtual void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _stopSource.Dispose();
+            }
         }
     }
 }

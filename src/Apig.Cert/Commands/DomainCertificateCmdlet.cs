@@ -1,34 +1,43 @@
 using System.Management.Automation;
-using Apig.Cert.Completers;
+using System.Threading;
+using System.Threading.Tasks;
+using Apig.Cert.Engine.Api;
 
 namespace Apig.Cert.Commands
 {
-    /// <summary>Parameters shared by the cmdlets that act on one domain's certificate: the domain by property name.</summary>
-    public abstract class DomainCertificateCmdlet : ApigCmdlet
+    /// <summary>The cmdlets that act on a certificate already bound to a domain (Get-, Remove-).</summary>
+    public abstract class DomainCertificateCmdlet : DomainBatchCmdlet
     {
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(InstanceIdCompleter))]
-        [AllowEmptyString]
-        public string InstanceId { get; set; } = string.Empty;
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(GroupIdCompleter))]
-        [AllowEmptyString]
-        public string GroupId { get; set; } = string.Empty;
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [AllowEmptyString]
-        public string DomainId { get; set; } = string.Empty;
-
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("UrlDomain")]
-        public string? DomainName { get; set; }
-
         /// <summary>Defaults to the certificate bound to the domain.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
         public string? CertificateId { get; set; }
 
-        private protected string Target => string.IsNullOrWhiteSpace(DomainName) ? DomainId : DomainName!;
+        /// <summary>
+        /// The certificate to act on: the one given, or the one the domain's group lists as bound (null when none).
+        /// Also completes the domain's name from the listing when the input did not carry it.
+        /// </summary>
+        private protected async Task<(string? CertificateId, string? DomainName)> ResolveCertificateAsync(
+            DomainRef domain, string? certificateId, string? domainName, CancellationToken cancellationToken)
+        {
+            if (!string.IsNullOrEmpty(certificateId))
+            {
+                return (certificateId, domainName);
+            }
+
+            UrlDomainInfo listed = await Groups.FindDomainAsync(domain, cancellationToken).ConfigureAwait(false);
+            return (string.IsNullOrEmpty(listed.SslId) ? null : listed.SslId, domainName ?? listed.Domain);
+        }
+
+        /// <summary>Validates an explicit -CertificateId on the pipeline thread, before any work starts.</summary>
+        private protected string? ValidatedCertificateId()
+        {
+            if (string.IsNullOrEmpty(CertificateId))
+            {
+                return null;
+            }
+
+            ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
+            return CertificateId;
+        }
     }
 }

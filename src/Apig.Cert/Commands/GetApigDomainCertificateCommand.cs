@@ -12,50 +12,44 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomainCertificate))]
     public sealed class GetApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private ApigSession? _session;
-        private ApigClient? _client;
-        private GroupLookup? _groups;
+        private int _withoutCertificate;
 
-        protected override void BeginProcessing()
-        {
-            _session = RequireSession();
-            _client = _session.CreateClient(Log);
-            _groups = new GroupLookup(_client);
-        }
+        private protected override string SuccessWord => "shown";
 
-        protected override void ProcessRecord()
+        private protected override string ProgressActivity => "Reading domain certificates";
+
+        private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            try
+            string? certificateId = ValidatedCertificateId();
+            string? domainName = DomainName;
+            string projectId = Session.Context.ProjectId;
+            StartWork(target, async ct =>
             {
-                ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
-                ApigIds.EnsureValid(GroupId, nameof(GroupId));
-                ApigIds.EnsureValid(DomainId, nameof(DomainId));
-                var domain = new DomainRef(InstanceId, GroupId, DomainId);
-                string? domainName = DomainName;
-                string? certificateId = CertificateId;
-                if (string.IsNullOrEmpty(certificateId))
+                var (resolvedId, resolvedName) = await ResolveCertificateAsync(domain, certificateId, domainName, ct).ConfigureAwait(false);
+                if (resolvedId is null)
                 {
-                    UrlDomainInfo listed = Await(_groups!.FindDomainAsync(domain, StopToken));
-                    domainName ??= listed.Domain;
-                    certificateId = listed.SslId;
-                    if (string.IsNullOrEmpty(certificateId))
-                    {
-                        WriteVerbose("Domain '" + (domainName ?? DomainId) + "' has no certificate bound.");
-                        return;
-                    }
-                }
-                else
-                {
-                    ApigIds.EnsureValid(certificateId, nameof(CertificateId));
+                    Log.Verbose("Domain '" + (resolvedName ?? domain.DomainId) + "' has no certificate bound.");
+                    return null;
                 }
 
-                DomainCertificateDetails details = Await(_client!.GetDomainCertificateAsync(domain, certificateId!, StopToken));
-                WriteObject(ApigMapper.ToDomainCertificate(details, domain, domainName, _session!.Context.ProjectId, DateTime.UtcNow));
-            }
-            catch (Exception ex) when (IsItemFailure(ex))
+                DomainCertificateDetails details = await Client.GetDomainCertificateAsync(domain, resolvedId, ct).ConfigureAwait(false);
+                return ApigMapper.ToDomainCertificate(details, domain, resolvedName, projectId, DateTime.UtcNow);
+            });
+        }
+
+        private protected override void Count(object? result)
+        {
+            if (result is null)
             {
-                WriteFailure(ex, Target);
+                _withoutCertificate++;
+            }
+            else
+            {
+                Succeeded++;
             }
         }
+
+        private protected override string SummaryDetail() =>
+            _withoutCertificate > 0 ? "; " + _withoutCertificate + " without a certificate" : string.Empty;
     }
 }

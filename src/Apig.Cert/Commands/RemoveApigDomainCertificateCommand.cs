@@ -1,6 +1,7 @@
-using System;
 using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -13,9 +14,7 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomain))]
     public sealed class RemoveApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private ApigSession? _session;
-        private ApigClient? _client;
-        private GroupLookup? _groups;
+        private int _withoutCertificate;
 
         /// <summary>Unbind without asking for confirmation (for runbooks and pipelines).</summary>
         [Parameter]
@@ -25,55 +24,57 @@ namespace Apig.Cert.Commands
         [Parameter]
         public SwitchParameter PassThru { get; set; }
 
-        protected override void BeginProcessing()
-        {
-            _session = RequireSession();
-            _client = _session.CreateClient(Log);
-            _groups = new GroupLookup(_client);
-        }
+        private protected override string SuccessWord => "unbound";
 
-        protected override void ProcessRecord()
+        private protected override string ProgressActivity => "Unbinding domain certificates";
+
+        private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            try
+            string? certificateId = ValidatedCertificateId();
+            if (certificateId is null)
             {
-                ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
-                ApigIds.EnsureValid(GroupId, nameof(GroupId));
-                ApigIds.EnsureValid(DomainId, nameof(DomainId));
-                var domain = new DomainRef(InstanceId, GroupId, DomainId);
-                string? domainName = DomainName;
-                string? certificateId = CertificateId;
-                if (string.IsNullOrEmpty(certificateId))
+                // The bound certificate must be known before asking for confirmation, so this lookup is not concurrent.
+                var (resolvedId, resolvedName) = Await(ResolveCertificateAsync(domain, null, DomainName, StopToken));
+                if (resolvedId is null)
                 {
-                    UrlDomainInfo listed = Await(_groups!.FindDomainAsync(domain, StopToken));
-                    domainName ??= listed.Domain;
-                    certificateId = listed.SslId;
-                    if (string.IsNullOrEmpty(certificateId))
+                    WriteVerbose("Domain '" + (resolvedName ?? domain.DomainId) + "' has no certificate bound; nothing to remove.");
+                    _withoutCertificate++;
+                    if (PassThru && Await(CurrentDomainAsync(domain, StopToken)) is { } unchanged)
                     {
-                        WriteVerbose("Domain '" + (domainName ?? DomainId) + "' has no certificate bound; nothing to remove.");
-                        WritePassThru(domain);
-                        return;
+                        WriteObject(unchanged);
                     }
-                }
-                else
-                {
-                    ApigIds.EnsureValid(certificateId, nameof(CertificateId));
-                }
 
-                string target = (domainName ?? "domain") + " (" + domain + ")";
-                if (!ShouldUnbind(target, "Unbind certificate " + certificateId))
-                {
                     return;
                 }
 
-                Await(_client!.UnbindCertificateAsync(domain, certificateId!, StopToken));
-                _groups!.Invalidate(domain.InstanceId, domain.GroupId);
-                WriteVerbose("Unbound certificate " + certificateId + " from " + target + ".");
-                WritePassThru(domain);
+                certificateId = resolvedId;
+                target = resolvedName ?? target;
             }
-            catch (Exception ex) when (IsItemFailure(ex))
+
+            if (!ShouldUnbind(target + " (" + domain + ")", "Unbind certificate " + certificateId))
             {
-                WriteFailure(ex, Target);
+                Skipped++;
+                return;
             }
+
+            string id = certificateId;
+            StartWork(target, async ct =>
+            {
+                await Client.UnbindCertificateAsync(domain, id, ct).ConfigureAwait(false);
+                Log.Verbose("Unbound certificate " + id + " from " + target + ".");
+                return PassThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : NoOutput;
+            });
+        }
+
+        private protected override string SummaryDetail() =>
+            _withoutCertificate > 0 ? "; " + _withoutCertificate + " without a certificate" : string.Empty;
+
+        private async Task<object?> CurrentDomainAsync(DomainRef domain, CancellationToken cancellationToken)
+        {
+            // Read the group fresh: the cached copy predates the unbind.
+            GroupInfo group = await Client.GetGroupAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);
+            UrlDomainInfo? current = group.UrlDomains.FirstOrDefault(d => d.Id == domain.DomainId);
+            return current is null ? null : ApigMapper.ToDomain(current, group, domain.InstanceId, Session.Context.ProjectId);
         }
 
         // -Force skips the High-impact prompt (runbooks cannot answer it), but -WhatIf and an explicit -Confirm still win.
@@ -87,21 +88,6 @@ namespace Apig.Cert.Commands
             }
 
             return ShouldProcess(target, action);
-        }
-
-        private void WritePassThru(DomainRef domain)
-        {
-            if (!PassThru)
-            {
-                return;
-            }
-
-            GroupInfo group = Await(_groups!.GetAsync(domain.InstanceId, domain.GroupId, StopToken));
-            UrlDomainInfo? current = group.UrlDomains.FirstOrDefault(d => d.Id == domain.DomainId);
-            if (current != null)
-            {
-                WriteObject(ApigMapper.ToDomain(current, group, domain.InstanceId, _session!.Context.ProjectId));
-            }
         }
     }
 }

@@ -1,49 +1,31 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
-using System.Runtime.CompilerServices;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using Apig.Cert.Engine;
 using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
 
 namespace Apig.Cert.Commands
 {
     /// <summary>
     /// Binds a certificate (chain + private key) to APIG custom domains. Domains come from the pipeline by property
-    /// name; the certificate is parsed and checked once, locally, before anything is sent.
+    /// name; the certificate is parsed and checked once, locally, before anything is sent. Domains that already hold
+    /// this certificate are left alone (Changed = $false) unless -Force.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ApigDomainCertificate", DefaultParameterSetName = FilesSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(DomainCertificateBinding))]
-    public sealed class SetApigDomainCertificateCommand : ApigCmdlet
+    public sealed class SetApigDomainCertificateCommand : DomainBatchCmdlet
     {
         private const string FilesSet = "Files";
         private const string PfxSet = "Pfx";
         private const string X509Set = "X509";
         private const string PemSet = "Pem";
 
-        private object? _state;
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(Completers.InstanceIdCompleter))]
-        [AllowEmptyString]
-        public string InstanceId { get; set; } = string.Empty;
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [ArgumentCompleter(typeof(Completers.GroupIdCompleter))]
-        [AllowEmptyString]
-        public string GroupId { get; set; } = string.Empty;
-
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Id")]
-        [AllowEmptyString]
-        public string DomainId { get; set; } = string.Empty;
-
-        /// <summary>The custom domain's name; when known, the certificate must cover it.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true)]
-        [Alias("UrlDomain")]
-        public string? DomainName { get; set; }
+        private readonly CertificateInputCache _certificates = new CertificateInputCache();
 
         /// <summary>Certificate file (PEM full chain or DER).</summary>
         [Parameter(Mandatory = true, ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
@@ -88,83 +70,76 @@ namespace Apig.Cert.Commands
         [Parameter]
         public string? Name { get; set; }
 
-        protected override void BeginProcessing()
+        /// <summary>Bind even when the domain already holds this certificate.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>What the piped domain says is bound now (from Get-ApigDomain), to skip unchanged domains without a lookup.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public ApigCertificateReference[]? Certificates { get; set; }
+
+        /// <summary>The bound certificate's id as a piped object reports it (Get-ApigDomain, an earlier result).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? CertificateId { get; set; }
+
+        /// <summary>The bound certificate's name as a piped object reports it.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+        public string? CertificateName { get; set; }
+
+        private protected override string SuccessWord => "bound";
+
+        private protected override string ProgressActivity => "Binding certificates";
+
+        private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            ApigSession session = RequireSession();
-            _state = CreateState(session, Log);
-        }
-
-        protected override void ProcessRecord()
-        {
-            string target = string.IsNullOrWhiteSpace(DomainName) ? DomainId : DomainName!;
-            try
-            {
-                ProcessDomain();
-            }
-            catch (Exception ex) when (IsItemFailure(ex))
-            {
-                CountFailure();
-                WriteFailure(ex, target);
-            }
-        }
-
-        protected override void EndProcessing()
-        {
-            if (_state != null)
-            {
-                WriteVerbose(Summary());
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private void CountFailure() => ((BindState)_state!).Failed++;
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private string Summary()
-        {
-            var state = (BindState)_state!;
-            return string.Format(
-                System.Globalization.CultureInfo.InvariantCulture,
-                "{0} domain(s): {1} bound, {2} unchanged, {3} failed; certificate input parsed {4} time(s).",
-                state.Bound + state.Unchanged + state.Failed + state.Skipped, state.Bound, state.Unchanged, state.Failed, state.Certificates.ParseCount);
-        }
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private static object CreateState(ApigSession session, PipelineLog log) => new BindState(session, log);
-
-        [MethodImpl(MethodImplOptions.NoInlining)]
-        private void ProcessDomain()
-        {
-            var state = (BindState)_state!;
-
-            // Ids first: a bad id must stop the item before any file is even read.
-            ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
-            ApigIds.EnsureValid(GroupId, nameof(GroupId));
-            ApigIds.EnsureValid(DomainId, nameof(DomainId));
-
             CertificateInput input = BuildInput(out string inputName);
-            Engine.Certificates.CertificateBundle bundle = state.Certificates.Get(input);
+            CertificateBundle bundle = _certificates.Get(input);
             PreparedBinding prepared = DomainCertificateBinder.Prepare(
-                InstanceId, GroupId, DomainId, DomainName, bundle, Name, inputName, DateTime.UtcNow);
+                domain.InstanceId, domain.GroupId, domain.DomainId, DomainName, bundle, Name, inputName, DateTime.UtcNow);
 
             if (!ShouldProcess(prepared.Target, prepared.Action))
             {
-                state.Skipped++;
+                Skipped++;
                 return;
             }
 
-            DomainCertificateBinding result = Await(
-                DomainCertificateBinder.BindAsync(state.Client, state.Session.Context.ProjectId, prepared, StopToken));
-            if (result.Changed)
+            IReadOnlyList<ApigCertificateReference>? current = CurrentFromInput();
+            bool force = Force.IsPresent;
+            string projectId = Session.Context.ProjectId;
+            StartWork(target, async ct => await DomainCertificateBinder
+                .BindUnlessUnchangedAsync(Client, Groups, projectId, prepared, current, force, ct).ConfigureAwait(false));
+        }
+
+        private protected override void Count(object? result)
+        {
+            if (result is DomainCertificateBinding binding && !binding.Changed)
             {
-                state.Bound++;
+                Unchanged++;
             }
             else
             {
-                state.Unchanged++;
+                Succeeded++;
+            }
+        }
+
+        private protected override string SummaryDetail() =>
+            "; certificate input parsed " + _certificates.ParseCount + " time(s)";
+
+        // A piped Get-ApigDomain object lists every bound certificate; an earlier result names the one it bound.
+        // Anything else (ids typed by hand, a CSV) leaves the lookup to the engine, once per group.
+        private IReadOnlyList<ApigCertificateReference>? CurrentFromInput()
+        {
+            if (Certificates != null)
+            {
+                return Certificates.Where(c => c != null).ToList();
             }
 
-            WriteObject(result);
+            if (!string.IsNullOrEmpty(CertificateId) && CertificateName != null)
+            {
+                return new[] { new ApigCertificateReference { CertificateId = CertificateId!, Name = CertificateName } };
+            }
+
+            return null;
         }
 
         private CertificateInput BuildInput(out string inputName)
@@ -219,30 +194,6 @@ namespace Apig.Cert.Commands
 
             // Unresolved: a missing file must reach the loader, which names it in a clear FileNotFound error.
             return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-        }
-
-        /// <summary>What one invocation keeps across piped items: the API client and the parsed certificates.</summary>
-        private sealed class BindState
-        {
-            public BindState(ApigSession session, PipelineLog log)
-            {
-                Session = session;
-                Client = session.CreateClient(log);
-            }
-
-            public ApigSession Session { get; }
-
-            public ApigClient Client { get; }
-
-            public CertificateInputCache Certificates { get; } = new CertificateInputCache();
-
-            public int Bound { get; set; }
-
-            public int Unchanged { get; set; }
-
-            public int Failed { get; set; }
-
-            public int Skipped { get; set; }
         }
     }
 }

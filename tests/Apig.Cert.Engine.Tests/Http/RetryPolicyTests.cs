@@ -43,7 +43,6 @@ public class RetryPolicyTests
     [InlineData(403, "APIG.1005")]
     [InlineData(404, "APIG.3020")]
     [InlineData(409, "APIG.3305")]
-    [InlineData(500, "APIG.9999")]
     public async Task OtherErrorsAreNeverRetried(int status, string code)
     {
         await using var server = new TestHttpServer(_ => TestResponse.Error(status, code, "no"));
@@ -53,6 +52,19 @@ public class RetryPolicyTests
 
         Assert.Equal(code, error.ErrorCode);
         Assert.Single(server.Requests);
+    }
+
+    [Fact]
+    public async Task ServerErrorApig9999IsRetriedUntilAttemptsRunOut()
+    {
+        await using var server = new TestHttpServer(_ => TestResponse.Error(500, "APIG.9999", "System error."));
+        var client = await TestSessions.AkSkClientAsync(server, maxRetries: 2);
+
+        var error = await Assert.ThrowsAsync<ApigApiException>(() => client.ListInstancesAsync(0, 20, CancellationToken.None));
+
+        Assert.Equal("APIG.9999", error.ErrorCode);
+        Assert.Equal(500, error.StatusCode);
+        Assert.Equal(3, server.Requests.Count);
     }
 
     [Fact]

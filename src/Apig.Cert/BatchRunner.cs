@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Management.Automation;
@@ -27,8 +28,11 @@ namespace Apig.Cert
 
     /// <summary>
     /// Runs the per-item network work of a cmdlet concurrently, at most ThrottleLimit items at a time, while every
-    /// Write* stays on the pipeline thread: work finishes into a queue that the pipeline thread drains between items,
-    /// while waiting for a free slot, and at the end. Each started item produces exactly one outcome.
+    /// Write* stays on the pipeline thread. Items are queued as they arrive and started whenever a slot frees up
+    /// (from the finishing task itself, so slots stay busy while the pipeline thread waits on upstream commands);
+    /// finished items wait in a queue that the pipeline thread drains between items and at the end. Taking all
+    /// input at once also lets progress show a percentage and an estimate. Each started item produces exactly one
+    /// outcome; after Ctrl+C nothing new starts.
     /// </summary>
     internal sealed class BatchRunner : IDisposable
     {
@@ -41,12 +45,15 @@ namespace Apig.Cert
         private readonly CancellationToken _stop;
         private readonly Action<ItemOutcome> _deliver;
         private readonly string _activity;
+        private readonly object _gate = new object();
+        private readonly Queue<PendingItem> _pending = new Queue<PendingItem>();
         private readonly BlockingCollection<ItemOutcome> _finished = new BlockingCollection<ItemOutcome>();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private TimeSpan _lastProgress = TimeSpan.Zero;
+        private TimeSpan _firstCompletion = TimeSpan.Zero;
         private int _inFlight;
-        private int _started;
-        private int _completed;
+        private int _queued;
+        private int _delivered;
         private bool _inputComplete;
         private bool _progressShown;
 
@@ -60,35 +67,17 @@ namespace Apig.Cert
             _stop = stop;
         }
 
-        /// <summary>
-        /// Starts one item's work once a slot is free. Called on the pipeline thread only. Nothing new starts after
-        /// Ctrl+C: the stop is raised here instead.
-        /// </summary>
+        /// <summary>Queues one item's work; it starts as soon as a slot is free. Called on the pipeline thread only.</summary>
         public void Start(object target, Func<CancellationToken, Task<object?>> work)
         {
-            while (_inFlight >= _throttleLimit)
-            {
-                WaitForOne();
-            }
-
             ThrowIfStopped();
-            _inFlight++;
-            _started++;
-            Task<object?> task;
-            try
+            lock (_gate)
             {
-                task = work(_stop);
-            }
-            catch (Exception ex)
-            {
-                task = Task.FromException<object?>(ex);
+                _pending.Enqueue(new PendingItem(target, work));
             }
 
-            task.ContinueWith(
-                done => _finished.Add(new ItemOutcome(target, done.Status == TaskStatus.RanToCompletion ? done.Result : null, Failure(done))),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+            _queued++;
+            Pump();
             DeliverReady();
         }
 
@@ -108,9 +97,19 @@ namespace Apig.Cert
         public void Complete()
         {
             _inputComplete = true;
-            while (_inFlight > 0)
+            while (_delivered < _queued)
             {
-                WaitForOne();
+                if (_finished.TryTake(out ItemOutcome? outcome, s_poll))
+                {
+                    Deliver(outcome);
+                }
+                else
+                {
+                    ThrowIfStopped();
+                }
+
+                _log.Drain(_cmdlet);
+                ReportProgress();
             }
 
             _log.Drain(_cmdlet);
@@ -122,24 +121,61 @@ namespace Apig.Cert
 
         public void Dispose() => _finished.Dispose();
 
-        private void WaitForOne()
+        // Starts queued items while slots are free. Runs on the pipeline thread and on the thread of a finishing item.
+        private void Pump()
         {
-            ItemOutcome? outcome;
-            while (!_finished.TryTake(out outcome, s_poll))
+            var launch = new List<PendingItem>();
+            lock (_gate)
             {
-                ThrowIfStopped();
-                _log.Drain(_cmdlet);
-                ReportProgress();
+                while (!_stop.IsCancellationRequested && _inFlight < _throttleLimit && _pending.Count > 0)
+                {
+                    _inFlight++;
+                    launch.Add(_pending.Dequeue());
+                }
             }
 
-            Deliver(outcome);
-            DeliverReady();
+            foreach (PendingItem item in launch)
+            {
+                Launch(item);
+            }
+        }
+
+        private void Launch(PendingItem item)
+        {
+            Task<object?> task;
+            try
+            {
+                task = item.Work(_stop);
+            }
+            catch (Exception ex)
+            {
+                task = Task.FromException<object?>(ex);
+            }
+
+            task.ContinueWith(
+                done =>
+                {
+                    _finished.Add(new ItemOutcome(item.Target, done.Status == TaskStatus.RanToCompletion ? done.Result : null, Failure(done)));
+                    lock (_gate)
+                    {
+                        _inFlight--;
+                    }
+
+                    Pump();
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         private void Deliver(ItemOutcome outcome)
         {
-            _inFlight--;
-            _completed++;
+            _delivered++;
+            if (_delivered == 1)
+            {
+                _firstCompletion = _clock.Elapsed;
+            }
+
             // After Ctrl+C, whatever finished late is not written: the command is ending and must not report work
             // the user asked to stop as if it were the normal outcome.
             ThrowIfStopped();
@@ -157,7 +193,7 @@ namespace Apig.Cert
         private void ReportProgress()
         {
             TimeSpan now = _clock.Elapsed;
-            if (now - _lastProgress < s_progressInterval || _started == 0)
+            if (now - _lastProgress < s_progressInterval || _queued == 0)
             {
                 return;
             }
@@ -165,14 +201,19 @@ namespace Apig.Cert
             _lastProgress = now;
             _progressShown = true;
             var record = new ProgressRecord(1, _activity, string.Format(CultureInfo.InvariantCulture,
-                "{0} of {1}{2} done, {3} in flight", _completed, _started, _inputComplete ? string.Empty : "+", _inFlight));
-            if (_inputComplete && _started > 0)
+                "{0} of {1}{2} done, {3} in flight", _delivered, _queued, _inputComplete ? string.Empty : "+", Volatile.Read(ref _inFlight)));
+            if (_inputComplete)
             {
-                record.PercentComplete = Math.Min(100, _completed * 100 / _started);
-                if (_completed > 0)
+                record.PercentComplete = Math.Min(100, _delivered * 100 / _queued);
+                if (_delivered > 0)
                 {
-                    double secondsPerItem = now.TotalSeconds / _completed;
-                    record.SecondsRemaining = (int)Math.Ceiling(secondsPerItem * (_started - _completed));
+                    // The rate since the first result, so the start-up (connection, first lookups) does not skew it.
+                    double seconds = Math.Max(0.001, (now - _firstCompletion).TotalSeconds);
+                    double perSecond = _delivered > 1 ? (_delivered - 1) / seconds : 0;
+                    if (perSecond > 0)
+                    {
+                        record.SecondsRemaining = (int)Math.Ceiling((_queued - _delivered) / perSecond);
+                    }
                 }
             }
 
@@ -192,6 +233,19 @@ namespace Apig.Cert
             }
 
             return task.Exception.InnerExceptions.Count == 1 ? task.Exception.InnerExceptions[0] : task.Exception;
+        }
+
+        private sealed class PendingItem
+        {
+            public PendingItem(object target, Func<CancellationToken, Task<object?>> work)
+            {
+                Target = target;
+                Work = work;
+            }
+
+            public object Target { get; }
+
+            public Func<CancellationToken, Task<object?>> Work { get; }
         }
     }
 }

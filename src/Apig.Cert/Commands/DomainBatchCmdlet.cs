@@ -118,8 +118,12 @@ namespace Apig.Cert.Commands
         private protected void StartWork(string target, Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<object?>> work) =>
             _batch!.Start(target, work);
 
-        /// <summary>Counts a finished item; the default counts every result object as a success.</summary>
-        private protected virtual void Count(object? result) => Succeeded++;
+        /// <summary>Counts a finished item and returns what to write for it (null or NoOutput: nothing).</summary>
+        private protected virtual object? Count(object? result)
+        {
+            Succeeded++;
+            return result;
+        }
 
         private void Deliver(ItemOutcome outcome)
         {
@@ -130,10 +134,10 @@ namespace Apig.Cert.Commands
                 return;
             }
 
-            Count(outcome.Result);
-            if (outcome.Result != null && !ReferenceEquals(outcome.Result, NoOutput))
+            object? output = Count(outcome.Result);
+            if (output != null && !ReferenceEquals(output, NoOutput))
             {
-                WriteObject(outcome.Result);
+                WriteObject(output);
             }
         }
 

@@ -37,7 +37,7 @@ namespace Apig.Cert.Commands
             });
         }
 
-        private protected override void Count(object? result)
+        private protected override object? Count(object? result)
         {
             if (result is null)
             {
@@ -47,6 +47,8 @@ namespace Apig.Cert.Commands
             {
                 Succeeded++;
             }
+
+            return result;
         }
 
         private protected override string SummaryDetail() =>

@@ -31,45 +31,54 @@ namespace Apig.Cert.Commands
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
             string? certificateId = ValidatedCertificateId();
-            if (certificateId is null)
-            {
-                // The bound certificate must be known before asking for confirmation, so this lookup is not concurrent.
-                var (resolvedId, resolvedName) = Await(ResolveCertificateAsync(domain, null, DomainName, StopToken));
-                if (resolvedId is null)
-                {
-                    WriteVerbose("Domain '" + (resolvedName ?? domain.DomainId) + "' has no certificate bound; nothing to remove.");
-                    _withoutCertificate++;
-                    if (PassThru && Await(CurrentDomainAsync(domain, StopToken)) is { } unchanged)
-                    {
-                        WriteObject(unchanged);
-                    }
-
-                    return;
-                }
-
-                certificateId = resolvedId;
-                target = resolvedName ?? target;
-            }
-
-            if (!ShouldUnbind(target + " (" + domain + ")", "Unbind certificate " + certificateId))
+            string action = certificateId is null ? "Unbind the certificate bound to the domain" : "Unbind certificate " + certificateId;
+            if (!ShouldUnbind(target + " (" + domain + ")", action))
             {
                 Skipped++;
                 return;
             }
 
-            string id = certificateId;
+            string? domainName = DomainName;
             StartWork(target, async ct =>
             {
-                await Client.UnbindCertificateAsync(domain, id, ct).ConfigureAwait(false);
-                Log.Verbose("Unbound certificate " + id + " from " + target + ".");
+                var (resolvedId, resolvedName) = await ResolveCertificateAsync(domain, certificateId, domainName, ct).ConfigureAwait(false);
+                string shownName = resolvedName ?? domain.DomainId;
+                if (resolvedId is null)
+                {
+                    Log.Verbose("Domain '" + shownName + "' has no certificate bound; nothing to remove.");
+                    return new NothingBound(PassThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : null);
+                }
+
+                await Client.UnbindCertificateAsync(domain, resolvedId, ct).ConfigureAwait(false);
+                Log.Verbose("Unbound certificate " + resolvedId + " from " + shownName + ".");
                 return PassThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : NoOutput;
             });
+        }
+
+        private protected override object? Count(object? result)
+        {
+            if (result is NothingBound nothing)
+            {
+                _withoutCertificate++;
+                return nothing.Domain;
+            }
+
+            Succeeded++;
+            return result;
         }
 
         private protected override string SummaryDetail() =>
             _withoutCertificate > 0 ? "; " + _withoutCertificate + " without a certificate" : string.Empty;
 
-        private async Task<object?> CurrentDomainAsync(DomainRef domain, CancellationToken cancellationToken)
+        /// <summary>A domain that had no certificate: counted apart, and with -PassThru still written.</summary>
+        private sealed class NothingBound
+        {
+            public NothingBound(ApigDomain? domain) => Domain = domain;
+
+            public ApigDomain? Domain { get; }
+        }
+
+        private async Task<ApigDomain?> CurrentDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
             // Read the group fresh: the cached copy predates the unbind.
             GroupInfo group = await Client.GetGroupAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);

@@ -110,7 +110,7 @@ namespace Apig.Cert.Commands
                 .BindUnlessUnchangedAsync(Client, Groups, projectId, prepared, current, force, ct).ConfigureAwait(false));
         }
 
-        private protected override void Count(object? result)
+        private protected override object? Count(object? result)
         {
             if (result is DomainCertificateBinding binding && !binding.Changed)
             {
@@ -120,6 +120,8 @@ namespace Apig.Cert.Commands
             {
                 Succeeded++;
             }
+
+            return result;
         }
 
         private protected override string SummaryDetail() =>

@@ -110,7 +110,10 @@ function Invoke-Emulator {
 
 function Invoke-Bench {
     Invoke-Build
-    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut -ReportPath (Join-Path $Root 'docs/benchmarks.md')
+    $ceilingOut = Join-Path $Out 'Apig.Bench.Ceiling'
+    Invoke-Native 'dotnet publish (bench ceiling)' { dotnet publish (Join-Path $Root 'bench/Apig.Bench.Ceiling/Apig.Bench.Ceiling.csproj') -c Release -o $ceilingOut -nologo -v:quiet }
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'bench/Invoke-Benchmarks.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut `
+        -CeilingPath (Join-Path $ceilingOut 'Apig.Bench.Ceiling.dll') -ReportPath (Join-Path $Root 'docs/benchmarks.md')
     if ($LASTEXITCODE -ne 0) { throw "Bench failed (exit code $LASTEXITCODE)." }
 }
 

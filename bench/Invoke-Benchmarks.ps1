@@ -1,40 +1,50 @@
 <#
 .SYNOPSIS
-    Benchmarks behind ./build.ps1 -Task Bench. Every figure is measured side by side in one run and reported as a
-    ratio, because absolute times vary from machine to machine. Results go to docs/benchmarks.md.
+    Benchmarks behind ./build.ps1 -Task Bench. Every comparison is measured side by side in one run and reported
+    as a ratio, because absolute times vary between machines and runs. Results go to docs/benchmarks.md.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $EmulatorPath,
     [Parameter(Mandatory)] [string] $ReportPath,
+    [string] $CeilingPath,
     [int] $ImportRuns = 10,
-    [int] $Domains = 200
+    [int] $Domains = 500,
+    [int] $MemoryDomains = 5000,
+    [int] $ThrottleLimit = 32,
+    # Run one part only while investigating; the report is written only for a full run.
+    [ValidateSet('All', 'Import', 'Rotation', 'Memory')] [string] $Scenario = 'All'
 )
 $ErrorActionPreference = 'Stop'
+$ModulePath = (Resolve-Path $ModulePath).Path
+$EmulatorPath = (Resolve-Path $EmulatorPath).Path
 Import-Module (Join-Path $PSScriptRoot '../tests/Support/ApigTestSupport.psm1') -Force
 $pwsh = Get-PwshCommand
 $manifest = Join-Path $ModulePath 'Apig.Cert.psd1'
 $work = Join-Path ([IO.Path]::GetTempPath()) ('apig-bench-' + [guid]::NewGuid().ToString('N'))
 New-Item -ItemType Directory -Path $work | Out-Null
+$token = 'emulator-token-0001'
+$instanceId = 'inst0000000000000000000000000001'
 
 function Get-Median([double[]] $values) {
-    $sorted = $values | Sort-Object
+    $sorted = @($values | Sort-Object)
     $n = $sorted.Count
     if ($n % 2) { $sorted[($n - 1) / 2] } else { ($sorted[$n / 2 - 1] + $sorted[$n / 2]) / 2 }
 }
-
 function Measure-Process([string] $Command) {
     $watch = [Diagnostics.Stopwatch]::StartNew()
     & $pwsh -NoProfile -NonInteractive -Command $Command | Out-Null
     if ($LASTEXITCODE -ne 0) { throw "Benchmark command failed: $Command" }
     $watch.Elapsed.TotalMilliseconds
 }
+function Round([double] $value, [int] $digits = 0) { [Math]::Round($value, $digits) }
 
 $results = [ordered]@{}
 
-# 1. Import cost: fresh processes, alternating so drift in machine load hits both sides alike.
+# --- 1. Import cost: fresh processes, alternating so drift in machine load hits both sides alike.
+if ($Scenario -in 'All', 'Import') {
 Write-Host "==> Import-Module cost ($ImportRuns fresh pwsh processes each)"
-Measure-Process 'exit 0' | Out-Null   # warm the file cache once
+Measure-Process 'exit 0' | Out-Null
 $bare = [Collections.Generic.List[double]]::new(); $imported = [Collections.Generic.List[double]]::new()
 for ($i = 0; $i -lt $ImportRuns; $i++) {
     $bare.Add((Measure-Process 'exit 0'))
@@ -42,99 +52,221 @@ for ($i = 0; $i -lt $ImportRuns; $i++) {
 }
 $results.ImportBareMs = Get-Median $bare
 $results.ImportModuleMs = Get-Median $imported
-$results.ImportCostMs = $results.ImportModuleMs - $results.ImportBareMs
+}
 
-# 2. Binding one certificate to N piped domains, against the script an admin would write from the API page.
-Write-Host "==> Bind one certificate to $Domains piped domains"
-$emulator = Start-ApigEmulator -EmulatorPath $EmulatorPath
-try {
-    $state = Invoke-EmulatorAdmin -Url $emulator.Url -Path state
-    $instanceId = @($state.instances)[0].id
-    Invoke-EmulatorAdmin -Url $emulator.Url -Path bulk -Method POST -Body @{ instanceId = $instanceId; groups = $Domains; domainsPerGroup = 1; namePrefix = 'bench' } | Out-Null
-    $ca = New-TestCertificateAuthority -Name 'Bench Root'
-    $names = 1..$Domains | ForEach-Object { 'd1.bench-{0:D5}.example.com' -f $_ }
-    $cert = New-TestCertificate -DnsName $names -Issuer $ca -Directory $work
-    $benchScript = Join-Path $work 'bind.ps1'
-    @'
-param($Manifest, $Url, $ProjectId, $Token, $CertFile, $KeyFile, $Mode)
+# The three ways of rotating one certificate onto every benchmark domain, each in a fresh process.
+$runner = Join-Path $work 'rotate.ps1'
+@'
+param($Mode, $Manifest, $Url, $ProjectId, $Token, $CertFile, $KeyFile, $ThrottleLimit, $Prefix)
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 if ($Mode -eq 'module') {
     Import-Module $Manifest
     Connect-Apig -Region cn-north-4 -ProjectId $ProjectId -Endpoint $Url -Token (ConvertTo-SecureString $Token -AsPlainText -Force) | Out-Null
-    $domains = Get-ApigDomain -DomainName 'd1.bench-*'
     $watch = [Diagnostics.Stopwatch]::StartNew()
-    $bound = @($domains | Set-ApigDomainCertificate -CertificatePath $CertFile -PrivateKeyPath $KeyFile)
+    $bound = @(Get-ApigDomain -DomainName "$Prefix-*" | Set-ApigDomainCertificate -CertificatePath $CertFile -PrivateKeyPath $KeyFile -ThrottleLimit $ThrottleLimit)
     $watch.Stop()
-} else {
-    # What an admin writes today from the API page: token auth, files read once, one Invoke-RestMethod per domain.
+}
+else {
+    # What an admin writes today from the API page: token auth, files read once, list the groups page by page,
+    # then one Invoke-RestMethod per domain.
     $headers = @{ 'X-Auth-Token' = $Token }
-    $groups = (Invoke-RestMethod -Uri "$Url/v2/$ProjectId/apigw/instances/inst0000000000000000000000000001/api-groups?limit=500" -Headers $headers).groups
-    $domains = foreach ($g in $groups) { foreach ($d in $g.url_domains) { if ($d.domain -like 'd1.bench-*') { [pscustomobject]@{ Group = $g.id; Id = $d.id } } } }
-    $body = @{ name = 'bench_cert'; cert_content = (Get-Content -Raw $CertFile); private_key = (Get-Content -Raw $KeyFile) } | ConvertTo-Json
+    $base = "$Url/v2/$ProjectId/apigw/instances/inst0000000000000000000000000001"
+    $body = @{ name = 'rotation_cert'; cert_content = (Get-Content -Raw $CertFile); private_key = (Get-Content -Raw $KeyFile) } | ConvertTo-Json
     $watch = [Diagnostics.Stopwatch]::StartNew()
+    $domains = for ($offset = 0; ; $offset += 500) {
+        $page = Invoke-RestMethod -Uri "$base/api-groups?offset=$offset&limit=500" -Headers $headers
+        foreach ($g in $page.groups) { foreach ($d in $g.url_domains) { if ($d.domain -like "$Prefix-*") { [pscustomobject]@{ Group = $g.id; Id = $d.id } } } }
+        if ($offset + 500 -ge $page.total) { break }
+    }
     $bound = foreach ($d in $domains) {
-        Invoke-RestMethod -Method Post -Uri "$Url/v2/$ProjectId/apigw/instances/inst0000000000000000000000000001/api-groups/$($d.Group)/domains/$($d.Id)/certificate" -Headers $headers -ContentType 'application/json;charset=UTF-8' -Body $body
+        Invoke-RestMethod -Method Post -Uri "$base/api-groups/$($d.Group)/domains/$($d.Id)/certificate" -Headers $headers -ContentType 'application/json;charset=UTF-8' -Body $body
     }
     $watch.Stop()
 }
 "{0}|{1}" -f @($bound).Count, $watch.Elapsed.TotalMilliseconds
-'@ | Set-Content -LiteralPath $benchScript
+'@ | Set-Content -LiteralPath $runner
 
-    function Invoke-BindRun([string] $Mode) {
-        Invoke-EmulatorAdmin -Url $emulator.Url -Path requests -Method DELETE | Out-Null
-        $line = & $pwsh -NoProfile -NonInteractive -File $benchScript -Manifest $manifest -Url $emulator.Url -ProjectId $state.projectId `
-            -Token 'emulator-token-0001' -CertFile $cert.FullChainFile -KeyFile $cert.KeyFile -Mode $Mode | Select-Object -Last 1
+$memoryRunner = Join-Path $work 'memory.ps1'
+@'
+param($Manifest, $Url, $ProjectId, $Token, $CertFile, $KeyFile, $ThrottleLimit, $Prefix)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $Manifest
+Connect-Apig -Region cn-north-4 -ProjectId $ProjectId -Endpoint $Url -Token (ConvertTo-SecureString $Token -AsPlainText -Force) | Out-Null
+# Warm the module the way the run will use it, so "idle" is the loaded module, not a half-loaded one.
+Get-ApigDomain -DomainName "$Prefix-00001-*" | Set-ApigDomainCertificate -CertificatePath $CertFile -PrivateKeyPath $KeyFile -Force | Out-Null
+[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+# Samples the resident set every 10 ms on a timer thread, so the peak during the run is seen wherever it falls.
+Add-Type -TypeDefinition @"
+public sealed class PeakSampler : System.IDisposable {
+    private readonly System.Threading.Timer _timer; private long _peak;
+    public PeakSampler() { _timer = new System.Threading.Timer(_ => Sample(), null, 0, 10); }
+    public long Peak { get { Sample(); return System.Threading.Interlocked.Read(ref _peak); } }
+    private void Sample() {
+        long now = System.Environment.WorkingSet;
+        long seen;
+        do { seen = System.Threading.Interlocked.Read(ref _peak); if (now <= seen) return; }
+        while (System.Threading.Interlocked.CompareExchange(ref _peak, now, seen) != seen);
+    }
+    public void Dispose() { _timer.Dispose(); }
+}
+"@
+[GC]::Collect(); [GC]::WaitForPendingFinalizers(); [GC]::Collect()
+$idle = [Environment]::WorkingSet
+$sampler = [PeakSampler]::new()
+$count = 0
+Get-ApigDomain -DomainName "$Prefix-*" | Set-ApigDomainCertificate -CertificatePath $CertFile -PrivateKeyPath $KeyFile -ThrottleLimit $ThrottleLimit -Force | ForEach-Object { $count++ }
+$peak = $sampler.Peak
+$sampler.Dispose()
+if ($env:APIG_BENCH_GCINFO) { [Console]::Error.WriteLine("gen0=$([GC]::CollectionCount(0)) gen1=$([GC]::CollectionCount(1)) gen2=$([GC]::CollectionCount(2)) heap=$([GC]::GetTotalMemory($false)) info=$([GC]::GetGCMemoryInfo().GenerationInfo | ForEach-Object { $_.SizeAfterBytes })") }
+"{0}|{1}|{2}" -f $count, $idle, $peak
+'@ | Set-Content -LiteralPath $memoryRunner
+
+$emulator = Start-ApigEmulator -EmulatorPath $EmulatorPath
+try {
+    $projectId = (Invoke-EmulatorAdmin -Url $emulator.Url -Path state).projectId
+    $ca = New-TestCertificateAuthority -Name 'Bench Root'
+    $cert = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory $work -CommonName '*.example.com'
+
+    function Reset-Domains([int] $Count, [string] $Prefix) {
+        Invoke-EmulatorAdmin -Url $emulator.Url -Path reset -Method POST | Out-Null
+        Invoke-EmulatorAdmin -Url $emulator.Url -Path bulk -Method POST -Body @{ instanceId = $instanceId; groups = $Count; domainsPerGroup = 1; namePrefix = $Prefix; flatNames = $true } | Out-Null
+    }
+    $script:latencyMs = @(0, 0)
+    function Set-Latency([int] $Fixed, [int] $Jitter) { $script:latencyMs = @($Fixed, $Jitter) }
+    function Invoke-Rotation([string] $Mode) {
+        Reset-Domains $Domains 'rot'
+        # After the reset, which also clears the emulator's latency.
+        Invoke-EmulatorAdmin -Url $emulator.Url -Path latency -Method PUT -Body @{ fixedMs = $script:latencyMs[0]; jitterMs = $script:latencyMs[1] } | Out-Null
+        if ($Mode -eq 'ceiling') {
+            $state = Invoke-EmulatorAdmin -Url $emulator.Url -Path state
+            $paths = foreach ($g in @($state.instances)[0].groups) { foreach ($d in $g.domains) { if ($d.domain -like 'rot-*') { "$instanceId/$($g.id)/$($d.id)" } } }
+            $pathFile = Join-Path $work 'paths.txt'; Set-Content -LiteralPath $pathFile -Value $paths
+            $line = & dotnet $CeilingPath $emulator.Url $projectId $token $cert.FullChainFile $cert.KeyFile $ThrottleLimit $pathFile | Select-Object -Last 1
+        }
+        else {
+            $line = & $pwsh -NoProfile -NonInteractive -File $runner -Mode $Mode -Manifest $manifest -Url $emulator.Url -ProjectId $projectId `
+                -Token $token -CertFile $cert.FullChainFile -KeyFile $cert.KeyFile -ThrottleLimit $ThrottleLimit -Prefix 'rot' | Select-Object -Last 1
+        }
         $count, $ms = $line -split '\|'
-        if ([int]$count -ne $Domains) { throw "$Mode run bound $count of $Domains domains." }
+        if ([int]$count -ne $Domains) { throw "$Mode bound $count of $Domains domains." }
         [double]$ms
     }
-    $moduleRuns = [Collections.Generic.List[double]]::new(); $scriptRuns = [Collections.Generic.List[double]]::new()
-    for ($i = 0; $i -lt 3; $i++) {
-        $scriptRuns.Add((Invoke-BindRun 'script'))
-        $moduleRuns.Add((Invoke-BindRun 'module'))
+    function Measure-Rotations([int] $Runs, [string[]] $Modes) {
+        $times = @{}; foreach ($m in $Modes) { $times[$m] = [Collections.Generic.List[double]]::new() }
+        for ($i = 0; $i -lt $Runs; $i++) { foreach ($m in $Modes) { $times[$m].Add((Invoke-Rotation $m)) } }
+        $medians = @{}; foreach ($m in $Modes) { $medians[$m] = Get-Median $times[$m] }
+        $medians
     }
-    $results.BindScriptMs = Get-Median $scriptRuns
-    $results.BindModuleMs = Get-Median $moduleRuns
+
+    if ($Scenario -in 'All', 'Rotation') {
+    # --- 2. Rotation with 25 +- 5 ms of latency per request, as on a real network.
+    Write-Host "==> Rotation of $Domains domains at 25 +- 5 ms latency"
+    Set-Latency 20 10
+    $latency = Measure-Rotations 2 @('script', 'module', 'ceiling')
+    $results.LatencyScriptMs = $latency.script; $results.LatencyModuleMs = $latency.module; $results.LatencyCeilingMs = $latency.ceiling
+
+    # --- 3. The same at zero latency: what is left is per-request overhead.
+    Write-Host "==> Rotation of $Domains domains at zero latency"
+    Set-Latency 0 0
+    $zero = Measure-Rotations 3 @('script', 'module', 'ceiling')
+    $results.ZeroScriptMs = $zero.script; $results.ZeroModuleMs = $zero.module; $results.ZeroCeilingMs = $zero.ceiling
+    }
+
+    if ($Scenario -in 'All', 'Memory') {
+    # --- 4. Peak memory while piping many domains.
+    Write-Host "==> Peak memory while piping $MemoryDomains domains"
+    Reset-Domains $MemoryDomains 'mem'
+    $line = & $pwsh -NoProfile -NonInteractive -File $memoryRunner -Manifest $manifest -Url $emulator.Url -ProjectId $projectId -Token $token `
+        -CertFile $cert.FullChainFile -KeyFile $cert.KeyFile -ThrottleLimit $ThrottleLimit -Prefix 'mem' | Select-Object -Last 1
+    $count, $idle, $peak = $line -split '\|'
+    if ([int]$count -ne $MemoryDomains) { throw "Memory run bound $count of $MemoryDomains domains." }
+    $results.MemoryIdleBytes = [double]$idle; $results.MemoryPeakBytes = [double]$peak
+    }
 }
 finally {
     $emulator | Stop-ApigEmulator
     Remove-Item $work -Recurse -Force -ErrorAction Ignore
 }
 
+if ($Scenario -ne 'All') {
+    [pscustomobject]$results | Format-List | Out-String | Write-Host
+    return
+}
+
 $commit = (git -C (Join-Path $PSScriptRoot '..') rev-parse --short HEAD 2>$null)
 $cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':', 2)[1].Trim() } else { $env:PROCESSOR_IDENTIFIER }
 $memKb = (Get-Content /proc/meminfo -ErrorAction Ignore | Select-Object -First 1) -replace '\D', ''
-$memoryGiB = if ($memKb) { [Math]::Round([double]$memKb / 1MB, 1) } else { '?' }
+$memoryGiB = if ($memKb) { Round ([double]$memKb / 1MB) 1 } else { '?' }
+$importCost = $results.ImportModuleMs - $results.ImportBareMs
+$memoryAbove = ($results.MemoryPeakBytes - $results.MemoryIdleBytes) / 1MB
+function Verdict([bool] $met) { if ($met) { 'met' } else { '**not met**' } }
+function Rate([double] $ms) { Round ($Domains / $ms * 1000) }
+
 $report = @"
 # Benchmarks
 
 Written by ``./build.ps1 -Task Bench``. Each comparison is measured side by side in one run on one machine and
-reported as a ratio; absolute times vary between machines and runs.
+reported as a ratio; absolute times vary between machines and runs. Every run is a fresh process against the
+built-in emulator on loopback, with a freshly seeded set of domains (so every bind is a real change).
 
 - Date: $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC; commit $commit
 - Machine: $([Environment]::ProcessorCount) cores ($cpu), $memoryGiB GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription)
-- PowerShell $($PSVersionTable.PSVersion), $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription)
+- PowerShell $($PSVersionTable.PSVersion), $([Runtime.InteropServices.RuntimeInformation]::FrameworkDescription); module ThrottleLimit $ThrottleLimit
 
-## Import-Module cost
+## Summary
+
+| goal | measured | verdict |
+| --- | --- | --- |
+| rotation at 25 +- 5 ms: module at least 10x the admin's script | $(Round ($results.LatencyScriptMs / $results.LatencyModuleMs) 1)x | $(Verdict ($results.LatencyScriptMs / $results.LatencyModuleMs -ge 10)) |
+| rotation at zero latency: at least 2x | $(Round ($results.ZeroScriptMs / $results.ZeroModuleMs) 1)x | $(Verdict ($results.ZeroScriptMs / $results.ZeroModuleMs -ge 2)) |
+| at least half the bare HttpClient ceiling (25 ms) | $(Round ($results.LatencyCeilingMs / $results.LatencyModuleMs * 100))% of its throughput | $(Verdict ($results.LatencyCeilingMs / $results.LatencyModuleMs -ge 0.5)) |
+| at least half the bare HttpClient ceiling (zero latency) | $(Round ($results.ZeroCeilingMs / $results.ZeroModuleMs * 100))% of its throughput | $(Verdict ($results.ZeroCeilingMs / $results.ZeroModuleMs -ge 0.5)) |
+| Import-Module at most 150 ms over a bare start (median of $ImportRuns) | $(Round $importCost) ms | $(Verdict ($importCost -le 150)) |
+| peak memory piping $MemoryDomains domains under 50 MB above the idle module | $(Round $memoryAbove 1) MB | $(Verdict ($memoryAbove -lt 50)) |
+
+## 1. Rotation: one certificate onto $Domains domains, 25 +- 5 ms per request
+
+Median of 2 runs each, alternating. Timed from the first listing request to the last result.
+
+| way | median | domains/s | vs script |
+| --- | --- | --- | --- |
+| admin's script: list groups, then ``Invoke-RestMethod`` in a ``foreach`` (token auth, files read once) | $(Round $results.LatencyScriptMs) ms | $(Rate $results.LatencyScriptMs) | 1x |
+| ``Get-ApigDomain \| Set-ApigDomainCertificate`` | $(Round $results.LatencyModuleMs) ms | $(Rate $results.LatencyModuleMs) | $(Round ($results.LatencyScriptMs / $results.LatencyModuleMs) 1)x |
+| ceiling: bare C# ``HttpClient`` loop, $ThrottleLimit at a time, binds only | $(Round $results.LatencyCeilingMs) ms | $(Rate $results.LatencyCeilingMs) | $(Round ($results.LatencyScriptMs / $results.LatencyCeilingMs) 1)x |
+
+## 2. The same at zero latency
+
+Median of 3 runs each, alternating.
+
+| way | median | domains/s | vs script |
+| --- | --- | --- | --- |
+| admin's script | $(Round $results.ZeroScriptMs) ms | $(Rate $results.ZeroScriptMs) | 1x |
+| ``Get-ApigDomain \| Set-ApigDomainCertificate`` | $(Round $results.ZeroModuleMs) ms | $(Rate $results.ZeroModuleMs) | $(Round ($results.ZeroScriptMs / $results.ZeroModuleMs) 1)x |
+| ceiling: bare C# ``HttpClient`` loop | $(Round $results.ZeroCeilingMs) ms | $(Rate $results.ZeroCeilingMs) | $(Round ($results.ZeroScriptMs / $results.ZeroCeilingMs) 1)x |
+
+## 3. Import-Module cost
 
 Median of $ImportRuns fresh ``pwsh -NoProfile`` processes each, alternating.
 
 | measure | median |
 | --- | --- |
-| bare pwsh start | $([Math]::Round($results.ImportBareMs)) ms |
-| pwsh start + ``Import-Module Apig.Cert`` | $([Math]::Round($results.ImportModuleMs)) ms |
-| **import cost** | **$([Math]::Round($results.ImportCostMs)) ms** ($([Math]::Round($results.ImportModuleMs / $results.ImportBareMs, 2))x a bare start) |
+| bare pwsh start | $(Round $results.ImportBareMs) ms |
+| pwsh start + ``Import-Module Apig.Cert`` | $(Round $results.ImportModuleMs) ms |
+| **import cost** | **$(Round $importCost) ms** |
 
-## One certificate onto $Domains piped domains (emulator on loopback, no added latency)
+## 4. Peak memory while piping $MemoryDomains domains
 
-Median of 3 runs each, alternating; timed from the first request to the last result, in a fresh pwsh per run.
+``Get-ApigDomain | Set-ApigDomainCertificate ... | ForEach-Object { `$count++ }`` in a fresh pwsh, after a warm-up
+bind; the peak resident set during the run (sampled every 10 ms) against the resident set of the idle, warmed
+module.
 
-| way | median | domains/s |
-| --- | --- | --- |
-| admin's script: ``Invoke-RestMethod`` in a ``foreach`` (token auth, files read once) | $([Math]::Round($results.BindScriptMs)) ms | $([Math]::Round($Domains / $results.BindScriptMs * 1000)) |
-| ``Get-ApigDomain \| Set-ApigDomainCertificate`` | $([Math]::Round($results.BindModuleMs)) ms | $([Math]::Round($Domains / $results.BindModuleMs * 1000)) |
-| **ratio (script / module)** | **$([Math]::Round($results.BindScriptMs / $results.BindModuleMs, 2))x** | |
+| measure | value |
+| --- | --- |
+| idle module | $(Round ($results.MemoryIdleBytes / 1MB) 1) MB |
+| peak during the run | $(Round ($results.MemoryPeakBytes / 1MB) 1) MB |
+| **above idle** | **$(Round $memoryAbove 1) MB** |
 "@
 Set-Content -LiteralPath $ReportPath -Value $report
 Write-Host $report

@@ -39,6 +39,9 @@ namespace Apig.Cert
         private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(50);
         private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
 
+        /// <summary>How many items may wait per slot before input is slowed down: 32 slots hold up to 1,024.</summary>
+        private const int MaxBacklogPerSlot = 32;
+
         private readonly Cmdlet _cmdlet;
         private readonly PipelineLog _log;
         private readonly int _throttleLimit;
@@ -67,9 +70,18 @@ namespace Apig.Cert
             _stop = stop;
         }
 
-        /// <summary>Queues one item's work; it starts as soon as a slot is free. Called on the pipeline thread only.</summary>
+        /// <summary>
+        /// Queues one item's work; it starts as soon as a slot is free. Called on the pipeline thread only. The queue
+        /// is bounded: past <see cref="MaxBacklogPerSlot"/> items per slot the pipeline thread waits, delivering
+        /// results, so a 50,000-domain pipeline streams instead of being held in memory.
+        /// </summary>
         public void Start(object target, Func<CancellationToken, Task<object?>> work)
         {
+            while (_queued - _delivered >= _throttleLimit * MaxBacklogPerSlot)
+            {
+                WaitForOne();
+            }
+
             ThrowIfStopped();
             lock (_gate)
             {
@@ -99,17 +111,7 @@ namespace Apig.Cert
             _inputComplete = true;
             while (_delivered < _queued)
             {
-                if (_finished.TryTake(out ItemOutcome? outcome, s_poll))
-                {
-                    Deliver(outcome);
-                }
-                else
-                {
-                    ThrowIfStopped();
-                }
-
-                _log.Drain(_cmdlet);
-                ReportProgress();
+                WaitForOne();
             }
 
             _log.Drain(_cmdlet);
@@ -120,6 +122,21 @@ namespace Apig.Cert
         }
 
         public void Dispose() => _finished.Dispose();
+
+        private void WaitForOne()
+        {
+            if (_finished.TryTake(out ItemOutcome? outcome, s_poll))
+            {
+                Deliver(outcome);
+            }
+            else
+            {
+                ThrowIfStopped();
+            }
+
+            _log.Drain(_cmdlet);
+            ReportProgress();
+        }
 
         // Starts queued items while slots are free. Runs on the pipeline thread and on the thread of a finishing item.
         private void Pump()

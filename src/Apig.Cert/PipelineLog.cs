@@ -12,9 +12,31 @@ namespace Apig.Cert
     {
         private readonly ConcurrentQueue<LogLine> _lines = new ConcurrentQueue<LogLine>();
 
-        public void Verbose(string message) => _lines.Enqueue(new LogLine(true, message));
+        public PipelineLog(bool isVerboseEnabled, bool isDebugEnabled)
+        {
+            IsVerboseEnabled = isVerboseEnabled;
+            IsDebugEnabled = isDebugEnabled;
+        }
 
-        public void Debug(string message) => _lines.Enqueue(new LogLine(false, message));
+        public bool IsVerboseEnabled { get; }
+
+        public bool IsDebugEnabled { get; }
+
+        public void Verbose(string message)
+        {
+            if (IsVerboseEnabled)
+            {
+                _lines.Enqueue(new LogLine(true, message));
+            }
+        }
+
+        public void Debug(string message)
+        {
+            if (IsDebugEnabled)
+            {
+                _lines.Enqueue(new LogLine(false, message));
+            }
+        }
 
         public void Drain(Cmdlet cmdlet)
         {

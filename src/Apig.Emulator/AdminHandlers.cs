@@ -134,7 +134,8 @@ internal sealed class AdminHandlers(EmulatorState state)
                 instance.AddGroup(group);
                 for (int d = 1; d <= spec.DomainsPerGroup; d++)
                 {
-                    string name = $"d{d}.{group.Name}.example.com";
+                    // Flat names sit one label under example.com, so one wildcard certificate covers a whole bulk set.
+                    string name = spec.FlatNames ? $"{group.Name}-d{d}.example.com" : $"d{d}.{group.Name}.example.com";
                     if (instance.HasDomainName(name)) continue;
                     instance.AddDomain(group, new DomainRecord(EmulatorState.NewId(), name));
                     domainsAdded++;
@@ -182,5 +183,6 @@ internal sealed class AdminHandlers(EmulatorState state)
         public int Groups { get; set; }
         public int DomainsPerGroup { get; set; } = 1;
         public string? NamePrefix { get; set; }
+        public bool FlatNames { get; set; }
     }
 }

@@ -148,17 +148,24 @@ public class AdminTests(EmulatorFixture fixture) : EmulatorTestBase(fixture), IC
     [Fact]
     public async Task Hang_fault_waits_then_answers_normally_and_is_logged_while_in_flight()
     {
-        await AddFault(new { path = "/instances$", action = "hang", hangSeconds = 1 });
+        await AddFault(new { path = "/instances$", action = "hang", hangSeconds = 3 });
         var stopwatch = Stopwatch.StartNew();
         Task<HttpResponseMessage> hanging = Send(HttpMethod.Get, Api + "/instances");
-        await Task.Delay(300);
-        JsonElement inFlight = (await AdminGet("/_emulator/requests"))[0];
+        // Poll rather than sleep a fixed time: on a loaded machine a fixed sleep can outlast the hang.
+        JsonElement log = await AdminGet("/_emulator/requests");
+        while (log.GetArrayLength() == 0 && stopwatch.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(20);
+            log = await AdminGet("/_emulator/requests");
+        }
+
+        JsonElement inFlight = log[0];
         Assert.Equal("hang", inFlight.GetProperty("fault").GetString());
         Assert.Equal(JsonValueKind.Null, inFlight.GetProperty("status").ValueKind);
 
         using HttpResponseMessage answered = await hanging;
         await AssertStatus(answered, HttpStatusCode.OK);
-        Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(0.9), $"answered after {stopwatch.Elapsed}");
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(2.9), $"answered after {stopwatch.Elapsed}");
         Assert.Equal(200, (await AdminGet("/_emulator/requests"))[0].GetProperty("status").GetInt32());
     }
 

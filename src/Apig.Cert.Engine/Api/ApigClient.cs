@@ -128,7 +128,7 @@ namespace Apig.Cert.Engine.Api
         {
             try
             {
-                return ApigJson.Deserialize<T>(response.Body);
+                return ApigJson.Deserialize<T>(response.BodyUtf8);
             }
             catch (JsonException ex)
             {

@@ -6,6 +6,12 @@ namespace Apig.Cert.Engine.Api
     /// </summary>
     public interface IApigLog
     {
+        /// <summary>False when nobody will read Verbose lines: the engine then does not build them.</summary>
+        bool IsVerboseEnabled { get; }
+
+        /// <summary>False when nobody will read Debug lines: redacting every request and response body is not free.</summary>
+        bool IsDebugEnabled { get; }
+
         void Verbose(string message);
 
         void Debug(string message);

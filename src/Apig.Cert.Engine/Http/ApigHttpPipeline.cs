@@ -90,7 +90,7 @@ namespace Apig.Cert.Engine.Http
                         ? null
                         : await authenticator.ApplyAsync(message, hostHeader, body, log, cancellationToken).ConfigureAwait(false);
 
-                    if (log != null) log.Debug(DescribeRequest(message, request));
+                    if (log != null && log.IsDebugEnabled) log.Debug(DescribeRequest(message, request));
 
                     string retryReason;
                     TimeSpan? retryAfter = null;
@@ -106,14 +106,15 @@ namespace Apig.Cert.Engine.Http
                             using (var httpResponse = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token)
                                        .ConfigureAwait(false))
                             {
-                                string responseBody = await ReadBodyAsync(httpResponse, deadline.Token).ConfigureAwait(false);
+                                ArraySegment<byte> responseBody = await ReadBodyAsync(httpResponse, deadline.Token).ConfigureAwait(false);
                                 var response = new ApigResponse((int)httpResponse.StatusCode, httpResponse.ReasonPhrase ?? string.Empty, responseBody,
                                     CollectHeaders(httpResponse));
                                 stopwatch.Stop();
-                                log?.Verbose(request.Method.Method + " " + request.PathAndQuery + " -> " + response.StatusCode + " in " +
+                                if (log != null && log.IsVerboseEnabled)
+                                    log.Verbose(request.Method.Method + " " + request.PathAndQuery + " -> " + response.StatusCode + " in " +
                                              stopwatch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture) + " ms" +
                                              (response.RequestId == null ? string.Empty : " (request id " + response.RequestId + ")"));
-                                if (log != null) log.Debug(DescribeResponse(response));
+                                if (log != null && log.IsDebugEnabled) log.Debug(DescribeResponse(response));
 
                                 string? reason = RetryReason(response);
                                 if (reason == null) return (response, generation);
@@ -280,15 +281,19 @@ namespace Apig.Cert.Engine.Http
             return new ApigApiException(message, 0, null, null, null, request.Method.Method, request.Path, failure);
         }
 
-        private static async Task<string> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+        private static async Task<ArraySegment<byte>> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
         {
-            if (response.Content == null) return string.Empty;
+            if (response.Content == null) return new ArraySegment<byte>(Array.Empty<byte>());
+            long? declared = response.Content.Headers.ContentLength;
+            // One buffer of the announced size when there is one; growing and copying (ToArray) a large page several
+            // times would leave that much garbage on the large-object heap per page.
+            int capacity = declared.HasValue && declared.Value > 0 && declared.Value <= 64 * 1024 * 1024 ? (int)declared.Value : 0;
             using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-            using (var buffer = new MemoryStream())
+            using (var buffer = new MemoryStream(capacity))
             {
                 // netstandard2.0 has no ReadAsStringAsync(token); copying with the token keeps a stalled body under the deadline.
                 await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
-                return Encoding.UTF8.GetString(buffer.ToArray());
+                return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
             }
         }
 

@@ -25,6 +25,18 @@ namespace Apig.Cert.Engine.Http
 
         public static byte[] Serialize<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
 
+        public static T Deserialize<T>(ArraySegment<byte> utf8Json) where T : class, new()
+        {
+            bool blank = true;
+            for (int i = utf8Json.Offset; i < utf8Json.Offset + utf8Json.Count && blank; i++)
+            {
+                blank = utf8Json.Array![i] == (byte)' ' || utf8Json.Array[i] == (byte)'\t' || utf8Json.Array[i] == (byte)'\r' || utf8Json.Array[i] == (byte)'\n';
+            }
+
+            if (blank) return new T();
+            return JsonSerializer.Deserialize<T>(new ReadOnlySpan<byte>(utf8Json.Array, utf8Json.Offset, utf8Json.Count), Options) ?? new T();
+        }
+
         public static T Deserialize<T>(string json) where T : class, new()
         {
             if (string.IsNullOrWhiteSpace(json)) return new T();

@@ -38,11 +38,19 @@ namespace Apig.Cert.Engine.Http
 
     internal sealed class ApigResponse
     {
+        private string? _body;
+
         public ApigResponse(int statusCode, string reasonPhrase, string body, IDictionary<string, string> headers)
+            : this(statusCode, reasonPhrase, new ArraySegment<byte>(System.Text.Encoding.UTF8.GetBytes(body)), headers)
+        {
+            _body = body;
+        }
+
+        public ApigResponse(int statusCode, string reasonPhrase, ArraySegment<byte> bodyUtf8, IDictionary<string, string> headers)
         {
             StatusCode = statusCode;
             ReasonPhrase = reasonPhrase;
-            Body = body;
+            BodyUtf8 = bodyUtf8;
             Headers = new Dictionary<string, string>(headers, StringComparer.OrdinalIgnoreCase);
         }
 
@@ -50,7 +58,14 @@ namespace Apig.Cert.Engine.Http
 
         public string ReasonPhrase { get; }
 
-        public string Body { get; }
+        /// <summary>The body as received. Successful answers are deserialized straight from these bytes.</summary>
+        public ArraySegment<byte> BodyUtf8 { get; }
+
+        /// <summary>
+        /// The body as text, made only when asked for (errors, Debug): a listing page of 500 groups is half a megabyte,
+        /// and a UTF-16 copy of every page would only feed the large-object heap.
+        /// </summary>
+        public string Body => _body ??= System.Text.Encoding.UTF8.GetString(BodyUtf8.Array!, BodyUtf8.Offset, BodyUtf8.Count);
 
         public IReadOnlyDictionary<string, string> Headers { get; }
 

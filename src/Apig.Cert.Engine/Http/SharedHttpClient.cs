@@ -33,6 +33,9 @@ namespace Apig.Cert.Engine.Http
                     client.Timeout = Timeout.InfiniteTimeSpan;
                     client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
                 })
+                // The factory's default logging handlers open log scopes around every request for loggers nobody
+                // registered; the pipeline does its own (redacted) logging.
+                .RemoveAllLoggers()
                 .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
                 {
                     // A redirect would re-send the signed request (and a private key) to wherever the Location points.

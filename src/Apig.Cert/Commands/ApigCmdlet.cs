@@ -17,9 +17,28 @@ namespace Apig.Cert.Commands
 
         private protected CancellationToken StopToken => _stopSource.Token;
 
-        private protected PipelineLog Log => _log ??= new PipelineLog();
+        private protected PipelineLog Log => _log ??= new PipelineLog(StreamEnabled("Verbose"), StreamEnabled("Debug"));
 
         protected override void StopProcessing() => _stopSource.Cancel();
+
+        // -Verbose/-Debug on the command, else the caller's preference variable: the engine skips building lines
+        // (and redacting bodies) nobody will see.
+        private bool StreamEnabled(string stream)
+        {
+            if (MyInvocation.BoundParameters.TryGetValue(stream, out object? bound))
+            {
+                return bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound);
+            }
+
+            object? preference = SessionState.PSVariable.GetValue(stream + "Preference");
+            if (preference is PSObject wrapped)
+            {
+                preference = wrapped.BaseObject;
+            }
+
+            return LanguagePrimitives.TryConvertTo(preference, out ActionPreference value)
+                && value != ActionPreference.SilentlyContinue && value != ActionPreference.Ignore;
+        }
 
         /// <summary>The current runspace's session, or a terminating error that says to run Connect-Apig.</summary>
         private protected ApigSession RequireSession()

@@ -39,38 +39,14 @@ namespace Apig.Cert.Loader
 
     internal sealed class DependencyLoadContext : AssemblyLoadContext
     {
-        private readonly Dictionary<string, Version> _hostAssemblies = new Dictionary<string, Version>(StringComparer.OrdinalIgnoreCase);
+        private readonly object _gate = new object();
+        private Dictionary<string, string>? _hostAssemblyPaths;
 
         public string Directory { get; }
 
         public DependencyLoadContext(string directory)
         {
             Directory = directory;
-            // What the host already ships (the framework and pwsh's own packages). When the host's copy is at least as
-            // new as ours we share it, so there is one System.Memory and one System.Text.Json in the process.
-            string platform = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
-            foreach (string path in platform.Split(Path.PathSeparator))
-            {
-                if (path.Length == 0)
-                {
-                    continue;
-                }
-
-                try
-                {
-                    AssemblyName assemblyName = AssemblyName.GetAssemblyName(path);
-                    if (assemblyName.Name != null && assemblyName.Version != null)
-                    {
-                        _hostAssemblies[assemblyName.Name] = assemblyName.Version;
-                    }
-                }
-                catch (BadImageFormatException)
-                {
-                }
-                catch (FileLoadException)
-                {
-                }
-            }
         }
 
         protected override Assembly? Load(AssemblyName assemblyName)
@@ -80,8 +56,10 @@ namespace Apig.Cert.Loader
                 return null;
             }
 
-            if (_hostAssemblies.TryGetValue(assemblyName.Name, out Version? hostVersion)
-                && (assemblyName.Version is null || hostVersion >= assemblyName.Version))
+            // Share the host's copy (the framework and pwsh's own packages) when it is at least as new as ours, so there
+            // is one System.Memory and one System.Text.Json in the process; otherwise load ours from Dependencies/.
+            Version? hostVersion = HostVersionOf(assemblyName.Name);
+            if (hostVersion != null && (assemblyName.Version is null || hostVersion >= assemblyName.Version))
             {
                 return null;
             }
@@ -91,5 +69,45 @@ namespace Apig.Cert.Loader
         }
 
         public override string ToString() => "Apig.Cert.Dependencies";
+
+        // Only the asked-for file is opened: reading the version of all ~200 platform assemblies up front would cost
+        // Import-Module tens of milliseconds for nothing.
+        private Version? HostVersionOf(string simpleName)
+        {
+            Dictionary<string, string> paths;
+            lock (_gate)
+            {
+                paths = _hostAssemblyPaths ??= IndexPlatformAssemblies();
+            }
+
+            if (!paths.TryGetValue(simpleName, out string? hostPath))
+            {
+                return null;
+            }
+
+            try
+            {
+                return AssemblyName.GetAssemblyName(hostPath).Version;
+            }
+            catch (Exception ex) when (ex is BadImageFormatException || ex is FileLoadException || ex is IOException)
+            {
+                return null;
+            }
+        }
+
+        private static Dictionary<string, string> IndexPlatformAssemblies()
+        {
+            var index = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+            string platform = AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? string.Empty;
+            foreach (string path in platform.Split(Path.PathSeparator))
+            {
+                if (path.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
+                {
+                    index[Path.GetFileNameWithoutExtension(path)] = path;
+                }
+            }
+
+            return index;
+        }
     }
 }

@@ -205,6 +205,8 @@ public sealed class ListLog : Apig.Cert.Engine.Api.IApigLog
     public IReadOnlyList<string> DebugLines => _debug.ToArray();
     public string All => string.Join("\n", VerboseLines.Concat(DebugLines));
 
+    public bool IsVerboseEnabled { get; init; } = true;
+    public bool IsDebugEnabled { get; init; } = true;
     public void Verbose(string message) => _verbose.Enqueue(message);
     public void Debug(string message) => _debug.Enqueue(message);
 }

@@ -57,6 +57,12 @@ namespace Apig.Cert
 
         public int TimeoutSec { get; }
 
+        /// <summary>The proxy Connect-Apig was given (scheme, host and port only); null means the system or environment proxy.</summary>
+        public Uri? Proxy { get; internal set; }
+
+        /// <summary>How the proxy challenge is answered: None, DefaultCredentials, or Credential (user name). Never a password.</summary>
+        public string ProxyAuthentication { get; internal set; } = "None";
+
         public override string ToString() => AuthType + " " + ProjectId + "@" + Endpoint;
     }
 }

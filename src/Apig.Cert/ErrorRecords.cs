@@ -88,7 +88,7 @@ namespace Apig.Cert
                 return ErrorCategory.ConnectionError;
             }
 
-            if (statusCode == 401)
+            if (statusCode == 401 || statusCode == 407)
             {
                 return ErrorCategory.AuthenticationError;
             }

@@ -87,7 +87,9 @@ namespace Apig.Cert.Engine.Api
                 log?.Verbose("Region " + region + " is not in the list of known APIG regions; using " + apigBase + " anyway.");
             }
 
-            var pipeline = new ApigHttpPipeline(settings.MaxRetries, settings.Timeout, timing);
+            ProxyChoice? proxy = ProxyChoice.From(settings);
+            if (proxy != null) log?.Verbose("Using proxy: " + proxy + ".");
+            var pipeline = new ApigHttpPipeline(settings.MaxRetries, settings.Timeout, timing, () => SharedHttpClient.Get(proxy));
             int timeoutSec = (int)Math.Ceiling(settings.Timeout.TotalSeconds);
 
             switch (settings.AuthType)
@@ -117,6 +119,7 @@ namespace Apig.Cert.Engine.Api
                         null, null, null, settings.MaxRetries, timeoutSec);
                     var authenticator = new AkSkAuthenticator(accessKey, settings.SecretKey!, projectId,
                         SecretText.IsNullOrEmpty(settings.SecurityToken) ? null : settings.SecurityToken);
+                    DescribeProxy(context, proxy);
                     return new ApigSession(context, apigBase, pipeline, authenticator);
                 }
 
@@ -129,6 +132,7 @@ namespace Apig.Cert.Engine.Api
 
                     var context = new ApigContext(region, projectId, new Uri(apigBase), null, ApigAuthType.Token, null, null, null, null,
                         settings.MaxRetries, timeoutSec);
+                    DescribeProxy(context, proxy);
                     return new ApigSession(context, apigBase, pipeline, new StaticTokenAuthenticator(settings.Token!));
                 }
 
@@ -155,6 +159,7 @@ namespace Apig.Cert.Engine.Api
                     string iamBase = ValidateEndpoint(settings.IamEndpoint, ApigRegions.DefaultIamEndpoint(region), "IamEndpoint");
                     var context = new ApigContext(region, projectId, new Uri(apigBase), new Uri(iamBase), ApigAuthType.Password, null, userName,
                         accountName, null, settings.MaxRetries, timeoutSec);
+                    DescribeProxy(context, proxy);
                     var iam = new IamTokenClient(pipeline, iamBase, userName, settings.Password!, accountName, projectId);
                     var authenticator = new PasswordAuthenticator(iam, expiresAt => context.TokenExpiresAt = expiresAt);
                     await authenticator.GetValidTokenAsync(log, cancellationToken).ConfigureAwait(false);
@@ -167,6 +172,13 @@ namespace Apig.Cert.Engine.Api
         }
 
         public ApigClient CreateClient(IApigLog? log) => new ApigClient(this, log);
+
+        private static void DescribeProxy(ApigContext context, ProxyChoice? proxy)
+        {
+            if (proxy == null) return;
+            context.Proxy = proxy.Address;
+            context.ProxyAuthentication = proxy.AuthenticationDescription;
+        }
 
         /// <summary>"HPUA****WXYZ": enough to tell keys apart, too little to use one. Short keys are hidden entirely.</summary>
         internal static string MaskAccessKey(string accessKey) =>

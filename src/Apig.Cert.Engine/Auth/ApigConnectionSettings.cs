@@ -36,5 +36,16 @@ namespace Apig.Cert.Engine.Auth
         public int MaxRetries { get; set; } = 3;
 
         public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(100);
+
+        /// <summary>Null keeps the default: the system proxy and HTTPS_PROXY / HTTP_PROXY / NO_PROXY.</summary>
+        public Uri? Proxy { get; set; }
+
+        /// <summary>User for the proxy's 407 challenge; DOMAIN\user for NTLM.</summary>
+        public string? ProxyUserName { get; set; }
+
+        public SecureString? ProxyPassword { get; set; }
+
+        /// <summary>Answer the proxy with the signed-in Windows user (NTLM/Kerberos).</summary>
+        public bool ProxyUseDefaultCredentials { get; set; }
     }
 }

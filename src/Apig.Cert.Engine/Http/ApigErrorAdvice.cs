@@ -69,6 +69,7 @@ namespace Apig.Cert.Engine.Http
 
             if (status == 0) return "Check the network connection, proxy and endpoint, then retry.";
             if (status == 401) return "Check the credentials (access key and secret key, token, or password) and run Connect-Apig again.";
+            if (status == 407) return "Run Connect-Apig again with -ProxyCredential (or -ProxyUseDefaultCredentials) that the proxy accepts.";
             if (status == 403) return "Ask the account administrator for APIG permissions in this project and region.";
             if (status == 404) return "Check the ids with Get-ApigDomain: the object does not exist in this project.";
             if (status == 429 || status >= 500) return "The service is busy or failing: retry later, or lower -ThrottleLimit.";

@@ -234,6 +234,18 @@ namespace Apig.Cert.Engine.Http
 
         internal static ApigApiException CreateException(ApigRequest request, ApigResponse response, (string? Code, string? Message) error)
         {
+            // A proxy's own error page is no APIG error; say who refused, so nobody hunts for a wrong secret key.
+            if (response.StatusCode == 407)
+            {
+                string? scheme = response.Header("Proxy-Authenticate");
+                int space = scheme == null ? -1 : scheme.IndexOf(' ');
+                if (space > 0) scheme = scheme!.Substring(0, space);
+                return new ApigApiException(
+                    "The proxy refused the request to " + request.BaseUri + ": it requires authentication (HTTP 407 Proxy Authentication Required" +
+                    (string.IsNullOrEmpty(scheme) ? string.Empty : ", scheme " + scheme) + "; " + request.Method.Method + " " + request.Path + ").",
+                    407, null, null, null, request.Method.Method, request.Path);
+            }
+
             // Server messages can quote rejected input; mask anything that looks like key material before it reaches a message.
             string? errorMessage = error.Message == null ? null : Redactor.RedactJson(error.Message);
             var text = new StringBuilder();

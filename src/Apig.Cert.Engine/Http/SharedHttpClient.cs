@@ -1,31 +1,70 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Net;
 using System.Net.Http;
 using System.Reflection;
 using System.Threading;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Http;
 
 namespace Apig.Cert.Engine.Http
 {
     /// <summary>
-    /// The process-wide connection pool. Sessions from different runspaces share it safely because it holds no
-    /// credentials: auth headers are added to each request by its session.
+    /// The process-wide connection pools. Sessions from different runspaces share them safely because the default pool
+    /// holds no credentials: auth headers are added to each request by its session. A connection with its own proxy
+    /// settings gets a pool of its own (a named client), shared by every session with the same settings.
     /// </summary>
     internal static class SharedHttpClient
     {
         private const string ClientName = "Apig.Cert";
+        private const string ProxyClientPrefix = "Apig.Cert.Proxy.";
 
         public static readonly string UserAgent = "Apig.Cert/" + InformationalVersion();
 
         // IHttpClientFactory rotates the primary handler, so DNS changes are picked up without leaking sockets.
         private static readonly Lazy<IHttpClientFactory> Factory = new Lazy<IHttpClientFactory>(CreateFactory, LazyThreadSafetyMode.ExecutionAndPublication);
 
+        // Grows by one entry per distinct proxy setup a process ever uses (a handful), never per session or request.
+        private static readonly object ProxyGate = new object();
+        private static readonly List<ProxyChoice> ProxyChoices = new List<ProxyChoice>();
+
         public static HttpClient Get() => Factory.Value.CreateClient(ClientName);
+
+        /// <summary>The client for these proxy settings; the default shared client when there are none.</summary>
+        public static HttpClient Get(ProxyChoice? proxy) => proxy == null ? Get() : Factory.Value.CreateClient(ClientNameFor(proxy));
+
+        /// <summary>The named client a proxy choice maps to: equal choices map to the same name, and so to the same pool.</summary>
+        internal static string ClientNameFor(ProxyChoice proxy)
+        {
+            lock (ProxyGate)
+            {
+                int index = ProxyChoices.IndexOf(proxy);
+                if (index < 0)
+                {
+                    ProxyChoices.Add(proxy);
+                    index = ProxyChoices.Count - 1;
+                }
+
+                // An index, not the URI or user: client names appear in the factory's own diagnostics.
+                return ProxyClientPrefix + index.ToString(CultureInfo.InvariantCulture);
+            }
+        }
+
+        private static ProxyChoice? ChoiceForClientName(string? name)
+        {
+            if (name == null || !name.StartsWith(ProxyClientPrefix, StringComparison.Ordinal)) return null;
+            int index = int.Parse(name.Substring(ProxyClientPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
+            lock (ProxyGate)
+            {
+                return ProxyChoices[index];
+            }
+        }
 
         private static IHttpClientFactory CreateFactory()
         {
             var services = new ServiceCollection();
-            services.AddHttpClient(ClientName)
+            services.ConfigureHttpClientDefaults(builder => builder
                 .ConfigureHttpClient(client =>
                 {
                     // Per-request deadlines come from the session's Timeout through a linked token, so retries get
@@ -35,16 +74,47 @@ namespace Apig.Cert.Engine.Http
                 })
                 // The factory's default logging handlers open log scopes around every request for loggers nobody
                 // registered; the pipeline does its own (redacted) logging.
-                .RemoveAllLoggers()
-                .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler
-                {
-                    // A redirect would re-send the signed request (and a private key) to wherever the Location points.
-                    AllowAutoRedirect = false,
-                    UseCookies = false,
-                    MaxConnectionsPerServer = 64,
-                    AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                });
+                .RemoveAllLoggers());
+            // Every client name (the default one and each proxy one) builds its primary handler here, from the name,
+            // so proxy pools need no registration up front and still get the factory's handler rotation.
+            services.ConfigureAll<HttpClientFactoryOptions>(options =>
+                options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = CreateHandler(ChoiceForClientName(builder.Name))));
             return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
+        }
+
+        internal static HttpClientHandler CreateHandler(ProxyChoice? proxy)
+        {
+            var handler = new HttpClientHandler
+            {
+                // A redirect would re-send the signed request (and a private key) to wherever the Location points.
+                AllowAutoRedirect = false,
+                UseCookies = false,
+                MaxConnectionsPerServer = 64,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                // With no Proxy set this is the platform default: HttpClient.DefaultProxy on .NET (HTTPS_PROXY,
+                // HTTP_PROXY, NO_PROXY, else the system setting) and the IE/WinHTTP settings on .NET Framework.
+                UseProxy = true,
+            };
+
+            if (proxy == null) return handler;
+
+            if (proxy.Address != null)
+            {
+                handler.Proxy = new WebProxy(proxy.Address)
+                {
+                    // An explicit -Proxy means every request, including one to a loopback endpoint: the admin asked for it.
+                    BypassProxyOnLocal = false,
+                    UseDefaultCredentials = proxy.UseDefaultCredentials,
+                    Credentials = proxy.Credential,
+                };
+            }
+            else
+            {
+                // No -Proxy: the system or environment proxy stays in charge, answered with these credentials.
+                handler.DefaultProxyCredentials = proxy.UseDefaultCredentials ? CredentialCache.DefaultCredentials : proxy.Credential;
+            }
+
+            return handler;
         }
 
         private static string InformationalVersion()

@@ -71,6 +71,19 @@ namespace Apig.Cert.Commands
         [ValidateRange(1, 600)]
         public int TimeoutSec { get; set; } = 100;
 
+        /// <summary>Proxy for this connection, e.g. http://proxy.example.com:8080; default: the system proxy and HTTPS_PROXY/NO_PROXY.</summary>
+        [Parameter]
+        public Uri? Proxy { get; set; }
+
+        /// <summary>User name and password for the proxy's 407 challenge.</summary>
+        [Parameter]
+        [Credential]
+        public PSCredential? ProxyCredential { get; set; }
+
+        /// <summary>Answer the proxy with the signed-in Windows user (NTLM/Kerberos).</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
         protected override void EndProcessing()
         {
             var settings = new ApigConnectionSettings
@@ -81,6 +94,10 @@ namespace Apig.Cert.Commands
                 IamEndpoint = IamEndpoint,
                 MaxRetries = MaxRetries,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
+                Proxy = Proxy,
+                ProxyUserName = ProxyCredential?.UserName,
+                ProxyPassword = ProxyCredential?.Password,
+                ProxyUseDefaultCredentials = ProxyUseDefaultCredentials.IsPresent,
             };
 
             switch (ParameterSetName)

@@ -55,29 +55,23 @@ namespace Apig.Cert.Loader
         // Dependencies/, whatever version was asked for, because .NET Framework has no binding redirects for a module.
         private static Assembly? ResolveOnNetFramework(object? sender, ResolveEventArgs args)
         {
-            string? simpleName = new AssemblyName(args.Name).Name;
-            if (string.IsNullOrEmpty(simpleName))
-            {
-                return null;
-            }
-
-            string path = Path.Combine(DependencyDirectory, simpleName + ".dll");
-            return File.Exists(path) ? Assembly.LoadFrom(path) : null;
+            string? path = NetFrameworkLoading.DependencyPathFor(args.Name, DependencyDirectory);
+            return path == null ? null : Assembly.LoadFrom(path);
         }
 
-        // .NET Framework 4.7.2 may still default to TLS 1.0/1.1 when the machine is not configured for
-        // SystemDefault. Add 1.2 and 1.3 with a bitwise OR: never remove what the admin or another module set.
+        // .NET Framework 4.7.2 in Windows PowerShell may still default to TLS 1.0/1.1 when the machine is not
+        // configured for SystemDefault; APIG and IAM require TLS 1.2.
         private static void EnableModernTlsOnNetFramework()
         {
-            const SecurityProtocolType tls13 = (SecurityProtocolType)12288;
+            SecurityProtocolType current = ServicePointManager.SecurityProtocol;
             try
             {
-                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12 | tls13;
+                ServicePointManager.SecurityProtocol = NetFrameworkLoading.AddModernTls(current);
             }
             catch (NotSupportedException)
             {
                 // Older Schannel without TLS 1.3: keep TLS 1.2 at least.
-                ServicePointManager.SecurityProtocol |= SecurityProtocolType.Tls12;
+                ServicePointManager.SecurityProtocol = NetFrameworkLoading.AddModernTls(current, includeTls13: false);
             }
         }
     }

@@ -16,14 +16,12 @@ namespace Apig.Cert.Loader
 
         /// <summary>
         /// TLS 1.2 (and 1.3 when <paramref name="includeTls13"/>) added to <paramref name="current"/> with a bitwise OR:
-        /// every protocol the admin or another module enabled stays enabled. SystemDefault (0) is returned unchanged,
-        /// because then the operating system already chooses, and pinning a list would stop it from choosing newer ones.
+        /// every protocol the admin or another module enabled stays enabled. SystemDefault (0) becomes TLS 1.2 and 1.3:
+        /// on an unpatched or unconfigured Windows the "system default" of .NET Framework can still mean TLS 1.0, which
+        /// APIG refuses, and Automation sandboxes are not ours to configure.
         /// </summary>
-        public static SecurityProtocolType AddModernTls(SecurityProtocolType current, bool includeTls13 = true)
-        {
-            if (current == 0) return current;
-            return current | SecurityProtocolType.Tls12 | (includeTls13 ? Tls13 : 0);
-        }
+        public static SecurityProtocolType AddModernTls(SecurityProtocolType current, bool includeTls13 = true) =>
+            current | SecurityProtocolType.Tls12 | (includeTls13 ? Tls13 : 0);
 
         /// <summary>
         /// The file in <paramref name="dependencyDirectory"/> that serves a requested assembly, by simple name whatever

@@ -48,9 +48,9 @@ public class NetFrameworkLoadingTests
     }
 
     [Fact]
-    public void LeavesSystemDefaultToTheOperatingSystem()
+    public void SystemDefaultBecomesTls12And13()
     {
-        Assert.Equal(SecurityProtocolType.SystemDefault, NetFrameworkLoading.AddModernTls(SecurityProtocolType.SystemDefault));
+        Assert.Equal(SecurityProtocolType.Tls12 | SecurityProtocolType.Tls13, NetFrameworkLoading.AddModernTls(SecurityProtocolType.SystemDefault));
     }
 
     public sealed class Resolver : IDisposable

@@ -19,8 +19,9 @@ BeforeAll {
 
     # Runs pwsh non-interactively with the given environment (restoring this session's afterwards).
     function Invoke-Child {
-        param([string[]] $Arguments, [hashtable] $Environment)
+        param([string[]] $Arguments, [hashtable] $Environment, [switch] $WithoutBuiltModule)
         $variables = @{ PSModulePath = $ModulesDir + [IO.Path]::PathSeparator + $env:PSModulePath }
+        if ($WithoutBuiltModule) { $variables.PSModulePath = $env:PSModulePath }
         foreach ($name in $Environment.Keys) { $variables[$name] = $Environment[$name] }
         $saved = @{}
         foreach ($name in $variables.Keys) {
@@ -171,5 +172,91 @@ catch { "THROWN: `$(`$_.Exception.Message)"; exit 3 }
 "@)
         $failing.ExitCode | Should -Be 3 -Because $failing.Output
         $failing.Output | Should -Match "THROWN: No APIG domain matches 'nothing-here\.example\.org'"
+    }
+}
+
+Describe 'docs/examples/azure-pipelines.yml: the PowerShell@2 step against the emulator' {
+    BeforeAll {
+        $pipelineFile = Join-Path $PSScriptRoot '../../docs/examples/azure-pipelines.yml'
+        $yaml = Get-Content -LiteralPath $pipelineFile
+        # The step's inline script: the indented block under "script: |".
+        $start = [array]::FindIndex([string[]]$yaml, [Predicate[string]] { param($l) $l -match '^\s*script:\s*\|\s*$' })
+        $start | Should -BeGreaterThan 0
+        $indent = ($yaml[$start + 1] -replace '^(\s*).*$', '$1').Length
+        $body = [Collections.Generic.List[string]]::new()
+        for ($i = $start + 1; $i -lt $yaml.Count; $i++) {
+            $line = $yaml[$i]
+            if ($line.Trim() -and ($line.Length - $line.TrimStart().Length) -lt $indent) { break }
+            $body.Add(($line.Length -ge $indent) ? $line.Substring($indent) : '')
+        }
+        $StepScript = $body -join "`n"
+
+        $Agent = Join-Path $WorkDir 'agent'
+        $FakeHome = Join-Path $Agent 'home'
+        New-Item -ItemType Directory -Path (Join-Path $FakeHome '.local/share') -Force | Out-Null
+        # What the artifact download puts in place: the packages as ./build.ps1 -Task Package writes them.
+        $packaging = Invoke-Child -Environment @{} -Arguments @('-File', (Join-Path $PSScriptRoot '../../src/Apig.Cert/Packaging/New-ApigPackage.ps1'),
+            '-ModulePath', $env:APIG_TEST_MODULE, '-OutputPath', (Join-Path $Agent 'apig-cert-packages'))
+        $packaging.ExitCode | Should -Be 0 -Because $packaging.Output
+
+        # Azure DevOps expands $(name) macros before the script runs; an unknown one fails here, not silently.
+        function Invoke-PipelineStep {
+            param([hashtable] $Macros)
+            $script = [regex]::Replace($StepScript, '\$\(([A-Za-z_][A-Za-z0-9_.]*)\)', {
+                    param($match)
+                    $name = $match.Groups[1].Value
+                    if (-not $Macros.ContainsKey($name)) { throw "The step uses the macro `$($name) the test does not provide." }
+                    $Macros[$name]
+                })
+            $scriptPath = Join-Path $Agent 'step.ps1'
+            Set-Content -LiteralPath $scriptPath -Value $script
+            $environment = @{
+                # Install-PSResource -Scope CurrentUser and the PSResourceGet repository list go under this HOME
+                # (see Package.Tests.ps1), never into the real profile.
+                HOME          = $FakeHome
+                XDG_DATA_HOME = Join-Path $FakeHome '.local/share'
+                PATH          = $PSHOME + [IO.Path]::PathSeparator + $env:PATH
+            }
+            foreach ($name in $Credentials.Keys) { $environment[$name] = $Credentials[$name] }
+            Invoke-Child -WithoutBuiltModule -Environment $environment -Arguments @('-File', $scriptPath)
+        }
+        $Macros = @{
+            'Pipeline.Workspace'        = $Agent
+            'Agent.TempDirectory'       = Join-Path $Agent 'tmp'
+            'Build.SourcesDirectory'    = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+            'domainPattern'             = $Pattern
+            'fullchain.secureFilePath'  = $CertA.FullChainFile
+            'privkey.secureFilePath'    = $CertA.KeyFile
+            'apigEndpoint'              = $EmulatorUrl
+        }
+    }
+
+    It 'maps the four HUAWEICLOUD_SDK_* variables into the step environment and runs pwsh' {
+        $text = Get-Content -LiteralPath $pipelineFile -Raw
+        foreach ($name in 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_PROJECT_ID', 'HUAWEICLOUD_SDK_REGION') {
+            $text | Should -Match "(?m)^\s+$($name): \`$\($name\)\s*$"
+        }
+        $text | Should -Match '(?m)^\s+- task: PowerShell@2\s*$'
+        $text | Should -Match '(?m)^\s+pwsh: true\s*$'
+        $StepScript | Should -Match "\`$ErrorActionPreference = 'Stop'"
+        $StepScript | Should -Match '-NonInteractive'
+    }
+
+    It 'installs Apig.Cert from the nupkg and rotates; a failing domain fails the step' -Skip:$IsWindows {
+        Reset-Emulator
+        $run = Invoke-PipelineStep $Macros
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '3 matched; changed: 3; unchanged: 0; failed: 0'
+        Test-Path (Join-Path $FakeHome '.local/share/powershell/Modules/Apig.Cert') | Should -BeTrue
+        foreach ($name in $Matching) { Get-BoundThumbprint $ById[$name] | Should -Be $CertA.Thumbprint }
+
+        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path faults -Method POST -Body @{
+            method = 'POST'; path = "/domains/$($ById['checkout.example.com'])/certificate"; count = -1; action = 'error'; status = 400; errorCode = 'APIG.2012'; errorMsg = 'Invalid parameter value'
+        } | Out-Null
+        $second = $Macros.Clone(); $second['fullchain.secureFilePath'] = $CertB.FullChainFile; $second['privkey.secureFilePath'] = $CertB.KeyFile
+        try { $failing = Invoke-PipelineStep $second }
+        finally { Invoke-EmulatorAdmin -Url $EmulatorUrl -Path faults -Method DELETE | Out-Null }
+        $failing.ExitCode | Should -Be 1 -Because $failing.Output
+        $failing.Output | Should -Match 'FAILED checkout\.example\.com: APIG\.2012'
     }
 }

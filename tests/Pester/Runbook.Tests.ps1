@@ -64,6 +64,22 @@ BeforeAll {
 AfterAll { Stop-TestEmulator }
 
 Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 against the emulator' {
+    It 'uses no syntax Windows PowerShell 5.1 lacks (ternary, ??, ??=, && and ||, -Parallel, clean blocks)' {
+        $tokens = $null; $errors = $null
+        $ast = [System.Management.Automation.Language.Parser]::ParseFile($Runbook, [ref]$tokens, [ref]$errors)
+        $errors | Should -BeNullOrEmpty
+        $newerSyntax = $ast.FindAll({
+                param($node)
+                $node -is [System.Management.Automation.Language.TernaryExpressionAst] -or
+                $node -is [System.Management.Automation.Language.PipelineChainAst] -or
+                ($node -is [System.Management.Automation.Language.BinaryExpressionAst] -and $node.Operator -eq 'QuestionQuestion') -or
+                ($node -is [System.Management.Automation.Language.AssignmentStatementAst] -and $node.Operator -eq 'QuestionQuestionEquals') -or
+                ($node -is [System.Management.Automation.Language.CommandParameterAst] -and $node.ParameterName -eq 'Parallel') -or
+                ($node -is [System.Management.Automation.Language.ScriptBlockAst] -and $node.CleanBlock)
+            }, $true)
+        @($newerSyntax | ForEach-Object { "line $($_.Extent.StartLineNumber): $($_.Extent.Text)" }) | Should -BeNullOrEmpty
+    }
+
     It 'first run binds the certificate to every matching domain and exits 0' {
         Reset-Emulator
         $run = Invoke-Runbook @('-DomainPattern', $Pattern, '-CertificatePath', $CertA.FullChainFile, '-PrivateKeyPath', $CertA.KeyFile)

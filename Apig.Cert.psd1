@@ -27,7 +27,9 @@
     PrivateData            = @{
         PSData = @{
             Tags         = @('HuaweiCloud', 'APIG', 'ApiGateway', 'TLS', 'Certificate', 'SSL', 'Automation', 'PSEdition_Desktop', 'PSEdition_Core')
-            ReleaseNotes = 'First release: Connect-Apig, Set-ApigDomainCertificate, and the local APIG emulator.'
+            ProjectUri   = 'https://github.com/apig-cert/Apig.Cert'
+            LicenseUri   = 'https://github.com/apig-cert/Apig.Cert/blob/main/LICENSE'
+            ReleaseNotes = '0.1.0: first release. Connect-Apig (AK/SK, temporary keys, IAM token, IAM password); Get-ApigInstance, Get-ApigGroup, Get-ApigDomain; Get-, Set- and Remove-ApigDomainCertificate with local certificate checks, idempotent re-runs, concurrent batches and retries. Full notes: https://github.com/apig-cert/Apig.Cert/blob/main/CHANGELOG.md'
         }
     }
 }

@@ -6,10 +6,12 @@
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Demo
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 -Task Test
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 -Task Package    # out/packages: Apig.Cert.<version>.nupkg and Apig.Cert.zip
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Emulator', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Emulator', 'Bench', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
@@ -117,11 +119,24 @@ function Invoke-Bench {
     if ($LASTEXITCODE -ne 0) { throw "Bench failed (exit code $LASTEXITCODE)." }
 }
 
+function Invoke-Package {
+    Invoke-Build
+    $packagesOut = Join-Path $Out 'packages'
+    Write-Host '==> Package (PowerShell repository .nupkg and the Azure Automation zip)'
+    if (Test-Path $packagesOut) { Remove-Item $packagesOut -Recurse -Force }
+    # A child pwsh, like help generation: the packaging session must not hold the module's files.
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'src/Apig.Cert/Packaging/New-ApigPackage.ps1') `
+        -ModulePath $ModuleOut -OutputPath $packagesOut | Out-Null
+    if ($LASTEXITCODE -ne 0) { throw "Packaging failed (exit code $LASTEXITCODE)." }
+    Get-ChildItem $packagesOut -File | ForEach-Object { Write-Host "    package:  $($_.FullName)" }
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Emulator' { Invoke-Emulator }
     'Bench' { Invoke-Bench }
+    'Package' { Invoke-Package }
     'Clean' { foreach ($dir in @($Out)) { if (Test-Path $dir) { Remove-Item $dir -Recurse -Force } }; Invoke-Native 'dotnet clean' { dotnet clean (Join-Path $Root 'Apig.Cert.sln') -nologo -v:quiet } }
 }

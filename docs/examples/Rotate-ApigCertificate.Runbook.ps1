@@ -1,0 +1,189 @@
+<#
+.SYNOPSIS
+    Rotates the TLS certificate on every Huawei Cloud APIG custom domain that matches a pattern.
+.DESCRIPTION
+    An Azure Automation runbook (PowerShell 7.2 or 5.1 runtime) that also runs as a plain script, e.g. from an
+    Azure DevOps pipeline. It renews nothing itself: it takes certificate files (or a Posh-ACME certificate
+    object) that something else renewed and binds them to every matching domain with the Apig.Cert module.
+
+    Idempotent: a domain that already holds the certificate is left alone (Apig.Cert compares name, serial and
+    issuer), so a second run sends no bind request. Every domain is tried even when others fail.
+
+    Credentials, in this order:
+      - Inside Azure Automation: the Automation variables HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK (make SK an
+        encrypted variable), optional HUAWEICLOUD_SDK_SECURITY_TOKEN, HUAWEICLOUD_SDK_PROJECT_ID and
+        HUAWEICLOUD_SDK_REGION.
+      - Otherwise (or for whatever is not set there): the environment variables of the same names, which
+        Connect-Apig reads by itself.
+    -Region, -ProjectId and -Endpoint, when given, win over both.
+
+    Output: a summary object (Matched, Changed, Unchanged, Failed, ChangedDomains, UnchangedDomains,
+    FailedDomains), one "FAILED <domain>: ..." line per failure, and one line
+    "Apig.Cert rotation '<pattern>': N matched; changed: X; unchanged: Y; failed: Z".
+    On any failure (a domain that could not be rotated, no domain matching, no connection) it ends with exit code 1
+    (in Azure Automation: it throws, so the job is marked Failed).
+.PARAMETER DomainPattern
+    Wildcard on the domain name (Get-ApigDomain -DomainName). Default '*': every domain of every group of every
+    instance. The certificate must cover every matching domain; the ones it does not cover fail.
+.PARAMETER CertificatePath
+    PEM or DER certificate, or the full chain (Posh-ACME's fullchain.cer, certbot's fullchain.pem).
+.PARAMETER PrivateKeyPath
+    The certificate's private key (PEM; PKCS#8, encrypted PKCS#8, PKCS#1 or SEC1).
+.PARAMETER PrivateKeyPassword
+    Password of an encrypted key: a SecureString, or a string (Automation cannot pass a SecureString parameter).
+.PARAMETER PfxPath
+    A PKCS#12 file instead of the two PEM files.
+.PARAMETER PfxPassword
+    The PFX password: a SecureString or a string.
+.PARAMETER PACertificate
+    A Posh-ACME certificate (Get-PACertificate): its FullChainFile and KeyFile are bound.
+.PARAMETER Region
+    APIG region, e.g. cn-north-4.
+.PARAMETER ProjectId
+    The region's project id.
+.PARAMETER Endpoint
+    APIG endpoint; default https://apig.<region>.myhuaweicloud.com.
+.PARAMETER MaxRetries
+    Retries per request for throttling, server errors and dropped connections (0-10, default 3).
+.EXAMPLE
+    ./Rotate-ApigCertificate.Runbook.ps1 -DomainPattern '*.example.com' -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
+.EXAMPLE
+    ./Rotate-ApigCertificate.Runbook.ps1 -PACertificate (Get-PACertificate '*.example.com') -DomainPattern '*.example.com' -WhatIf
+#>
+[CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'PemFiles')]
+param(
+    [string] $DomainPattern = '*',
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'PemFiles')]
+    [string] $CertificatePath,
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'PemFiles')]
+    [string] $PrivateKeyPath,
+
+    [Parameter(ParameterSetName = 'PemFiles')]
+    [object] $PrivateKeyPassword,
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'Pfx')]
+    [string] $PfxPath,
+
+    [Parameter(ParameterSetName = 'Pfx')]
+    [object] $PfxPassword,
+
+    [Parameter(Mandatory = $true, ParameterSetName = 'PACertificate')]
+    [object] $PACertificate,
+
+    [string] $Region,
+    [string] $ProjectId,
+    [string] $Endpoint,
+
+    [ValidateRange(0, 10)]
+    [int] $MaxRetries = 3
+)
+
+# Written for Windows PowerShell 5.1 as well as PowerShell 7: no ternary, no null-coalescing, no -Parallel.
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Set-StrictMode -Version Latest
+
+# Get-AutomationVariable exists only inside an Azure Automation job; its presence is how the runbook knows where it runs.
+$inAutomation = [bool](Get-Command -Name Get-AutomationVariable -ErrorAction SilentlyContinue)
+
+function Get-AutomationSetting {
+    param([string] $Name)
+    if (-not $inAutomation) { return $null }
+    try { return Get-AutomationVariable -Name $Name -ErrorAction Stop }
+    catch { return $null }   # not defined in this account: fall back to the environment
+}
+
+function ConvertTo-SecurePassword {
+    param([object] $Value)
+    if ($null -eq $Value) { return $null }
+    if ($Value -is [System.Security.SecureString]) { return $Value }
+    ConvertTo-SecureString -String ([string]$Value) -AsPlainText -Force
+}
+
+Import-Module Apig.Cert
+
+# --- Connect ---------------------------------------------------------------------------------------------------
+$connect = @{ MaxRetries = $MaxRetries }
+$accessKey = Get-AutomationSetting 'HUAWEICLOUD_SDK_AK'
+$secretKey = Get-AutomationSetting 'HUAWEICLOUD_SDK_SK'
+if ($accessKey -and $secretKey) {
+    $connect.AccessKey = $accessKey
+    $connect.SecretKey = ConvertTo-SecureString -String $secretKey -AsPlainText -Force
+    $securityToken = Get-AutomationSetting 'HUAWEICLOUD_SDK_SECURITY_TOKEN'
+    if ($securityToken) { $connect.SecurityToken = ConvertTo-SecureString -String $securityToken -AsPlainText -Force }
+}
+# Without -AccessKey, Connect-Apig reads HUAWEICLOUD_SDK_AK/SK/SECURITY_TOKEN/REGION/PROJECT_ID from the environment.
+if (-not $Region) { $Region = Get-AutomationSetting 'HUAWEICLOUD_SDK_REGION' }
+if (-not $ProjectId) { $ProjectId = Get-AutomationSetting 'HUAWEICLOUD_SDK_PROJECT_ID' }
+if ($Region) { $connect.Region = $Region }
+if ($ProjectId) { $connect.ProjectId = $ProjectId }
+if ($Endpoint) { $connect.Endpoint = $Endpoint }
+$context = Connect-Apig @connect
+Write-Verbose "Connected: region $($context.Region), project $($context.ProjectId), endpoint $($context.Endpoint)."
+
+# --- Certificate -----------------------------------------------------------------------------------------------
+$certificate = @{}
+switch ($PSCmdlet.ParameterSetName) {
+    'PemFiles' {
+        $certificate.CertificatePath = $CertificatePath
+        $certificate.PrivateKeyPath = $PrivateKeyPath
+        if ($null -ne $PrivateKeyPassword) { $certificate.PrivateKeyPassword = ConvertTo-SecurePassword $PrivateKeyPassword }
+    }
+    'Pfx' {
+        $certificate.PfxPath = $PfxPath
+        if ($null -ne $PfxPassword) { $certificate.PfxPassword = ConvertTo-SecurePassword $PfxPassword }
+    }
+    'PACertificate' {
+        $fullChain = $PACertificate.PSObject.Properties['FullChainFile']
+        $key = $PACertificate.PSObject.Properties['KeyFile']
+        if (-not $fullChain -or -not $fullChain.Value -or -not $key -or -not $key.Value) {
+            throw '-PACertificate needs an object with FullChainFile and KeyFile, such as the output of Get-PACertificate.'
+        }
+        $certificate.CertificatePath = [string]$fullChain.Value
+        $certificate.PrivateKeyPath = [string]$key.Value
+    }
+}
+
+# --- Rotate ----------------------------------------------------------------------------------------------------
+$domains = @(Get-ApigDomain -DomainName $DomainPattern)
+$rotationErrors = @()
+$results = @()
+if ($domains.Count -gt 0) {
+    # Per-domain failures are collected, not thrown, so one broken domain does not stop the others.
+    # -WhatIf reaches Set-ApigDomainCertificate through $WhatIfPreference: nothing is sent.
+    $results = @($domains | Set-ApigDomainCertificate @certificate -ErrorAction SilentlyContinue -ErrorVariable rotationErrors)
+}
+
+$changed = @($results | Where-Object { $_.Changed })
+$unchanged = @($results | Where-Object { -not $_.Changed })
+$failedNames = @($rotationErrors | ForEach-Object { [string]$_.TargetObject })
+$summary = [pscustomobject]@{
+    DomainPattern    = $DomainPattern
+    Matched          = $domains.Count
+    Changed          = $changed.Count
+    Unchanged        = $unchanged.Count
+    Failed           = $rotationErrors.Count
+    WhatIf           = [bool]$WhatIfPreference
+    ChangedDomains   = @($changed | ForEach-Object { $_.DomainName })
+    UnchangedDomains = @($unchanged | ForEach-Object { $_.DomainName })
+    FailedDomains    = $failedNames
+}
+Write-Output $summary
+foreach ($failure in $rotationErrors) {
+    Write-Output "FAILED $($failure.TargetObject): $($failure.FullyQualifiedErrorId.Split(',')[0]): $($failure.Exception.Message)"
+}
+$line = "Apig.Cert rotation '$DomainPattern': $($domains.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count)"
+if ($WhatIfPreference) { $line += ' (WhatIf: nothing was sent)' }
+Write-Output $line
+
+$problem = $null
+if ($domains.Count -eq 0) { $problem = "No APIG domain matches '$DomainPattern'." }
+elseif ($rotationErrors.Count -gt 0) { $problem = "$($rotationErrors.Count) domain(s) failed: $($failedNames -join ', ')." }
+if ($problem) {
+    # Automation marks a job Failed only on a terminating error; a pipeline or scheduler reads the exit code.
+    if ($inAutomation) { throw $problem }
+    Write-Output $problem
+    exit 1
+}

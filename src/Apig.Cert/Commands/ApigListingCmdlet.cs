@@ -26,6 +26,20 @@ namespace Apig.Cert.Commands
             }
         }
 
+        /// <summary>
+        /// The instances to list groups of: the one given, or every instance. A group id alone is refused, because
+        /// group ids are scoped to an instance.
+        /// </summary>
+        private protected IEnumerable<string> InstanceIdsFor(ApigClient client, string? instanceId, string? groupId)
+        {
+            if (groupId != null && instanceId is null)
+            {
+                throw InputError("InstanceIdRequired", "InstanceId", "-GroupId needs -InstanceId: group ids are scoped to an instance. Find it with Get-ApigInstance.");
+            }
+
+            return InstanceIdsOrAll(client, instanceId);
+        }
+
         private protected IEnumerable<string> InstanceIdsOrAll(ApigClient client, string? instanceId)
         {
             if (instanceId != null)
@@ -66,7 +80,7 @@ namespace Apig.Cert.Commands
             }
         }
 
-        private protected static ApigInputException NotFound(string errorId, string inputName, string message) =>
+        private protected static ApigInputException InputError(string errorId, string inputName, string message) =>
             new ApigInputException(errorId, inputName, message);
     }
 }

@@ -38,12 +38,7 @@ namespace Apig.Cert.Commands
             WildcardPattern? pattern = DomainName is null ? null : new WildcardPattern(DomainName, WildcardOptions.IgnoreCase);
             try
             {
-                if (GroupId != null && InstanceId is null)
-                {
-                    throw NotFound("InstanceIdRequired", nameof(InstanceId), "-GroupId needs -InstanceId: group ids are scoped to an instance. Find it with Get-ApigInstance.");
-                }
-
-                foreach (string instanceId in InstanceIdsOrAll(client, InstanceId))
+                foreach (string instanceId in InstanceIdsFor(client, InstanceId, GroupId))
                 {
                     foreach (GroupInfo group in EnumerateGroups(client, instanceId, GroupId, null))
                     {

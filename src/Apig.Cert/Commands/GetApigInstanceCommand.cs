@@ -52,7 +52,7 @@ namespace Apig.Cert.Commands
 
                 if (!found && InstanceId != null)
                 {
-                    throw NotFound("InstanceNotFound", nameof(InstanceId), "No APIG instance with id '" + InstanceId + "' in project " +
+                    throw InputError("InstanceNotFound", nameof(InstanceId), "No APIG instance with id '" + InstanceId + "' in project " +
                         session.Context.ProjectId + ". List the instances with Get-ApigInstance.");
                 }
             }

@@ -1,0 +1,39 @@
+using System.Numerics;
+
+namespace Apig.Emulator;
+
+/// <summary>
+/// One value per point the API documents leave UNCONFIRMED. The defaults follow the newest source; the admin
+/// settings call switches each, so a client is tested against every plausible answer.
+/// </summary>
+public sealed record ApiVariants
+{
+    public static readonly IReadOnlyList<string> SslInfoTypeFormats = ["number", "string"];
+    public static readonly IReadOnlyList<string> SerialNumberFormats = ["decimal", "hex", "colon"];
+    public static readonly IReadOnlyList<int> UpdateDomainStatuses = [200, 201];
+
+    /// <summary>"number": ssl_infos[].type 1/2 (the Go SDK since 2026-02-05); "string": "instance"/"global" (before).</summary>
+    public string SslInfoTypeFormat { get; init; } = "number";
+
+    /// <summary>"decimal" (a Go service printing a big integer), "hex" (upper-case) or "colon" (lower-case bytes, ':').</summary>
+    public string SerialNumberFormat { get; init; } = "decimal";
+
+    /// <summary>UpdateDomainV2's success status: 200 (en-us page) or 201 (current zh page).</summary>
+    public int UpdateDomainStatus { get; init; } = 200;
+
+    public object SslInfoType(CertificateScope scope) =>
+        SslInfoTypeFormat == "string"
+            ? scope == CertificateScope.Global ? "global" : "instance"
+            : (int)scope;
+
+    public string SerialNumber(byte[] derContent) => FormatSerialNumber(derContent, SerialNumberFormat);
+
+    /// <param name="derContent">The INTEGER's content octets as they stand in the certificate (big-endian, two's complement).</param>
+    public static string FormatSerialNumber(byte[] derContent, string format) => format switch
+    {
+        "hex" => Convert.ToHexString(derContent),
+        "colon" => string.Join(':', derContent.Select(b => b.ToString("x2"))),
+        // Signed, as DER encodes it and as Go's big.Int prints it.
+        _ => new BigInteger(derContent, isUnsigned: false, isBigEndian: true).ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+}

@@ -27,12 +27,14 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         (long offset, int limit) = Paging(ctx.Request);
         string? id = ctx.Request.Query["instance_id"].FirstOrDefault();
         string? name = ctx.Request.Query["instance_name"].FirstOrDefault();
+        string? status = ctx.Request.Query["status"].FirstOrDefault();
         object body;
         lock (state.Sync)
         {
             var matches = state.Instances
                 .Where(i => string.IsNullOrEmpty(id) || i.Id == id)
                 .Where(i => string.IsNullOrEmpty(name) || i.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
+                .Where(i => string.IsNullOrEmpty(status) || i.Status == status)
                 .ToList();
             var page = matches.Skip((int)Math.Min(offset, int.MaxValue)).Take(limit).Select(InstanceJson).ToList();
             body = new { Size = page.Count, Total = matches.Count, Instances = page };

@@ -128,6 +128,8 @@ public class ResourceTests(EmulatorFixture fixture) : EmulatorTestBase(fixture),
         Assert.Equal(0, await Total("?instance_name=other"));
         Assert.Equal(1, await Total("?instance_id=inst0000000000000000000000000001"));
         Assert.Equal(0, await Total("?instance_id=inst0000000000000000000000000002"));
+        Assert.Equal(1, await Total("?status=Running"));
+        Assert.Equal(0, await Total("?status=Creating"));
     }
 
     [Fact]

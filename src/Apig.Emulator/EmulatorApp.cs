@@ -116,7 +116,7 @@ public static class EmulatorApp
             }
             if (rule is not null && FaultTable.AppliesFirst(rule.Spec.Action))
             {
-                answered = await ApplyThenFail(ctx, rule, () => Handle(ctx, next, state, path));
+                answered = await ApplyThenSpoilAnswer(ctx, rule, () => Handle(ctx, next, state, path));
                 return;
             }
             if (rule is not null && !await ApplyFault(ctx, rule, lifetime))
@@ -158,7 +158,7 @@ public static class EmulatorApp
     /// dropped connection (applyThenDrop) reaches the client instead, whatever the real outcome was. False when
     /// nothing is answered.
     /// </summary>
-    private static async Task<bool> ApplyThenFail(HttpContext ctx, FaultRule rule, Func<Task> handle)
+    private static async Task<bool> ApplyThenSpoilAnswer(HttpContext ctx, FaultRule rule, Func<Task> handle)
     {
         IHttpResponseBodyFeature realBody = ctx.Features.Get<IHttpResponseBodyFeature>()!;
         using (var heldBack = new MemoryStream())

@@ -109,6 +109,8 @@ internal sealed class AdminHandlers(EmulatorState state)
         if (spec.TokenLifetimeSeconds is <= 0) throw BadRequest("tokenLifetimeSeconds must be positive");
         CheckChoice("sslInfoTypeFormat", spec.SslInfoTypeFormat, ApiVariants.SslInfoTypeFormats);
         CheckChoice("serialNumberFormat", spec.SerialNumberFormat, ApiVariants.SerialNumberFormats);
+        CheckChoice("updateDomainOmittedRedirect", spec.UpdateDomainOmittedRedirect, ApiVariants.OmittedRedirectBehaviours);
+        CheckChoice("defaultMinSslVersion", spec.DefaultMinSslVersion, ApiVariants.MinSslVersions);
         if (spec.UpdateDomainStatus is { } status && !ApiVariants.UpdateDomainStatuses.Contains(status))
             throw BadRequest($"updateDomainStatus must be one of: {string.Join(", ", ApiVariants.UpdateDomainStatuses)}");
         object body;
@@ -121,6 +123,8 @@ internal sealed class AdminHandlers(EmulatorState state)
                 SslInfoTypeFormat = spec.SslInfoTypeFormat ?? v.SslInfoTypeFormat,
                 SerialNumberFormat = spec.SerialNumberFormat ?? v.SerialNumberFormat,
                 UpdateDomainStatus = spec.UpdateDomainStatus ?? v.UpdateDomainStatus,
+                UpdateDomainOmittedRedirect = spec.UpdateDomainOmittedRedirect ?? v.UpdateDomainOmittedRedirect,
+                DefaultMinSslVersion = spec.DefaultMinSslVersion ?? v.DefaultMinSslVersion,
             };
             body = SettingsJson();
         }
@@ -140,6 +144,8 @@ internal sealed class AdminHandlers(EmulatorState state)
         sslInfoTypeFormat = state.Variants.SslInfoTypeFormat,
         serialNumberFormat = state.Variants.SerialNumberFormat,
         updateDomainStatus = state.Variants.UpdateDomainStatus,
+        updateDomainOmittedRedirect = state.Variants.UpdateDomainOmittedRedirect,
+        defaultMinSslVersion = state.Variants.DefaultMinSslVersion,
     };
 
     public async Task Bulk(HttpContext ctx)
@@ -207,6 +213,8 @@ internal sealed class AdminHandlers(EmulatorState state)
         public string? SslInfoTypeFormat { get; set; }
         public string? SerialNumberFormat { get; set; }
         public int? UpdateDomainStatus { get; set; }
+        public string? UpdateDomainOmittedRedirect { get; set; }
+        public string? DefaultMinSslVersion { get; set; }
     }
 
     private sealed class BulkSpec

@@ -176,7 +176,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         JsonElement json = ParseObject(ctx);
         string urlDomain = Required(json, "url_domain");
         if (urlDomain.Length > 255 || !DomainNameRule().IsMatch(urlDomain)) throw ApigError.InvalidParameter("url_domain");
-        string minSsl = OptionalString(json, "min_ssl_version") ?? "TLSv1.1";
+        string minSsl = OptionalString(json, "min_ssl_version") ?? state.Variants.DefaultMinSslVersion;
         CheckSslVersion(minSsl);
         bool redirect = OptionalBool(json, "is_http_redirect_to_https") ?? false;
         (int? httpPort, int? httpsPort) = Ports(json);
@@ -218,6 +218,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
             DomainRecord domain = Domain(ctx, instance, group);
             domain.MinSslVersion = minSsl;
             if (redirect is not null) domain.IsHttpRedirectToHttps = redirect.Value;
+            else if (state.Variants.UpdateDomainOmittedRedirect == "reset") domain.IsHttpRedirectToHttps = false;
             if (verifyClient is not null) domain.VerifiedClientCertificateEnabled = verifyClient.Value;
             if (httpPort is not null) domain.IngressHttpPort = httpPort.Value;
             if (httpsPort is not null) domain.IngressHttpsPort = httpsPort.Value;

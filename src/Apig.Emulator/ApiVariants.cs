@@ -11,6 +11,8 @@ public sealed record ApiVariants
     public static readonly IReadOnlyList<string> SslInfoTypeFormats = ["number", "string"];
     public static readonly IReadOnlyList<string> SerialNumberFormats = ["decimal", "hex", "colon"];
     public static readonly IReadOnlyList<int> UpdateDomainStatuses = [200, 201];
+    public static readonly IReadOnlyList<string> OmittedRedirectBehaviours = ["keep", "reset"];
+    public static readonly IReadOnlyList<string> MinSslVersions = ["TLSv1.1", "TLSv1.2"];
 
     /// <summary>"number": ssl_infos[].type 1/2 (the Go SDK since 2026-02-05); "string": "instance"/"global" (before).</summary>
     public string SslInfoTypeFormat { get; init; } = "number";
@@ -20,6 +22,12 @@ public sealed record ApiVariants
 
     /// <summary>UpdateDomainV2's success status: 200 (en-us page) or 201 (current zh page).</summary>
     public int UpdateDomainStatus { get; init; } = 200;
+
+    /// <summary>An UpdateDomainV2 without is_http_redirect_to_https: "keep" the domain's value, or "reset" it to false.</summary>
+    public string UpdateDomainOmittedRedirect { get; init; } = "keep";
+
+    /// <summary>AssociateDomainV2's min_ssl_version when the body has none: TLSv1.1 (API page) or TLSv1.2 (TF: by region).</summary>
+    public string DefaultMinSslVersion { get; init; } = "TLSv1.1";
 
     public object SslInfoType(CertificateScope scope) =>
         SslInfoTypeFormat == "string"

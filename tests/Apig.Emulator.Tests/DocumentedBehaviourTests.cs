@@ -190,6 +190,36 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         Assert.Equal("TLSv1.2", (await UrlDomain()).GetProperty("min_ssl_version").GetString());
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("keep", true)]
+    [InlineData("reset", false)]
+    public async Task Update_without_the_redirect_flag_keeps_or_resets_it_as_set(string? setting, bool expected)
+    {
+        if (setting is not null) await Settings(new { updateDomainOmittedRedirect = setting });
+        using (var on = await Send(HttpMethod.Put, Domain1, new { min_ssl_version = "TLSv1.2", is_http_redirect_to_https = true }))
+            Assert.True((await Json(on)).GetProperty("is_http_redirect_to_https").GetBoolean());
+        using var omitted = await Send(HttpMethod.Put, Domain1, new { min_ssl_version = "TLSv1.2" });
+        await AssertStatus(omitted, HttpStatusCode.OK);
+        Assert.Equal(expected, (await Json(omitted)).GetProperty("is_http_redirect_to_https").GetBoolean());
+        // Said explicitly, the flag is taken under either setting.
+        using var explicitOn = await Send(HttpMethod.Put, Domain1, new { min_ssl_version = "TLSv1.2", is_http_redirect_to_https = true });
+        Assert.True((await Json(explicitOn)).GetProperty("is_http_redirect_to_https").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData(null, "TLSv1.1")]
+    [InlineData("TLSv1.2", "TLSv1.2")]
+    public async Task New_domain_without_min_ssl_version_gets_the_set_default(string? setting, string expected)
+    {
+        if (setting is not null) await Settings(new { defaultMinSslVersion = setting });
+        using var created = await Send(HttpMethod.Post, Group2 + "/domains", new { url_domain = "tls.example.com" });
+        await AssertStatus(created, HttpStatusCode.Created);
+        Assert.Equal(expected, (await Json(created)).GetProperty("min_ssl_version").GetString());
+        using var explicitOld = await Send(HttpMethod.Post, Group2 + "/domains", new { url_domain = "tls11.example.com", min_ssl_version = "TLSv1.1" });
+        Assert.Equal("TLSv1.1", (await Json(explicitOld)).GetProperty("min_ssl_version").GetString());
+    }
+
     [Fact]
     public async Task Settings_are_validated_all_before_any_applies_and_reset_restores_every_default()
     {
@@ -197,6 +227,7 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
                  {
                      new { sslInfoTypeFormat = "Number" }, new { serialNumberFormat = "base64" }, new { updateDomainStatus = 204 },
                      new { tokenLifetimeSeconds = 0 }, new { serialNumberFormat = "hex", updateDomainStatus = 202 },
+                     new { updateDomainOmittedRedirect = "drop" }, new { defaultMinSslVersion = "TLSv1.3" },
                  })
         {
             using var response = await AdminSend(HttpMethod.Post, "/_emulator/settings", bad);
@@ -205,7 +236,11 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         JsonElement untouched = (await AdminGet("/_emulator/state")).GetProperty("settings");
         Assert.Equal("decimal", untouched.GetProperty("serialNumberFormat").GetString());
 
-        JsonElement all = await Settings(new { sslInfoTypeFormat = "string", serialNumberFormat = "colon", updateDomainStatus = 201, tokenLifetimeSeconds = 60 });
+        JsonElement all = await Settings(new
+        {
+            sslInfoTypeFormat = "string", serialNumberFormat = "colon", updateDomainStatus = 201, tokenLifetimeSeconds = 60,
+            updateDomainOmittedRedirect = "reset", defaultMinSslVersion = "TLSv1.2",
+        });
         Assert.Equal(60, all.GetProperty("tokenLifetimeSeconds").GetInt32());
         // Naming one setting leaves the others as they are.
         JsonElement one = await Settings(new { serialNumberFormat = "hex" }, HttpMethod.Put);
@@ -217,6 +252,8 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         Assert.Equal("number", defaults.GetProperty("sslInfoTypeFormat").GetString());
         Assert.Equal("decimal", defaults.GetProperty("serialNumberFormat").GetString());
         Assert.Equal(200, defaults.GetProperty("updateDomainStatus").GetInt32());
+        Assert.Equal("keep", defaults.GetProperty("updateDomainOmittedRedirect").GetString());
+        Assert.Equal("TLSv1.1", defaults.GetProperty("defaultMinSslVersion").GetString());
         Assert.Equal(86400, defaults.GetProperty("tokenLifetimeSeconds").GetInt32());
     }
 

@@ -111,6 +111,7 @@ internal sealed class AdminHandlers(EmulatorState state)
         CheckChoice("serialNumberFormat", spec.SerialNumberFormat, ApiVariants.SerialNumberFormats);
         CheckChoice("updateDomainOmittedRedirect", spec.UpdateDomainOmittedRedirect, ApiVariants.OmittedRedirectBehaviours);
         CheckChoice("defaultMinSslVersion", spec.DefaultMinSslVersion, ApiVariants.MinSslVersions);
+        CheckChoice("defaultLanguage", spec.DefaultLanguage, ApiVariants.Languages);
         if (spec.UpdateDomainStatus is { } status && !ApiVariants.UpdateDomainStatuses.Contains(status))
             throw BadRequest($"updateDomainStatus must be one of: {string.Join(", ", ApiVariants.UpdateDomainStatuses)}");
         object body;
@@ -125,6 +126,7 @@ internal sealed class AdminHandlers(EmulatorState state)
                 UpdateDomainStatus = spec.UpdateDomainStatus ?? v.UpdateDomainStatus,
                 UpdateDomainOmittedRedirect = spec.UpdateDomainOmittedRedirect ?? v.UpdateDomainOmittedRedirect,
                 DefaultMinSslVersion = spec.DefaultMinSslVersion ?? v.DefaultMinSslVersion,
+                DefaultLanguage = spec.DefaultLanguage ?? v.DefaultLanguage,
             };
             body = SettingsJson();
         }
@@ -146,6 +148,7 @@ internal sealed class AdminHandlers(EmulatorState state)
         updateDomainStatus = state.Variants.UpdateDomainStatus,
         updateDomainOmittedRedirect = state.Variants.UpdateDomainOmittedRedirect,
         defaultMinSslVersion = state.Variants.DefaultMinSslVersion,
+        defaultLanguage = state.Variants.DefaultLanguage,
     };
 
     public async Task Bulk(HttpContext ctx)
@@ -215,6 +218,7 @@ internal sealed class AdminHandlers(EmulatorState state)
         public int? UpdateDomainStatus { get; set; }
         public string? UpdateDomainOmittedRedirect { get; set; }
         public string? DefaultMinSslVersion { get; set; }
+        public string? DefaultLanguage { get; set; }
     }
 
     private sealed class BulkSpec

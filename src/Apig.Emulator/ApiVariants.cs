@@ -13,6 +13,7 @@ public sealed record ApiVariants
     public static readonly IReadOnlyList<int> UpdateDomainStatuses = [200, 201];
     public static readonly IReadOnlyList<string> OmittedRedirectBehaviours = ["keep", "reset"];
     public static readonly IReadOnlyList<string> MinSslVersions = ["TLSv1.1", "TLSv1.2"];
+    public static readonly IReadOnlyList<string> Languages = ["en-us", "zh-cn"];
 
     /// <summary>"number": ssl_infos[].type 1/2 (the Go SDK since 2026-02-05); "string": "instance"/"global" (before).</summary>
     public string SslInfoTypeFormat { get; init; } = "number";
@@ -28,6 +29,9 @@ public sealed record ApiVariants
 
     /// <summary>AssociateDomainV2's min_ssl_version when the body has none: TLSv1.1 (API page) or TLSv1.2 (TF: by region).</summary>
     public string DefaultMinSslVersion { get; init; } = "TLSv1.1";
+
+    /// <summary>The language of error_msg for a request without X-Language (one with it gets its own language).</summary>
+    public string DefaultLanguage { get; init; } = "en-us";
 
     public object SslInfoType(CertificateScope scope) =>
         SslInfoTypeFormat == "string"

@@ -116,7 +116,7 @@ public static class EmulatorApp
             }
             if (rule is not null && FaultTable.AppliesFirst(rule.Spec.Action))
             {
-                answered = await ApplyThenSpoilAnswer(ctx, rule, () => Handle(ctx, next, state, path));
+                answered = await ApplyThenSpoilAnswer(ctx, rule, state, () => Handle(ctx, next, state, path));
                 return;
             }
             if (rule is not null && !await ApplyFault(ctx, rule, lifetime))
@@ -128,7 +128,7 @@ public static class EmulatorApp
         }
         catch (ApigError e) when (!ctx.Response.HasStarted)
         {
-            await WriteError(ctx, e);
+            await WriteError(ctx, e, state);
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
@@ -137,7 +137,7 @@ public static class EmulatorApp
         catch (Exception) when (!ctx.Response.HasStarted)
         {
             // Deliberately generic: an exception text could carry request content (keys) outward.
-            await WriteError(ctx, new ApigError(500, "APIG.9999", "System error"));
+            await WriteError(ctx, new ApigError(500, "APIG.9999", "System error"), state);
         }
         finally
         {
@@ -158,7 +158,7 @@ public static class EmulatorApp
     /// dropped connection (applyThenDrop) reaches the client instead, whatever the real outcome was. False when
     /// nothing is answered.
     /// </summary>
-    private static async Task<bool> ApplyThenSpoilAnswer(HttpContext ctx, FaultRule rule, Func<Task> handle)
+    private static async Task<bool> ApplyThenSpoilAnswer(HttpContext ctx, FaultRule rule, EmulatorState state, Func<Task> handle)
     {
         IHttpResponseBodyFeature realBody = ctx.Features.Get<IHttpResponseBodyFeature>()!;
         using (var heldBack = new MemoryStream())
@@ -188,7 +188,8 @@ public static class EmulatorApp
         ctx.Response.Headers["X-Request-Id"] = requestId;
         int status = rule.Spec.Status ?? 502;
         (string code, string message) = status == 500 ? ("APIG.9999", "System error") : ("APIG.0201", "Backend unavailable");
-        await WriteError(ctx, new ApigError(status, rule.Spec.ErrorCode ?? code, rule.Spec.ErrorMsg ?? message));
+        await WriteError(ctx, new ApigError(status, rule.Spec.ErrorCode ?? code, rule.Spec.ErrorMsg ?? message)
+            { FixedMessage = rule.Spec.ErrorMsg is not null }, state);
         return true;
     }
 
@@ -204,7 +205,7 @@ public static class EmulatorApp
                 ctx.Response.Headers.RetryAfter = Math.Max(0, spec.RetryAfterSeconds).ToString();
                 throw new ApigError(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:1,time:1 second");
             case "error":
-                throw new ApigError(spec.Status ?? 400, spec.ErrorCode!, spec.ErrorMsg ?? "Injected error");
+                throw new ApigError(spec.Status ?? 400, spec.ErrorCode!, spec.ErrorMsg ?? "Injected error") { FixedMessage = true };
             case "drop":
                 ctx.Abort();
                 return false;
@@ -235,9 +236,13 @@ public static class EmulatorApp
         return segments.Length >= 3 && segments[0] == "v2" && segments[2] == "apigw" ? segments[1] : null;
     }
 
-    private static Task WriteError(HttpContext ctx, ApigError error)
+    /// <summary>With <paramref name="state"/> (API calls), the message is in the request's language; admin errors stay English.</summary>
+    private static Task WriteError(HttpContext ctx, ApigError error, EmulatorState? state = null)
     {
         NoteErrorCode(ctx, error.Code);
-        return ApiHandlers.Write(ctx, error.Status, new { ErrorCode = error.Code, ErrorMsg = error.Message });
+        string message = state is null
+            ? error.Message
+            : ErrorMessages.For(error, ctx.Request.Headers["X-Language"].FirstOrDefault(), state.Variants.DefaultLanguage);
+        return ApiHandlers.Write(ctx, error.Status, new { ErrorCode = error.Code, ErrorMsg = message });
     }
 }

@@ -220,6 +220,41 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         Assert.Equal("TLSv1.1", (await Json(explicitOld)).GetProperty("min_ssl_version").GetString());
     }
 
+    private async Task<string> MissingDomainMessage(string? language)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, Group1 + "/domains/dom00000000000000000000000000009");
+        request.Headers.Add("X-Auth-Token", SeedDocument.DefaultToken);
+        if (language is not null) request.Headers.Add("X-Language", language);
+        request.Content = new StringContent("{\"min_ssl_version\":\"TLSv1.2\"}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await Http.SendAsync(request);
+        return await AssertError(response, HttpStatusCode.NotFound, "APIG.3020");
+    }
+
+    [Fact]
+    public async Task Error_messages_follow_x_language_and_the_default_language_setting()
+    {
+        Assert.Equal("The URL domain does not exist,parameterName:domain_id", await MissingDomainMessage(null));
+        Assert.Equal("The URL domain does not exist,parameterName:domain_id", await MissingDomainMessage("en-us"));
+        Assert.Equal("域名不存在,parameterName:domain_id", await MissingDomainMessage("zh-cn"));
+
+        Assert.Equal("zh-cn", (await Settings(new { defaultLanguage = "zh-cn" })).GetProperty("defaultLanguage").GetString());
+        Assert.Equal("域名不存在,parameterName:domain_id", await MissingDomainMessage(null));
+        Assert.Equal("The URL domain does not exist,parameterName:domain_id", await MissingDomainMessage("en-us"));
+
+        // A message a test injects is sent as given; the standard fault messages are localised like the rest.
+        using (var added = await AdminSend(HttpMethod.Post, "/_emulator/faults", new { method = "GET", action = "error", status = 400, errorCode = "APIG.2012", errorMsg = "Injected" }))
+            await AssertStatus(added, HttpStatusCode.Created);
+        using (var injected = await Send(HttpMethod.Get, Api + "/instances"))
+            Assert.Equal("Injected", await AssertError(injected, HttpStatusCode.BadRequest, "APIG.2012"));
+        using (var added = await AdminSend(HttpMethod.Post, "/_emulator/faults", new { method = "GET", action = "error9999" }))
+            await AssertStatus(added, HttpStatusCode.Created);
+        using (var standard = await Send(HttpMethod.Get, Api + "/instances"))
+            Assert.Equal("系统错误", await AssertError(standard, HttpStatusCode.InternalServerError, "APIG.9999"));
+        // Admin answers are not API answers: they stay English.
+        using (var bad = await AdminSend(HttpMethod.Post, "/_emulator/settings", new { defaultLanguage = "fr-fr" }))
+            Assert.StartsWith("defaultLanguage must be one of", await AssertError(bad, HttpStatusCode.BadRequest, "EMULATOR.400"));
+    }
+
     [Fact]
     public async Task Settings_are_validated_all_before_any_applies_and_reset_restores_every_default()
     {
@@ -239,7 +274,7 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         JsonElement all = await Settings(new
         {
             sslInfoTypeFormat = "string", serialNumberFormat = "colon", updateDomainStatus = 201, tokenLifetimeSeconds = 60,
-            updateDomainOmittedRedirect = "reset", defaultMinSslVersion = "TLSv1.2",
+            updateDomainOmittedRedirect = "reset", defaultMinSslVersion = "TLSv1.2", defaultLanguage = "zh-cn",
         });
         Assert.Equal(60, all.GetProperty("tokenLifetimeSeconds").GetInt32());
         // Naming one setting leaves the others as they are.
@@ -254,6 +289,7 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         Assert.Equal(200, defaults.GetProperty("updateDomainStatus").GetInt32());
         Assert.Equal("keep", defaults.GetProperty("updateDomainOmittedRedirect").GetString());
         Assert.Equal("TLSv1.1", defaults.GetProperty("defaultMinSslVersion").GetString());
+        Assert.Equal("en-us", defaults.GetProperty("defaultLanguage").GetString());
         Assert.Equal(86400, defaults.GetProperty("tokenLifetimeSeconds").GetInt32());
     }
 

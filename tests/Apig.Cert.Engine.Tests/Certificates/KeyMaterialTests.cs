@@ -93,11 +93,36 @@ public sealed class KeyMaterialTests : IDisposable
     [Fact]
     public void Pfx_above_five_million_iterations_is_refused_as_too_expensive()
     {
-        var parameters = new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 6_000_000);
-        byte[] pfx = EcLeaf.WithKey.ExportPkcs12(parameters, PfxPassword);
-        string path = _temp.Write("expensive.pfx", pfx);
+        byte[] pfx = EcLeaf.WithKey.ExportPkcs12(new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 2048), PfxPassword);
+        string path = _temp.Write("expensive.pfx", WithMacIterations(pfx, 6_000_000));
         var error = AssertInputError(() => CertificateLoader.FromPfxFile(path, Secure(PfxPassword)), "KeyDerivationTooExpensive", "PfxPath");
         Assert.Contains("6,000,000", error.Message);
         AssertInputError(() => CertificateLoader.FromPfxFile(path, Secure(WrongPassword)), "KeyDerivationTooExpensive", "PfxPath");
+    }
+
+    /// <summary>The same PFX with its MAC's iteration count rewritten (exporting with millions of iterations takes many seconds).</summary>
+    private static byte[] WithMacIterations(byte[] pfx, int iterations)
+    {
+        var outer = new System.Formats.Asn1.AsnReader(pfx, System.Formats.Asn1.AsnEncodingRules.BER).ReadSequence();
+        ReadOnlyMemory<byte> version = outer.ReadEncodedValue();
+        ReadOnlyMemory<byte> authSafe = outer.ReadEncodedValue();
+        var macData = outer.ReadSequence();
+        ReadOnlyMemory<byte> mac = macData.ReadEncodedValue();
+        ReadOnlyMemory<byte> salt = macData.ReadEncodedValue();
+
+        var writer = new System.Formats.Asn1.AsnWriter(System.Formats.Asn1.AsnEncodingRules.BER);
+        using (writer.PushSequence())
+        {
+            writer.WriteEncodedValue(version.Span);
+            writer.WriteEncodedValue(authSafe.Span);
+            using (writer.PushSequence())
+            {
+                writer.WriteEncodedValue(mac.Span);
+                writer.WriteEncodedValue(salt.Span);
+                writer.WriteInteger(iterations);
+            }
+        }
+
+        return writer.Encode();
     }
 }

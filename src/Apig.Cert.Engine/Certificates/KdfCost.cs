@@ -78,7 +78,9 @@ namespace Apig.Cert.Engine.Certificates
 
         /// <summary>BouncyCastle's own refusal of an iteration count, recognised so it is not reported as a wrong password.</summary>
         internal static bool IsIterationLimit(Exception ex) =>
-            ex.Message.IndexOf("iteration count", StringComparison.OrdinalIgnoreCase) >= 0;
+            ex.Message.IndexOf("iteration count", StringComparison.OrdinalIgnoreCase) >= 0
+            && (ex.Message.IndexOf("limit", StringComparison.OrdinalIgnoreCase) >= 0
+                || ex.Message.IndexOf("greater than", StringComparison.OrdinalIgnoreCase) >= 0);
 
         internal static ApigInputException TooExpensive(CertificateInput input, string iterations)
         {

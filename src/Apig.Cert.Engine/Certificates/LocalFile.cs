@@ -187,7 +187,22 @@ namespace Apig.Cert.Engine.Certificates
                     return null;
                 }
             }
-            catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException || ex is BadImageFormatException)
+            catch (EntryPointNotFoundException)
+            {
+                // .NET Core 2.x named the same function SystemNative_Stat2.
+                try
+                {
+                    if (SystemNativeStat2(utf8Path, status) != 0)
+                    {
+                        return null;
+                    }
+                }
+                catch (Exception ex) when (ex is DllNotFoundException || ex is EntryPointNotFoundException)
+                {
+                    return null;
+                }
+            }
+            catch (Exception ex) when (ex is DllNotFoundException || ex is BadImageFormatException)
             {
                 return null;
             }
@@ -209,6 +224,9 @@ namespace Apig.Cert.Engine.Certificates
 
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat")]
         private static extern int SystemNativeStat(byte[] utf8Path, byte[] status);
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat2")]
+        private static extern int SystemNativeStat2(byte[] utf8Path, byte[] status);
 
         [DllImport("kernel32.dll")]
         private static extern int GetFileType(SafeFileHandle handle);

@@ -52,7 +52,11 @@ BeforeAll {
     $writer = [System.Formats.Asn1.AsnWriter]::new([System.Formats.Asn1.AsnEncodingRules]::DER)
     $scope = $writer.PushSequence()
     $writer.WriteInteger(0)
-    foreach ($part in $p.Modulus, $p.Exponent, $p.D, $p.P, $p.Q, $p.DP, $p.DQ, $p.InverseQ) { $writer.WriteIntegerUnsigned($part) }
+    foreach ($part in $p.Modulus, $p.Exponent, $p.D, $p.P, $p.Q, $p.DP, $p.DQ, $p.InverseQ) {
+        # RSAParameters pads D, DP, DQ and InverseQ to a fixed length; DER wants the minimal form.
+        $start = 0; while ($start -lt $part.Length - 1 -and $part[$start] -eq 0) { $start++ }
+        $writer.WriteIntegerUnsigned([byte[]]$part[$start..($part.Length - 1)])
+    }
     $scope.Dispose()
     $files.DamagedKey = Join-Path $dir 'damaged.key'
     [IO.File]::WriteAllText($files.DamagedKey, [System.Security.Cryptography.PemEncoding]::WriteString('RSA PRIVATE KEY', $writer.Encode()) + "`n")

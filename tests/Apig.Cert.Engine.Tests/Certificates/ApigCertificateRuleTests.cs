@@ -111,7 +111,14 @@ public sealed class ApigCertificateRuleTests
             writer.WriteInteger(0);
             foreach (byte[] value in new[] { n, e, d, p, q, dp, dq, qinv })
             {
-                writer.WriteIntegerUnsigned(value);
+                // RSAParameters pads D, DP, DQ and InverseQ to a fixed length; DER wants the minimal form.
+                int start = 0;
+                while (start < value.Length - 1 && value[start] == 0)
+                {
+                    start++;
+                }
+
+                writer.WriteIntegerUnsigned(value.AsSpan(start));
             }
         }
 

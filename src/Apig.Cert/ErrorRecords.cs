@@ -18,7 +18,7 @@ namespace Apig.Cert
                     return WithAdvice(
                         new ErrorRecord(input, input.ErrorId, CategoryFor(input), target),
                         input.Message,
-                        "Nothing was sent. Fix the input the message names (-" + input.InputName + ") and run the command again.");
+                        ApigErrorAdvice.ForInput(input.ErrorId, input.InputName));
 
                 case ApigApiException api:
                     string errorId = api.ErrorCode ?? (api.StatusCode == 0 ? "ApigConnectionFailed" : "ApigHttp" + api.StatusCode);

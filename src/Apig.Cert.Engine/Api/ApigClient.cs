@@ -26,15 +26,21 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>AssociateCertificateV2: uploads the certificate and key onto the domain, replacing any certificate bound there.</summary>
-        public async Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, string privateKeyPem,
+        public Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, string privateKeyPem,
+            CancellationToken cancellationToken) =>
+            BindCertificateAsync(domain, name, certificatePem, (privateKeyPem ?? string.Empty).AsMemory(), cancellationToken);
+
+        /// <summary>The same, with the key as characters the caller owns and clears; no string of the key is made on the way.</summary>
+        public async Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, ReadOnlyMemory<char> privateKeyPem,
             CancellationToken cancellationToken)
         {
             string path = DomainPath(domain) + "/certificate";
             if (string.IsNullOrWhiteSpace(name)) throw new ApigInputException("CertificateNameRequired", "Name", "Specify a certificate name.");
             if (string.IsNullOrWhiteSpace(certificatePem)) throw new ApigInputException("CertificateRequired", "Certificate", "The certificate is empty.");
-            if (string.IsNullOrWhiteSpace(privateKeyPem)) throw new ApigInputException("PrivateKeyRequired", "PrivateKey", "The private key is empty.");
+            if (privateKeyPem.Span.IsWhiteSpace()) throw new ApigInputException("PrivateKeyRequired", "PrivateKey", "The private key is empty.");
 
-            byte[] body = ApigJson.Serialize(new CertFormBody { Name = name, CertContent = certificatePem, PrivateKey = privateKeyPem });
+            byte[] withoutKey = ApigJson.Serialize(new CertFormBody { Name = name, CertContent = certificatePem, PrivateKey = null });
+            byte[] body = SecretJsonProperty.Append(withoutKey, "private_key", privateKeyPem.Span);
             try
             {
                 var response = await SendAsync(HttpMethod.Post, path, null, body, cancellationToken).ConfigureAwait(false);

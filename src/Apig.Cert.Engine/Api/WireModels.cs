@@ -11,7 +11,8 @@ namespace Apig.Cert.Engine.Api
     {
         public string Name { get; set; } = string.Empty;
         public string CertContent { get; set; } = string.Empty;
-        public string PrivateKey { get; set; } = string.Empty;
+        /// <summary>Always null when serialized: the key is appended from a char buffer (see SecretJsonProperty), never held as a string.</summary>
+        public string? PrivateKey { get; set; }
     }
 
     internal sealed class UrlDomainCreateBody

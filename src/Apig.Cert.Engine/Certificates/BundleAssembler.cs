@@ -45,6 +45,8 @@ namespace Apig.Cert.Engine.Certificates
                     + "). Pass the key that was generated together with this certificate, or the certificate issued for this key.");
             }
 
+            KeyProof.Ensure(privateKey, leaf.GetPublicKey(), keyInput);
+
             var chain = new List<BcCertificate> { leaf };
             remaining.Remove(leaf);
             BcCertificate current = leaf;
@@ -80,11 +82,11 @@ namespace Apig.Cert.Engine.Certificates
                 chainPem.Append(PemBlock.Encode("CERTIFICATE", certificate.GetEncoded()));
             }
 
-            string privateKeyPem;
+            char[] privateKeyPem;
             byte[] keyDer = PrivateKeyInfoFactory.CreatePrivateKeyInfo(privateKey).GetEncoded(Asn1Encodable.Der);
             try
             {
-                privateKeyPem = PemBlock.Encode("PRIVATE KEY", keyDer);
+                privateKeyPem = PemBlock.EncodeChars("PRIVATE KEY", keyDer);
             }
             finally
             {
@@ -106,6 +108,7 @@ namespace Apig.Cert.Engine.Certificates
                 DistinguishedName.CommonName(leaf.SubjectDN),
                 DnsNamesOf(leaf),
                 DistinguishedName.Format(leaf.IssuerDN),
+                DistinguishedName.Parts(leaf.IssuerDN),
                 SerialHex(leaf.SerialNumber),
                 AsUtc(leaf.NotBefore),
                 AsUtc(leaf.NotAfter),

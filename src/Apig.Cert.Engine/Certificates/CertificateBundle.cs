@@ -6,19 +6,22 @@ namespace Apig.Cert.Engine.Certificates
     /// <summary>
     /// A certificate chain and its private key, parsed and checked once, ready to send.
     /// The private key is reachable only through <see cref="GetPrivateKeyPem"/> (a method, so no formatter,
-    /// serializer or Format-List ever shows it).
+    /// serializer or Format-List ever shows it). It is held in a char array, never a string, so
+    /// <see cref="Dispose"/> can overwrite it when the command that loaded it ends.
     /// </summary>
-    public sealed class CertificateBundle
+    public sealed class CertificateBundle : IDisposable
     {
-        private readonly string _privateKeyPem;
+        private readonly char[] _privateKeyPem;
+        private volatile bool _disposed;
 
         internal CertificateBundle(
             string certificateChainPem,
-            string privateKeyPem,
+            char[] privateKeyPem,
             string subject,
             string commonName,
             IReadOnlyList<string> dnsNames,
             string issuer,
+            IReadOnlyList<string> issuerParts,
             string serialNumber,
             DateTime notBeforeUtc,
             DateTime notAfterUtc,
@@ -32,6 +35,7 @@ namespace Apig.Cert.Engine.Certificates
             CommonName = commonName;
             DnsNames = dnsNames;
             Issuer = issuer;
+            IssuerParts = issuerParts;
             SerialNumber = serialNumber;
             NotBefore = notBeforeUtc;
             NotAfter = notAfterUtc;
@@ -54,6 +58,12 @@ namespace Apig.Cert.Engine.Certificates
 
         public string Issuer { get; }
 
+        /// <summary>
+        /// The issuer's attributes as "CN=Corp CA", "O=Corp", ... in encoding order (root-most first), values raw, not
+        /// escaped: the shape APIG's issuer[] takes, for comparing with it exactly.
+        /// </summary>
+        public IReadOnlyList<string> IssuerParts { get; }
+
         /// <summary>Leaf serial number, upper-case hex without separators.</summary>
         public string SerialNumber { get; }
 
@@ -75,8 +85,29 @@ namespace Apig.Cert.Engine.Certificates
         /// <summary>Number of certificates in <see cref="CertificateChainPem"/> (leaf included).</summary>
         public int ChainLength { get; }
 
-        /// <summary>Unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), LF line endings. Call only at the moment of sending.</summary>
-        public string GetPrivateKeyPem() => _privateKeyPem;
+        /// <summary>
+        /// Unencrypted PKCS#8 PEM ("BEGIN PRIVATE KEY"), LF line endings, ASCII. Call only at the moment of sending, and
+        /// write it from the span without making a string of it. All zeros after <see cref="Dispose"/>.
+        /// </summary>
+        public ReadOnlyMemory<char> GetPrivateKeyPem()
+        {
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(CertificateBundle), "The private key was cleared when the command that loaded it ended.");
+            }
+
+            return _privateKeyPem;
+        }
+
+        /// <summary>True once every character of the private key held here is zero (a hook for the tests).</summary>
+        internal bool IsPrivateKeyCleared => Array.TrueForAll(_privateKeyPem, c => c == '\0');
+
+        /// <summary>Overwrites the private key. The certificate data stays readable; the key is gone for good.</summary>
+        public void Dispose()
+        {
+            _disposed = true;
+            Array.Clear(_privateKeyPem, 0, _privateKeyPem.Length);
+        }
 
         public override string ToString() => Subject + " (" + Thumbprint + ")";
     }

@@ -24,21 +24,25 @@ namespace Apig.Cert.Engine.Certificates
 
         public static CertificateBundle FromFiles(string certificatePath, string privateKeyPath, SecureString? privateKeyPassword)
         {
-            CertificateInput certificateInput = CertificateInput.FromFile(certificatePath, "CertificatePath");
-            CertificateInput keyInput = CertificateInput.FromFile(privateKeyPath, "PrivateKeyPath");
-            return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+            using (CertificateInput certificateInput = CertificateInput.FromFile(certificatePath, "CertificatePath"))
+            using (CertificateInput keyInput = CertificateInput.FromFile(privateKeyPath, "PrivateKeyPath"))
+            {
+                return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+            }
         }
 
         public static CertificateBundle FromPem(string certificatePem, string privateKeyPem, SecureString? privateKeyPassword)
         {
-            CertificateInput certificateInput = CertificateInput.FromString(certificatePem, "CertificatePem");
-            CertificateInput keyInput = CertificateInput.FromString(privateKeyPem, "PrivateKeyPem");
-            return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+            using (CertificateInput certificateInput = CertificateInput.FromString(certificatePem, "CertificatePem"))
+            using (CertificateInput keyInput = CertificateInput.FromString(privateKeyPem, "PrivateKeyPem"))
+            {
+                return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+            }
         }
 
         public static CertificateBundle FromPfxFile(string pfxPath, SecureString? pfxPassword)
         {
-            CertificateInput input = CertificateInput.FromFile(pfxPath, "PfxPath");
+            using (CertificateInput input = CertificateInput.FromFile(pfxPath, "PfxPath"))
             using (PasswordChars password = PasswordChars.From(pfxPassword))
             {
                 return FromPfx(input, password, "PfxPassword", new List<BcCertificate>());
@@ -108,23 +112,24 @@ namespace Apig.Cert.Engine.Certificates
         private static CertificateBundle FromCertificateAndKey(
             CertificateInput certificateInput, CertificateInput keyInput, SecureString? privateKeyPassword, string passwordInputName)
         {
-            InputContents certificateContents = InputContents.Scan(certificateInput);
-            InputContents keyContents = InputContents.Scan(keyInput);
-
-            if (!certificateContents.HasCertificate)
+            using (InputContents certificateContents = InputContents.Scan(certificateInput))
+            using (InputContents keyContents = InputContents.Scan(keyInput))
             {
-                throw NoCertificate(certificateContents, keyContents);
+                if (!certificateContents.HasCertificate)
+                {
+                    throw NoCertificate(certificateContents, keyContents);
+                }
+
+                List<BcCertificate> certificates = ParseCertificates(certificateContents);
+
+                AsymmetricKeyParameter privateKey;
+                using (PasswordChars password = PasswordChars.From(privateKeyPassword))
+                {
+                    privateKey = PrivateKeyReader.Read(keyContents, password, passwordInputName);
+                }
+
+                return BundleAssembler.Assemble(privateKey, certificates, certificateInput, keyInput);
             }
-
-            List<BcCertificate> certificates = ParseCertificates(certificateContents);
-
-            AsymmetricKeyParameter privateKey;
-            using (PasswordChars password = PasswordChars.From(privateKeyPassword))
-            {
-                privateKey = PrivateKeyReader.Read(keyContents, password, passwordInputName);
-            }
-
-            return BundleAssembler.Assemble(privateKey, certificates, certificateInput, keyInput);
         }
 
         private static ApigInputException NoCertificate(InputContents certificateContents, InputContents keyContents)
@@ -199,6 +204,7 @@ namespace Apig.Cert.Engine.Certificates
                 throw new ApigInputException("PfxInvalid", input.InputName, input.Description + " is not a PFX/PKCS#12 file." + hint);
             }
 
+            KdfCost.EnsureAffordablePfx(input.Bytes, input);
             Pkcs12Store store = new Pkcs12StoreBuilder().Build();
             try
             {
@@ -212,13 +218,19 @@ namespace Apig.Cert.Engine.Certificates
                 throw new ApigInputException("PfxInvalid", input.InputName,
                     input.Description + " uses an encryption algorithm that is not supported. Export it again with AES-256 encryption.", ex);
             }
+            catch (Exception ex) when (KdfCost.IsIterationLimit(ex))
+            {
+                throw KdfCost.TooExpensive(input, "over " + KdfCost.MaxIterations);
+            }
+            catch (Exception ex) when (password.IsEmpty)
+            {
+                throw new ApigInputException("PfxPasswordRequired", passwordInputName,
+                    "No password was given for " + input.Description + ", and it is protected by one. Pass its password with -" + passwordInputName + ".", ex);
+            }
             catch (Exception ex)
             {
-                string fix = password.IsEmpty
-                    ? " It is protected by a password; pass it with -" + passwordInputName + "."
-                    : " Check the password (it is case-sensitive).";
                 throw new ApigInputException("PfxPasswordIncorrect", passwordInputName,
-                    "The password given as -" + passwordInputName + " does not open " + input.Description + "." + fix, ex);
+                    "The password given as -" + passwordInputName + " does not open " + input.Description + ". Check the password (it is case-sensitive).", ex);
             }
 
             AsymmetricKeyParameter? privateKey = null;

@@ -158,6 +158,37 @@ namespace Apig.Cert.Engine.Certificates
                 + "'; it covers " + covered + ". Use a certificate issued for '" + domainName + "' (or a matching wildcard), or bind it to one of the covered domains.");
         }
 
+        /// <summary>APIG.3148: the last second a 32-bit signed Unix time can hold; a certificate must expire before it.</summary>
+        public static readonly DateTime LatestAcceptedExpiryUtc = new DateTime(2038, 1, 19, 3, 14, 7, DateTimeKind.Utc);
+
+        /// <summary>
+        /// The rules APIG applies to every certificate whatever the domain: at least one DNS subjectAltName (APIG.2109
+        /// refuses a certificate that names its host only in the CN) and an expiry before 2038-01-19 03:14:07 UTC (APIG.3148).
+        /// </summary>
+        public static void EnsureApigAccepts(CertificateBundle bundle, string inputName)
+        {
+            if (bundle == null)
+            {
+                throw new ArgumentNullException(nameof(bundle));
+            }
+
+            if (bundle.DnsNames.Count == 0)
+            {
+                string cn = bundle.CommonName.Length == 0 ? string.Empty : " (it names '" + bundle.CommonName + "' only in its subject CN)";
+                throw new ApigInputException("CertificateHasNoDnsName", inputName,
+                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") has no DNS name in its subject alternative names"
+                    + cn + "; APIG refuses such certificates (APIG.2109). Request the certificate again with the domain names as DNS SAN entries.");
+            }
+
+            if (bundle.NotAfter >= LatestAcceptedExpiryUtc)
+            {
+                throw new ApigInputException("CertificateExpiresTooLate", inputName,
+                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") expires on "
+                    + bundle.NotAfter.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                    + " UTC; APIG accepts only certificates that expire before 2038-01-19 03:14:07 UTC (APIG.3148). Issue it with a shorter validity.");
+            }
+        }
+
         public static void EnsureCurrentlyValid(CertificateBundle bundle, DateTime utcNow, string inputName)
         {
             if (bundle == null)

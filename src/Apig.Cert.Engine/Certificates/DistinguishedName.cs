@@ -32,6 +32,29 @@ namespace Apig.Cert.Engine.Certificates
             return string.Join(", ", parts);
         }
 
+        /// <summary>
+        /// Every attribute as "CN=value" in encoding order, the value unescaped: how APIG lists issuer[] parts
+        /// (each attribute of a multi-valued RDN is a part of its own).
+        /// </summary>
+        internal static IReadOnlyList<string> Parts(X509Name name)
+        {
+            Asn1Sequence rdns = Asn1Sequence.GetInstance(name.ToAsn1Object());
+            var parts = new List<string>(rdns.Count);
+            foreach (Asn1Encodable rdnElement in rdns)
+            {
+                foreach (Asn1Encodable element in Asn1Set.GetInstance(rdnElement))
+                {
+                    AttributeTypeAndValue attribute = AttributeTypeAndValue.GetInstance(element);
+                    string value = attribute.Value is IAsn1String text && !(attribute.Value is DerBitString)
+                        ? text.GetString()
+                        : "#" + Hex.Upper(attribute.Value.GetEncoded(Asn1Encodable.Der));
+                    parts.Add(AttributeName(attribute.Type) + "=" + value);
+                }
+            }
+
+            return parts;
+        }
+
         /// <summary>The most specific CN (the last one in encoding order), or empty.</summary>
         internal static string CommonName(X509Name name)
         {

@@ -21,7 +21,7 @@ namespace Apig.Cert.Engine.Certificates
     /// What one input holds, found without decrypting anything: certificate blocks, key blocks, or a single DER
     /// object. Looking at both inputs this way first is what lets the loader recognise swapped inputs.
     /// </summary>
-    internal sealed class InputContents
+    internal sealed class InputContents : IDisposable
     {
         private static readonly HashSet<string> CertificateLabels = new HashSet<string>(StringComparer.Ordinal)
         {
@@ -62,6 +62,20 @@ namespace Apig.Cert.Engine.Certificates
         internal bool HasCertificate => CertificateBlocks.Count > 0 || DerCertificate != null;
 
         internal bool HasKey => KeyBlocks.Count > 0 || DerKey != DerKeyKind.None;
+
+        /// <summary>Clears every decoded block; the key blocks are the private key.</summary>
+        public void Dispose()
+        {
+            foreach (PemBlock block in KeyBlocks)
+            {
+                block.Clear();
+            }
+
+            foreach (PemBlock block in CertificateBlocks)
+            {
+                block.Clear();
+            }
+        }
 
         internal static InputContents Scan(CertificateInput input)
         {

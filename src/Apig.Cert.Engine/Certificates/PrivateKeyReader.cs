@@ -158,6 +158,7 @@ namespace Apig.Cert.Engine.Certificates
             }
 
             EnsurePasswordGiven(input, password, passwordInputName);
+            KdfCost.EnsureAffordable(encrypted.EncryptionAlgorithm, input);
             try
             {
                 return PrivateKeyFactory.DecryptKey(password.Copy(), encrypted);
@@ -165,6 +166,10 @@ namespace Apig.Cert.Engine.Certificates
             catch (SecurityUtilityException ex)
             {
                 throw NotAKey(input, " It is encrypted with an algorithm that is not supported. Export it again with AES-256 (e.g. 'openssl pkcs8 -topk8 -v2 aes256').", ex);
+            }
+            catch (Exception ex) when (KdfCost.IsIterationLimit(ex))
+            {
+                throw KdfCost.TooExpensive(input, "over " + KdfCost.MaxIterations);
             }
             catch (Exception ex)
             {

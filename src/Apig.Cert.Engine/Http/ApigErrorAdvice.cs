@@ -76,5 +76,30 @@ namespace Apig.Cert.Engine.Http
             if (status >= 300 && status < 400) return "Check the endpoint: the service answered with a redirect, which is never followed.";
             return "Check the request parameters named in the message.";
         }
+
+        /// <summary>The next step for a local input error (nothing was sent); the specific ones say what to use instead.</summary>
+        public static string ForInput(string errorId, string inputName)
+        {
+            const string NothingSent = "Nothing was sent. ";
+            switch (errorId)
+            {
+                case "DomainNotCovered":
+                    return NothingSent + "Use a certificate that covers the domain (its subject alternative names list the domain or a matching wildcard), or bind this certificate to a domain it covers.";
+                case "CertificateHasNoDnsName":
+                    return NothingSent + "Use a certificate that lists the domain names as DNS subject alternative names; APIG refuses certificates that name the host only in the CN.";
+                case "CertificateExpiresTooLate":
+                    return NothingSent + "Use a certificate that expires before 2038-01-19 03:14:07 UTC.";
+                case "PrivateKeyDamaged":
+                    return NothingSent + "Export the private key again from where it was generated (or from the original PFX) and pass that file.";
+                case "KeyDerivationTooExpensive":
+                    return NothingSent + "Export the key or PFX again with a usual key-derivation iteration count (at most 5,000,000; 600,000 is common).";
+                case "PfxPasswordRequired":
+                    return NothingSent + "Pass the PFX password with -PfxPassword (a SecureString, e.g. from Read-Host -AsSecureString or a secret store).";
+                case "PathIsNotRegularFile":
+                    return NothingSent + "Pass -" + inputName + " the path of a regular certificate or key file, not a pipe, device or directory.";
+                default:
+                    return NothingSent + "Fix the input the message names (-" + inputName + ") and run the command again.";
+            }
+        }
     }
 }

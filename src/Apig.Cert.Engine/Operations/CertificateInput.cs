@@ -96,7 +96,9 @@ namespace Apig.Cert.Engine.Operations
         {
             using (var sha = SHA256.Create())
             {
-                byte[] hash = sha.ComputeHash(Encoding.UTF8.GetBytes(text));
+                byte[] utf8 = Encoding.UTF8.GetBytes(text);
+                byte[] hash = sha.ComputeHash(utf8);
+                Array.Clear(utf8, 0, utf8.Length);
                 var builder = new StringBuilder(hash.Length * 2);
                 foreach (byte b in hash)
                 {

@@ -8,20 +8,27 @@ namespace Apig.Cert.Engine.Operations
 {
     /// <summary>
     /// Parses each distinct certificate input once per command invocation. A failure is remembered too: every piped
-    /// domain still gets its own error, without the files being read again.
+    /// domain still gets its own error, without the files being read again. The parsed bundles are the batch's shared
+    /// copy of the private keys: <see cref="Dispose"/> clears them, so the command that owns the cache disposes it when it ends.
     /// </summary>
-    public sealed class CertificateInputCache
+    public sealed class CertificateInputCache : IDisposable
     {
         private readonly ConcurrentDictionary<string, Lazy<CertificateBundle>> _entries =
             new ConcurrentDictionary<string, Lazy<CertificateBundle>>(StringComparer.Ordinal);
 
         private int _parseCount;
+        private volatile bool _disposed;
 
         /// <summary>How many times an input was actually parsed (for tests and Verbose).</summary>
         public int ParseCount => Volatile.Read(ref _parseCount);
 
         public CertificateBundle Get(CertificateInput input)
         {
+            if (_disposed)
+            {
+                throw new ObjectDisposedException(nameof(CertificateInputCache));
+            }
+
             Lazy<CertificateBundle> entry = _entries.GetOrAdd(
                 input.CacheKey,
                 _ => new Lazy<CertificateBundle>(
@@ -39,6 +46,19 @@ namespace Apig.Cert.Engine.Operations
             {
                 ExceptionDispatchInfo.Capture(ex.InnerExceptions[0]).Throw();
                 throw;
+            }
+        }
+
+        /// <summary>Clears the private key of every bundle parsed so far; later Get calls fail.</summary>
+        public void Dispose()
+        {
+            _disposed = true;
+            foreach (Lazy<CertificateBundle> entry in _entries.Values)
+            {
+                if (entry.IsValueCreated)
+                {
+                    entry.Value.Dispose();
+                }
             }
         }
     }

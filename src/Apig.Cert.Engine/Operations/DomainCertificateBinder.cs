@@ -48,6 +48,7 @@ namespace Apig.Cert.Engine.Operations
             ApigIds.EnsureValid(domainId, "DomainId");
 
             CertificateRules.EnsureCurrentlyValid(bundle, utcNow, certificateInputName);
+            CertificateRules.EnsureApigAccepts(bundle, certificateInputName);
 
             string name;
             if (explicitName is null)
@@ -95,22 +96,10 @@ namespace Apig.Cert.Engine.Operations
             return await BindAsync(client, projectId, binding, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Same serial number (ignoring leading zeros and separators) and an issuer whose every part matches.</summary>
-        public static bool IsSameCertificate(DomainCertificateDetails details, CertificateBundle bundle)
-        {
-            if (string.IsNullOrEmpty(details.SerialNumber) || NormalizeSerial(details.SerialNumber!) != NormalizeSerial(bundle.SerialNumber))
-            {
-                return false;
-            }
-
-            return details.Issuer.All(part => bundle.Issuer.IndexOf(part.Trim(), StringComparison.OrdinalIgnoreCase) >= 0);
-        }
-
-        private static string NormalizeSerial(string serial)
-        {
-            string hex = new string(serial.Where(Uri.IsHexDigit).ToArray()).TrimStart('0').ToUpperInvariant();
-            return hex.Length == 0 ? "0" : hex;
-        }
+        /// <summary>Same serial number (as a number), exactly the same issuer, the same NotAfter and, where APIG lists one, the same SAN set.</summary>
+        public static bool IsSameCertificate(DomainCertificateDetails details, CertificateBundle bundle) =>
+            CertificateIdentity.IsSame(details.SerialNumber, details.Issuer, details.NotAfter, details.San,
+                bundle.SerialNumber, bundle.IssuerParts, bundle.NotAfter, bundle.DnsNames);
 
         private static async Task<IReadOnlyList<ApigCertificateReference>> CurrentCertificatesAsync(
             GroupLookup groups, DomainRef domain, CancellationToken cancellationToken)

@@ -244,8 +244,11 @@ public sealed class CertificateLoaderErrorTests : IDisposable
         byte[] pfx = new X509Certificate2Collection { EcLeaf.WithKey, Intermediate.Certificate }.Export(X509ContentType.Pfx, PfxPassword)!;
         string pfxPath = _temp.Write("site.pfx", pfx);
         AssertInputError(() => CertificateLoader.FromPfxFile(pfxPath, Secure(WrongPassword)), "PfxPasswordIncorrect", "PfxPassword");
-        var noPassword = AssertInputError(() => CertificateLoader.FromPfxFile(pfxPath, null), "PfxPasswordIncorrect", "PfxPassword");
+        var noPassword = AssertInputError(() => CertificateLoader.FromPfxFile(pfxPath, null), "PfxPasswordRequired", "PfxPassword");
         Assert.Contains("-PfxPassword", noPassword.Message);
+        Assert.Contains("No password was given", noPassword.Message);
+        Assert.DoesNotContain("does not open", noPassword.Message);
+        AssertInputError(() => CertificateLoader.FromPfxFile(pfxPath, Secure("")), "PfxPasswordRequired", "PfxPassword");
 
         string certsOnly = _temp.Write("certs.pfx",
             new X509Certificate2Collection { EcLeaf.Certificate, Intermediate.Certificate }.Export(X509ContentType.Pfx, PfxPassword)!);

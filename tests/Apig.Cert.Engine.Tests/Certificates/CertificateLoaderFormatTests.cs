@@ -17,7 +17,7 @@ public sealed class CertificateLoaderFormatTests : IDisposable
     /// <summary>The key the bundle hands out is unencrypted PKCS#8 and is the leaf's key.</summary>
     private static void AssertKeyBelongsTo(CertificateBundle bundle, IssuedCertificate leaf)
     {
-        string keyPem = bundle.GetPrivateKeyPem();
+        string keyPem = new string(bundle.GetPrivateKeyPem().Span);
         Remember(keyPem);
         Assert.StartsWith("-----BEGIN PRIVATE KEY-----\n", keyPem);
         Assert.EndsWith("-----END PRIVATE KEY-----\n", keyPem);

@@ -1,0 +1,82 @@
+using System;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Security;
+using BigInteger = Org.BouncyCastle.Math.BigInteger;
+
+namespace Apig.Cert.Engine.Certificates
+{
+    /// <summary>
+    /// Proves that a private key works, not only that its public half matches the certificate: a key whose private part
+    /// was altered (d, a CRT prime or exponent) still matches the modulus, and APIG then answers only the generic APIG.2106.
+    /// </summary>
+    internal static class KeyProof
+    {
+        /// <summary>Signs a random challenge and verifies it with the certificate's public key; checks the RSA parts agree.</summary>
+        internal static void Ensure(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter certificatePublicKey, CertificateInput keyInput)
+        {
+            bool works;
+            try
+            {
+                works = privateKey is RsaKeyParameters rsa
+                    ? RsaPartsAgree(rsa) && RoundTrip("SHA-256withRSA", rsa, certificatePublicKey)
+                        && (!(rsa is RsaPrivateCrtKeyParameters) || RoundTrip("SHA-256withRSA", new RsaKeyParameters(true, rsa.Modulus, rsa.Exponent), certificatePublicKey))
+                    : RoundTrip("SHA-256withECDSA", privateKey, certificatePublicKey);
+            }
+            catch (Exception ex) when (ex is CryptoException || ex is ArgumentException || ex is InvalidOperationException || ex is ArithmeticException)
+            {
+                // The exception is dropped on purpose: a library message about a key could quote part of it.
+                works = false;
+            }
+
+            if (!works)
+            {
+                throw new ApigInputException("PrivateKeyDamaged", keyInput.InputName,
+                    "The private key in " + keyInput.Description + " matches the certificate's public key, but its private part is damaged: "
+                    + "a signature made with it does not verify against the certificate. Export the key again from where it was generated "
+                    + "(or from the original PFX); a key edited or corrupted in transit cannot be uploaded.");
+            }
+        }
+
+        /// <summary>
+        /// The signing round trip with a CRT key uses p, q, dP, dQ and qInv but never d, which the service may use;
+        /// so d is tried on its own as well, and the CRT parts are checked against each other.
+        /// </summary>
+        private static bool RsaPartsAgree(RsaKeyParameters rsa)
+        {
+            if (!(rsa is RsaPrivateCrtKeyParameters crt))
+            {
+                return true;
+            }
+
+            BigInteger p = crt.P, q = crt.Q, d = crt.Exponent;
+            BigInteger pMinus1 = p.Subtract(BigInteger.One), qMinus1 = q.Subtract(BigInteger.One);
+            return p.Multiply(q).Equals(crt.Modulus)
+                && d.Mod(pMinus1).Equals(crt.DP)
+                && d.Mod(qMinus1).Equals(crt.DQ)
+                && crt.QInv.Multiply(q).Mod(p).Equals(BigInteger.One)
+                && crt.PublicExponent.Multiply(d).Mod(pMinus1).Equals(BigInteger.One)
+                && crt.PublicExponent.Multiply(d).Mod(qMinus1).Equals(BigInteger.One);
+        }
+
+        private static bool RoundTrip(string algorithm, AsymmetricKeyParameter privateKey, AsymmetricKeyParameter publicKey)
+        {
+            byte[] challenge = new byte[32];
+            using (RandomNumberGenerator random = RandomNumberGenerator.Create())
+            {
+                random.GetBytes(challenge);
+            }
+
+            ISigner signer = SignerUtilities.GetSigner(algorithm);
+            signer.Init(true, privateKey);
+            signer.BlockUpdate(challenge, 0, challenge.Length);
+            byte[] signature = signer.GenerateSignature();
+
+            ISigner verifier = SignerUtilities.GetSigner(algorithm);
+            verifier.Init(false, publicKey);
+            verifier.BlockUpdate(challenge, 0, challenge.Length);
+            return verifier.VerifySignature(signature);
+        }
+    }
+}

@@ -36,6 +36,13 @@ namespace Apig.Cert.Engine.Api
         public int? IngressHttpPort { get; set; }
         public int? IngressHttpsPort { get; set; }
         public string? RequestId { get; set; }
+
+        /// <summary>
+        /// True when no answer confirmed the bind but reading the domain showed the certificate bound (after a 5xx, a
+        /// broken connection or a timeout); the other properties are then empty.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool AppliedWithoutAnswer { get; set; }
     }
 
     /// <summary>200 body of ShowDetailsOfDomainNameCertificateV2.</summary>

@@ -55,7 +55,8 @@ namespace Apig.Cert.Engine.Auth
         {
             byte[] body = BuildBody();
             ApigResponse response;
-            var request = new ApigRequest(HttpMethod.Post, _iamBase, "/v3/auth/tokens", "nocatalog=true", body);
+            // A second token request after a lost answer only issues a second token; nothing lasting changes.
+            var request = new ApigRequest(HttpMethod.Post, _iamBase, "/v3/auth/tokens", "nocatalog=true", body) { SafeToRepeat = true };
             try
             {
                 response = await _pipeline.SendAsync(request, null, log, cancellationToken).ConfigureAwait(false);

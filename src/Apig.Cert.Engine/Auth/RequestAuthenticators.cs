@@ -40,6 +40,11 @@ namespace Apig.Cert.Engine.Auth
             };
             request.Headers.TryAddWithoutValidation(AkSkSigner.DateHeader, date);
             request.Headers.TryAddWithoutValidation("X-Project-Id", _projectId);
+            // Every header the pipeline set that a gateway could act on is signed, so none can be swapped in transit.
+            if (request.Headers.TryGetValues(ApigHttpPipeline.LanguageHeader, out IEnumerable<string>? language))
+            {
+                signed.Add(new KeyValuePair<string, string>(ApigHttpPipeline.LanguageHeader, string.Join(",", language)));
+            }
             if (!SecretText.IsNullOrEmpty(_securityToken))
             {
                 string token = SecretText.Reveal(_securityToken!);

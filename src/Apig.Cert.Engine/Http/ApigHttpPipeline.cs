@@ -22,6 +22,15 @@ namespace Apig.Cert.Engine.Http
     {
         public const string JsonContentType = "application/json;charset=UTF-8";
 
+        public const string LanguageHeader = "X-Language";
+        public const string LanguageValue = "en-us";
+
+        /// <summary>
+        /// The most a (decompressed) answer may hold. A page of 500 groups with their domains is well under a megabyte;
+        /// without a cap a small gzip body can expand to gigabytes in memory.
+        /// </summary>
+        public const int MaxResponseBytes = 16 * 1024 * 1024;
+
         private readonly Func<HttpClient> _clientSource;
 
         public ApigHttpPipeline(int maxRetries, TimeSpan timeout, RetryTiming? timing = null, Func<HttpClient>? clientSource = null)
@@ -71,6 +80,8 @@ namespace Apig.Cert.Engine.Http
             Uri uri = request.Uri;
             string hostHeader = HostHeaderOf(uri);
             byte[] body = request.Body ?? Array.Empty<byte>();
+            // Set once an attempt may have taken effect and the request is sent again: a 404 to a repeated DELETE then means done.
+            bool repeatingAfterAmbiguousFailure = false;
 
             for (int attempt = 1; ; attempt++)
             {
@@ -80,10 +91,17 @@ namespace Apig.Cert.Engine.Http
                 {
                     message.Headers.Host = hostHeader;
                     message.Headers.Accept.ParseAdd("application/json");
-                    if (request.Body != null)
+                    // Error messages in English whatever the account's console language, so advice and logs match the docs.
+                    message.Headers.TryAddWithoutValidation(LanguageHeader, LanguageValue);
+                    SentTrackingContent? content = null;
+                    if (request.Body != null || !request.IsRepeatable)
                     {
-                        message.Content = new ByteArrayContent(request.Body);
-                        message.Content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
+                        // A change request always carries content, empty for a DELETE: .NET's handler silently re-sends a
+                        // request without content whose connection broke before any answer, and that repeat would bypass
+                        // the check below. Content also tells whether anything went out at all.
+                        content = new SentTrackingContent(request.Body ?? Array.Empty<byte>());
+                        message.Content = content;
+                        if (request.Body != null) message.Content.Headers.TryAddWithoutValidation("Content-Type", JsonContentType);
                     }
 
                     object? generation = authenticator == null
@@ -97,15 +115,18 @@ namespace Apig.Cert.Engine.Http
                     ApigResponse? retryableResponse = null;
                     Exception? failure = null;
                     bool timedOut = false;
+                    bool mayHaveTakenEffect;
                     var stopwatch = Stopwatch.StartNew();
                     using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
                     {
                         deadline.CancelAfter(Timeout);
+                        int? status = null;
                         try
                         {
                             using (var httpResponse = await client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, deadline.Token)
                                        .ConfigureAwait(false))
                             {
+                                status = (int)httpResponse.StatusCode;
                                 ArraySegment<byte> responseBody = await ReadBodyAsync(httpResponse, deadline.Token).ConfigureAwait(false);
                                 var response = new ApigResponse((int)httpResponse.StatusCode, httpResponse.ReasonPhrase ?? string.Empty, responseBody,
                                     CollectHeaders(httpResponse));
@@ -116,29 +137,59 @@ namespace Apig.Cert.Engine.Http
                                              (response.RequestId == null ? string.Empty : " (request id " + response.RequestId + ")"));
                                 if (log != null && log.IsDebugEnabled) log.Debug(DescribeResponse(response));
 
+                                if (repeatingAfterAmbiguousFailure && request.Method == HttpMethod.Delete && response.StatusCode == 404)
+                                {
+                                    log?.Verbose(request.Method.Method + " " + request.Path + ": the repeated DELETE answered 404: " + request.ChangeName +
+                                                 " had taken effect.");
+                                    return (ApigResponse.AppliedWithoutAnswer(), generation);
+                                }
+
                                 string? reason = RetryReason(response);
                                 if (reason == null) return (response, generation);
 
                                 retryReason = reason;
                                 retryableResponse = response;
                                 retryAfter = RetryAfterOf(httpResponse);
+                                mayHaveTakenEffect = !IsThrottling(response);
                             }
+                        }
+                        catch (ResponseTooLargeException)
+                        {
+                            // More of the same would arrive on a retry; whatever sends it is no APIG answer.
+                            throw CreateTooLargeException(request, status ?? 0);
                         }
                         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                         {
                             failure = ex;
                             timedOut = true;
                             retryReason = "no response within " + FormatSeconds(Timeout);
+                            mayHaveTakenEffect = content == null || content.Started;
                         }
                         catch (HttpRequestException ex)
                         {
                             failure = ex;
                             retryReason = "the connection failed (" + InnermostMessage(ex) + ")";
+                            mayHaveTakenEffect = !NothingWasSent(ex, content);
                         }
                         catch (IOException ex)
                         {
                             failure = ex;
                             retryReason = "the connection broke (" + ex.Message + ")";
+                            mayHaveTakenEffect = !NothingWasSent(ex, content);
+                        }
+                        catch (InvalidDataException ex)
+                        {
+                            // A body that does not decompress: the connection delivered garbage, as good as a broken one.
+                            failure = ex;
+                            retryReason = "the answer could not be decompressed (" + ex.Message + ")";
+                            mayHaveTakenEffect = true;
+                            if (log != null && log.IsDebugEnabled) log.Debug(DescribeBrokenResponse(request, status, ex));
+                        }
+                        catch (Exception ex) when (!(ex is OperationCanceledException) && log != null && log.IsDebugEnabled)
+                        {
+                            // Whatever this is surfaces as an unexpected error whose advice is -Debug: make -Debug say where it happened.
+                            log.Debug(DescribeBrokenResponse(request, status, ex));
+                            throw;
                         }
                     }
 
@@ -146,6 +197,44 @@ namespace Apig.Cert.Engine.Http
                     {
                         log?.Verbose(request.Method.Method + " " + request.PathAndQuery + " -> " + retryReason + " after " +
                                      stopwatch.ElapsedMilliseconds.ToString(CultureInfo.InvariantCulture) + " ms");
+                    }
+
+                    if (mayHaveTakenEffect && !request.IsRepeatable)
+                    {
+                        string what = request.Method.Method + " " + request.Path + " " +
+                                      (retryableResponse != null ? "answered " + retryableResponse.StatusCode : failure is InvalidDataException ? "answered garbage" : timedOut ? "got no answer within " + FormatSeconds(Timeout) : "lost its connection");
+                        if (request.ConfirmApplied != null)
+                        {
+                            bool applied;
+                            try
+                            {
+                                applied = await request.ConfirmApplied(cancellationToken).ConfigureAwait(false);
+                            }
+                            catch (ApigApiException check)
+                            {
+                                // Repeating without knowing is what this check exists to prevent; the caller can re-run, which reads first.
+                                log?.Verbose(what + " and reading the state to see whether it took effect failed too (" + check.Message + "): not repeating.");
+                                if (retryableResponse != null) return (retryableResponse, generation);
+                                throw CreateTransportException(request, failure!, timedOut, attempt);
+                            }
+
+                            if (applied)
+                            {
+                                log?.Verbose(what + " but " + request.AppliedState + ": not repeating.");
+                                return (ApigResponse.AppliedWithoutAnswer(), generation);
+                            }
+
+                            if (attempt < attempts) log?.Verbose(what + " and reading the state shows it did not take effect: repeating.");
+                        }
+                        else if (request.Method != HttpMethod.Delete)
+                        {
+                            // A DELETE may go again (its 404 then means done); anything else could make the change twice.
+                            log?.Verbose(what + ": not repeating, because it may have taken effect and there is no way to check.");
+                            if (retryableResponse != null) return (retryableResponse, generation);
+                            throw CreateTransportException(request, failure!, timedOut, attempt);
+                        }
+
+                        repeatingAfterAmbiguousFailure = true;
                     }
 
                     if (attempt >= attempts)
@@ -163,6 +252,45 @@ namespace Apig.Cert.Engine.Http
             }
         }
 
+        /// <summary>Throttling answers come before the request is handled, so they never mean the change was made.</summary>
+        internal static bool IsThrottling(ApigResponse response)
+        {
+            if (response.StatusCode == 429) return true;
+            if (response.StatusCode < 500) return false;
+            string? code = ParseError(response.Body).Code;
+            return code != null && code.StartsWith("APIG", StringComparison.OrdinalIgnoreCase) &&
+                   (code.EndsWith(".9008", StringComparison.Ordinal) || code.EndsWith(".0308", StringComparison.Ordinal));
+        }
+
+        /// <summary>
+        /// True when the failure proves the request never reached a server: the connection was never made, TLS failed, or
+        /// the body had not started to go out (a server cannot act on a POST or PUT whose body it never got).
+        /// </summary>
+        internal static bool NothingWasSent(Exception failure, SentTrackingContent? content)
+        {
+            if (content != null && !content.Started) return true;
+            for (Exception? inner = failure; inner != null; inner = inner.InnerException)
+            {
+                if (inner is System.Security.Authentication.AuthenticationException) return true;
+                if (inner is System.Net.Sockets.SocketException socket)
+                {
+                    switch (socket.SocketErrorCode)
+                    {
+                        case System.Net.Sockets.SocketError.ConnectionRefused:
+                        case System.Net.Sockets.SocketError.HostNotFound:
+                        case System.Net.Sockets.SocketError.NoData:
+                        case System.Net.Sockets.SocketError.TryAgain:
+                        case System.Net.Sockets.SocketError.NetworkUnreachable:
+                        case System.Net.Sockets.SocketError.HostUnreachable:
+                        case System.Net.Sockets.SocketError.AddressNotAvailable:
+                            return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>Why this response may be retried, or null. Only overload and gateway failures qualify: other errors would fail again.</summary>
         internal static string? RetryReason(ApigResponse response)
         {
@@ -173,9 +301,8 @@ namespace Apig.Cert.Engine.Http
                 case 503: return "the service is unavailable (HTTP 503)";
                 case 504: return "of a gateway timeout (HTTP 504)";
                 case 500:
-                    // APIG.9008 is throttling; APIG.9999 and the rest are the service's own passing failures. A request
-                    // that reached a handler and failed there is safe to repeat here: every operation this module sends
-                    // leaves the domain in the same state when repeated.
+                    // APIG.9008 is throttling; APIG.9999 and the rest are the service's own passing failures, after which
+                    // a request that changes something is repeated only once a read shows the change is not there.
                     string? code = ParseError(response.Body).Code;
                     return code != null && code.EndsWith(".9008", StringComparison.Ordinal) && code.StartsWith("APIG", StringComparison.OrdinalIgnoreCase)
                         ? "the service is throttling (" + code + ")"
@@ -289,7 +416,9 @@ namespace Apig.Cert.Engine.Http
             string message = timedOut
                 ? "No response from " + endpoint + " within " + FormatSeconds(Timeout) +
                   " (" + request.Method.Method + " " + request.Path + ", " + tries + ")."
-                : "Could not reach " + endpoint + ": " + InnermostMessage(failure) + " (" + request.Method.Method + " " + request.Path + ", " + tries + ").";
+                : failure is InvalidDataException
+                    ? "The answer from " + endpoint + " could not be decompressed: " + failure.Message + " (" + request.Method.Method + " " + request.Path + ", " + tries + ")."
+                    : "Could not reach " + endpoint + ": " + InnermostMessage(failure) + " (" + request.Method.Method + " " + request.Path + ", " + tries + ").";
             return new ApigApiException(message, 0, null, null, null, request.Method.Method, request.Path, failure);
         }
 
@@ -297,15 +426,67 @@ namespace Apig.Cert.Engine.Http
         {
             if (response.Content == null) return new ArraySegment<byte>(Array.Empty<byte>());
             long? declared = response.Content.Headers.ContentLength;
+            if (declared.HasValue && declared.Value > MaxResponseBytes) throw new ResponseTooLargeException();
             // One buffer of the announced size when there is one; growing and copying (ToArray) a large page several
             // times would leave that much garbage on the large-object heap per page.
-            int capacity = declared.HasValue && declared.Value > 0 && declared.Value <= 64 * 1024 * 1024 ? (int)declared.Value : 0;
+            int capacity = declared.HasValue && declared.Value > 0 ? (int)declared.Value : 0;
             using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
             using (var buffer = new MemoryStream(capacity))
             {
-                // netstandard2.0 has no ReadAsStringAsync(token); copying with the token keeps a stalled body under the deadline.
-                await stream.CopyToAsync(buffer, 81920, cancellationToken).ConfigureAwait(false);
+                // The cap counts what decompression produces, not what came over the wire: that is what fills memory.
+                // netstandard2.0 has no ReadAsStringAsync(token); reading with the token keeps a stalled body under the deadline.
+                byte[] chunk = new byte[81920];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > MaxResponseBytes) throw new ResponseTooLargeException();
+                    buffer.Write(chunk, 0, read);
+                }
+
                 return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
+        }
+
+        private static ApigApiException CreateTooLargeException(ApigRequest request, int status) =>
+            new ApigApiException(
+                "The answer to " + request.Method.Method + " " + request.Path + " from " + request.BaseUri + " is larger than " +
+                (MaxResponseBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB once decompressed, the limit for any answer; no APIG " +
+                "answer comes near it, so the endpoint (or a proxy in between) is not answering as APIG does. Check -Endpoint and the proxy; not retried.",
+                status, null, null, null, request.Method.Method, request.Path);
+
+        private static string DescribeBrokenResponse(ApigRequest request, int? status, Exception failure) =>
+            "< " + request.Method.Method + " " + request.PathAndQuery + ": " +
+            (status.HasValue ? "HTTP " + status.Value.ToString(CultureInfo.InvariantCulture) + " answered, then reading the body failed" : "no answer")
+            + " with " + failure.GetType().Name + ": " + Redactor.RedactBody(failure.Message);
+
+        /// <summary>Thrown while reading a body past <see cref="MaxResponseBytes"/>.</summary>
+        private sealed class ResponseTooLargeException : Exception
+        {
+        }
+
+        /// <summary>A request body that notes when the handler starts writing it: before that, the server cannot have acted on it.</summary>
+        internal sealed class SentTrackingContent : HttpContent
+        {
+            private readonly byte[] _bytes;
+            private volatile bool _started;
+
+            public SentTrackingContent(byte[] bytes)
+            {
+                _bytes = bytes;
+            }
+
+            public bool Started => _started;
+
+            protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+            {
+                _started = true;
+                return stream.WriteAsync(_bytes, 0, _bytes.Length);
+            }
+
+            protected override bool TryComputeLength(out long length)
+            {
+                length = _bytes.Length;
+                return true;
             }
         }
 

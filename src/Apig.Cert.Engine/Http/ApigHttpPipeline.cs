@@ -31,14 +31,15 @@ namespace Apig.Cert.Engine.Http
         /// </summary>
         public const int MaxResponseBytes = 16 * 1024 * 1024;
 
-        private readonly Func<HttpClient> _clientSource;
+        private readonly Func<Uri, HttpClient> _clientSource;
 
-        public ApigHttpPipeline(int maxRetries, TimeSpan timeout, RetryTiming? timing = null, Func<HttpClient>? clientSource = null)
+        /// <remarks>clientSource gives the client for a request URI; by default the shared one, direct for plain http.</remarks>
+        public ApigHttpPipeline(int maxRetries, TimeSpan timeout, RetryTiming? timing = null, Func<Uri, HttpClient>? clientSource = null)
         {
             MaxRetries = maxRetries;
             Timeout = timeout;
             Timing = timing ?? RetryTiming.Default;
-            _clientSource = clientSource ?? SharedHttpClient.Get;
+            _clientSource = clientSource ?? (target => SharedHttpClient.For(target, null));
         }
 
         public int MaxRetries { get; }
@@ -76,8 +77,8 @@ namespace Apig.Cert.Engine.Http
             IRequestAuthenticator? authenticator, IApigLog? log, CancellationToken cancellationToken)
         {
             int attempts = MaxRetries + 1;
-            HttpClient client = _clientSource();
             Uri uri = request.Uri;
+            HttpClient client = _clientSource(uri);
             string hostHeader = HostHeaderOf(uri);
             byte[] body = request.Body ?? Array.Empty<byte>();
             // Set once an attempt may have taken effect and the request is sent again: a 404 to a repeated DELETE then means done.
@@ -164,6 +165,12 @@ namespace Apig.Cert.Engine.Http
                             timedOut = true;
                             retryReason = "no response within " + FormatSeconds(Timeout);
                             mayHaveTakenEffect = content == null || content.Started;
+                        }
+                        catch (HttpRequestException ex) when (ProxyTunnelStatus(ex) == 407)
+                        {
+                            // For https the proxy's 407 answers the tunnel request and never becomes a response; the same
+                            // credentials would be refused again, so this is not retried.
+                            throw CreateProxyAuthenticationException(request, null, ex);
                         }
                         catch (HttpRequestException ex)
                         {
@@ -367,10 +374,7 @@ namespace Apig.Cert.Engine.Http
                 string? scheme = response.Header("Proxy-Authenticate");
                 int space = scheme == null ? -1 : scheme.IndexOf(' ');
                 if (space > 0) scheme = scheme!.Substring(0, space);
-                return new ApigApiException(
-                    "The proxy refused the request to " + request.BaseUri + ": it requires authentication (HTTP 407 Proxy Authentication Required" +
-                    (string.IsNullOrEmpty(scheme) ? string.Empty : ", scheme " + scheme) + "; " + request.Method.Method + " " + request.Path + ").",
-                    407, null, null, null, request.Method.Method, request.Path);
+                return CreateProxyAuthenticationException(request, scheme, null);
             }
 
             // Server messages can quote rejected input; mask anything that looks like key material before it reaches a message.
@@ -401,6 +405,22 @@ namespace Apig.Cert.Engine.Http
 
             return new ApigApiException(text.ToString(), response.StatusCode, error.Code, errorMessage, response.RequestId,
                 request.Method.Method, request.Path);
+        }
+
+        private static ApigApiException CreateProxyAuthenticationException(ApigRequest request, string? scheme, Exception? inner) =>
+            new ApigApiException(
+                "The proxy refused the request to " + request.BaseUri + ": it requires authentication (HTTP 407 Proxy Authentication Required" +
+                (string.IsNullOrEmpty(scheme) ? string.Empty : ", scheme " + scheme) + "; " + request.Method.Method + " " + request.Path + ").",
+                407, null, null, null, request.Method.Method, request.Path, inner);
+
+        /// <summary>
+        /// The status a proxy gave when it refused to open a tunnel for https. .NET 5+ reports it on the exception
+        /// (HttpRequestException.StatusCode), which netstandard2.0 cannot name, hence the reflection.
+        /// </summary>
+        private static int? ProxyTunnelStatus(HttpRequestException failure)
+        {
+            object? status = failure.GetType().GetProperty("StatusCode")?.GetValue(failure);
+            return status == null ? (int?)null : Convert.ToInt32(status, CultureInfo.InvariantCulture);
         }
 
         internal static ApigApiException CreateUnreadableResponse(ApigRequest request, ApigResponse response, Exception inner) =>

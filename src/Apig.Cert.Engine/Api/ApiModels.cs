@@ -93,6 +93,7 @@ namespace Apig.Cert.Engine.Api
         public int? InstanceStatus { get; set; }
         public string? Type { get; set; }
         public string? Spec { get; set; }
+        [System.Text.Json.Serialization.JsonConverter(typeof(Http.ApigJson.LenientNullableInt64Converter))]
         public long? CreateTime { get; set; }
         public string? EnterpriseProjectId { get; set; }
         public string? EipAddress { get; set; }
@@ -103,6 +104,9 @@ namespace Apig.Cert.Engine.Api
         public string? SslId { get; set; }
         public string? SslName { get; set; }
         public string? AlgorithmType { get; set; }
+
+        /// <summary>1 instance, 2 global, null unknown: a number since 2026-02, the string "instance" or "global" before.</summary>
+        [System.Text.Json.Serialization.JsonConverter(typeof(Http.ApigJson.CertificateScopeConverter))]
         public int? Type { get; set; }
         public bool? IsHasTrustedRootCa { get; set; }
     }

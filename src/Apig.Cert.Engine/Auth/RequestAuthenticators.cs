@@ -157,7 +157,7 @@ namespace Apig.Cert.Engine.Auth
             }
         }
 
-        private bool IsDue(IamToken token) => token.ExpiresAt - _utcNow() < RenewBefore;
+        private bool IsDue(IamToken token) => token.LocalExpiresAt - _utcNow() < RenewBefore;
 
         private async Task<IamToken> RenewAsync(string why, IApigLog? log, CancellationToken cancellationToken)
         {

@@ -109,6 +109,19 @@ namespace Apig.Cert.Engine.Http
             }
         }
 
+        /// <summary>Reads null itself (as "no value") and writes values the ordinary way.</summary>
+        internal abstract class LenientNullableConverter<T> : JsonConverter<T?>
+            where T : struct
+        {
+            public override bool HandleNull => true;
+
+            public override void Write(Utf8JsonWriter writer, T? value, JsonSerializerOptions options)
+            {
+                if (value.HasValue) JsonSerializer.Serialize(writer, value.Value, options);
+                else writer.WriteNullValue();
+            }
+        }
+
         private sealed class LenientInt32Converter : JsonConverter<int>
         {
             public override bool HandleNull => true;
@@ -118,38 +131,20 @@ namespace Apig.Cert.Engine.Http
             public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
         }
 
-        private sealed class LenientNullableInt32Converter : JsonConverter<int?>
+        private sealed class LenientNullableInt32Converter : LenientNullableConverter<int>
         {
-            public override bool HandleNull => true;
-
             public override int? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ToInt32(ReadInteger(ref reader));
-
-            public override void Write(Utf8JsonWriter writer, int? value, JsonSerializerOptions options)
-            {
-                if (value.HasValue) writer.WriteNumberValue(value.Value);
-                else writer.WriteNullValue();
-            }
         }
 
         /// <summary>For the one long the module reads besides totals (create_time): applied by attribute, not globally, so "total" stays strict.</summary>
-        internal sealed class LenientNullableInt64Converter : JsonConverter<long?>
+        internal sealed class LenientNullableInt64Converter : LenientNullableConverter<long>
         {
-            public override bool HandleNull => true;
-
             public override long? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadInteger(ref reader);
-
-            public override void Write(Utf8JsonWriter writer, long? value, JsonSerializerOptions options)
-            {
-                if (value.HasValue) writer.WriteNumberValue(value.Value);
-                else writer.WriteNullValue();
-            }
         }
 
         /// <summary>ssl_infos[].type: 1 or 2 now, "instance" or "global" before 2026-02; anything else is unknown (null).</summary>
-        internal sealed class CertificateScopeConverter : JsonConverter<int?>
+        internal sealed class CertificateScopeConverter : LenientNullableConverter<int>
         {
-            public override bool HandleNull => true;
-
             public override int? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             {
                 if (reader.TokenType == JsonTokenType.String)
@@ -162,18 +157,10 @@ namespace Apig.Cert.Engine.Http
                 int? scope = ToInt32(ReadInteger(ref reader));
                 return scope == 1 || scope == 2 ? scope : null;
             }
-
-            public override void Write(Utf8JsonWriter writer, int? value, JsonSerializerOptions options)
-            {
-                if (value.HasValue) writer.WriteNumberValue(value.Value);
-                else writer.WriteNullValue();
-            }
         }
 
-        private sealed class LenientNullableBooleanConverter : JsonConverter<bool?>
+        private sealed class LenientNullableBooleanConverter : LenientNullableConverter<bool>
         {
-            public override bool HandleNull => true;
-
             public override bool? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
             {
                 switch (reader.TokenType)
@@ -191,12 +178,6 @@ namespace Apig.Cert.Engine.Http
                         reader.Skip();
                         return null;
                 }
-            }
-
-            public override void Write(Utf8JsonWriter writer, bool? value, JsonSerializerOptions options)
-            {
-                if (value.HasValue) writer.WriteBooleanValue(value.Value);
-                else writer.WriteNullValue();
             }
         }
 

@@ -10,6 +10,20 @@ namespace Apig.Cert.Engine.Tests.Http;
 /// </summary>
 public class PlainHttpProxyTests
 {
+    /// <summary>An https endpoint nobody serves: all that can happen is the tunnel request to the proxy.</summary>
+    private static ApigConnectionSettings HttpsThrough(TestHttpServer proxy, int maxRetries) => new()
+    {
+        Region = "cn-north-4", ProjectId = "p1", Endpoint = new Uri("https://apig.example.invalid"), AuthType = Apig.Cert.ApigAuthType.AccessKey,
+        AccessKey = TestSessions.AccessKey, SecretKey = TestSessions.Secure(TestSessions.SecretKeyText), MaxRetries = maxRetries, Proxy = proxy.BaseUri,
+    };
+
+    private static TestResponse ProxyChallenge()
+    {
+        var challenge = TestResponse.Json(407, "");
+        challenge.Headers["Proxy-Authenticate"] = "Basic realm=\"test\"";
+        return challenge;
+    }
+
     [Fact]
     public async Task AnExplicitProxyWithAPlainHttpEndpointIsRefusedAtConnectAndNothingIsSent()
     {
@@ -54,22 +68,10 @@ public class PlainHttpProxyTests
     {
         int connects = 0;
         await using var proxy = new TestHttpServer(_ =>
-        {
-            if (Interlocked.Increment(ref connects) == 1)
-            {
-                var challenge = TestResponse.Json(407, "");
-                challenge.Headers["Proxy-Authenticate"] = "Basic realm=\"test\"";
-                return challenge;
-            }
-
-            return TestResponse.Json(502, "");
-        });
-        var settings = new ApigConnectionSettings
-        {
-            Region = "cn-north-4", ProjectId = "p1", Endpoint = new Uri("https://apig.example.invalid"), AuthType = Apig.Cert.ApigAuthType.AccessKey,
-            AccessKey = TestSessions.AccessKey, SecretKey = TestSessions.Secure(TestSessions.SecretKeyText), MaxRetries = 0,
-            Proxy = proxy.BaseUri, ProxyUserName = "proxy-user", ProxyPassword = TestSessions.Secure("proxy-pass"),
-        };
+            Interlocked.Increment(ref connects) == 1 ? ProxyChallenge() : TestResponse.Json(502, ""));
+        var settings = HttpsThrough(proxy, maxRetries: 0);
+        settings.ProxyUserName = "proxy-user";
+        settings.ProxyPassword = TestSessions.Secure("proxy-pass");
         var client = (await TestSessions.ConnectAsync(settings)).CreateClient(null);
 
         await Assert.ThrowsAsync<ApigApiException>(() => client.ListInstancesAsync(0, 20, CancellationToken.None));
@@ -82,17 +84,8 @@ public class PlainHttpProxyTests
     [Fact]
     public async Task AProxyThatDemandsCredentialsForAnHttpsEndpointGivesTheProxyError()
     {
-        await using var proxy = new TestHttpServer(_ =>
-        {
-            var challenge = TestResponse.Json(407, "");
-            challenge.Headers["Proxy-Authenticate"] = "Basic realm=\"test\"";
-            return challenge;
-        });
-        var settings = new ApigConnectionSettings
-        {
-            Region = "cn-north-4", ProjectId = "p1", Endpoint = new Uri("https://apig.example.invalid"), AuthType = Apig.Cert.ApigAuthType.AccessKey,
-            AccessKey = TestSessions.AccessKey, SecretKey = TestSessions.Secure(TestSessions.SecretKeyText), MaxRetries = 2, Proxy = proxy.BaseUri,
-        };
+        await using var proxy = new TestHttpServer(_ => ProxyChallenge());
+        var settings = HttpsThrough(proxy, maxRetries: 2);
         var client = (await TestSessions.ConnectAsync(settings)).CreateClient(null);
 
         var error = await Assert.ThrowsAsync<ApigApiException>(() => client.ListInstancesAsync(0, 20, CancellationToken.None));

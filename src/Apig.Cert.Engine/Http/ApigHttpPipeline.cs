@@ -208,37 +208,18 @@ namespace Apig.Cert.Engine.Http
 
                     if (mayHaveTakenEffect && !request.IsRepeatable)
                     {
-                        string what = request.Method.Method + " " + request.Path + " " +
-                                      (retryableResponse != null ? "answered " + retryableResponse.StatusCode : failure is InvalidDataException ? "answered garbage" : timedOut ? "got no answer within " + FormatSeconds(Timeout) : "lost its connection");
-                        if (request.ConfirmApplied != null)
+                        string outcome = request.Method.Method + " " + request.Path + " " +
+                                         (retryableResponse != null ? "answered " + retryableResponse.StatusCode.ToString(CultureInfo.InvariantCulture)
+                                             : failure is InvalidDataException ? "answered garbage"
+                                             : timedOut ? "got no answer within " + FormatSeconds(Timeout)
+                                             : "lost its connection");
+                        switch (await DecideAfterAmbiguousFailureAsync(request, outcome, attempt < attempts, log, cancellationToken).ConfigureAwait(false))
                         {
-                            bool applied;
-                            try
-                            {
-                                applied = await request.ConfirmApplied(cancellationToken).ConfigureAwait(false);
-                            }
-                            catch (ApigApiException check)
-                            {
-                                // Repeating without knowing is what this check exists to prevent; the caller can re-run, which reads first.
-                                log?.Verbose(what + " and reading the state to see whether it took effect failed too (" + check.Message + "): not repeating.");
+                            case AmbiguousFailureDecision.Applied:
+                                return (ApigResponse.AppliedWithoutAnswer(), generation);
+                            case AmbiguousFailureDecision.Stop:
                                 if (retryableResponse != null) return (retryableResponse, generation);
                                 throw CreateTransportException(request, failure!, timedOut, attempt);
-                            }
-
-                            if (applied)
-                            {
-                                log?.Verbose(what + " but " + request.AppliedState + ": not repeating.");
-                                return (ApigResponse.AppliedWithoutAnswer(), generation);
-                            }
-
-                            if (attempt < attempts) log?.Verbose(what + " and reading the state shows it did not take effect: repeating.");
-                        }
-                        else if (request.Method != HttpMethod.Delete)
-                        {
-                            // A DELETE may go again (its 404 then means done); anything else could make the change twice.
-                            log?.Verbose(what + ": not repeating, because it may have taken effect and there is no way to check.");
-                            if (retryableResponse != null) return (retryableResponse, generation);
-                            throw CreateTransportException(request, failure!, timedOut, attempt);
                         }
 
                         repeatingAfterAmbiguousFailure = true;
@@ -257,6 +238,49 @@ namespace Apig.Cert.Engine.Http
                     await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+
+        private enum AmbiguousFailureDecision
+        {
+            Repeat,
+            Applied,
+            Stop,
+        }
+
+        /// <summary>
+        /// After a change request may or may not have taken effect: the caller's read of the state decides. Without one,
+        /// only a DELETE goes again (its 404 then means done); anything else could make the change twice.
+        /// </summary>
+        private static async Task<AmbiguousFailureDecision> DecideAfterAmbiguousFailureAsync(ApigRequest request, string outcome, bool attemptsLeft,
+            IApigLog? log, CancellationToken cancellationToken)
+        {
+            if (request.ConfirmApplied == null)
+            {
+                if (request.Method == HttpMethod.Delete) return AmbiguousFailureDecision.Repeat;
+                log?.Verbose(outcome + ": not repeating, because it may have taken effect and there is no way to check.");
+                return AmbiguousFailureDecision.Stop;
+            }
+
+            bool applied;
+            try
+            {
+                applied = await request.ConfirmApplied(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApigApiException check)
+            {
+                // Repeating without knowing is what this check exists to prevent; a re-run of the command reads first.
+                log?.Verbose(outcome + " and reading the state to see whether it took effect failed too (" + check.Message + "): not repeating.");
+                return AmbiguousFailureDecision.Stop;
+            }
+
+            if (applied)
+            {
+                log?.Verbose(outcome + " but " + request.AppliedState + ": not repeating.");
+                return AmbiguousFailureDecision.Applied;
+            }
+
+            if (attemptsLeft) log?.Verbose(outcome + " and reading the state shows it did not take effect: repeating.");
+            return AmbiguousFailureDecision.Repeat;
         }
 
         /// <summary>Throttling answers come before the request is handled, so they never mean the change was made.</summary>

@@ -42,11 +42,47 @@ BeforeAll {
 
     function Clear-ProxyLog { param($Proxy) Clear-Content -LiteralPath $Proxy.LogFile }
 
+    function Invoke-ChildWithProxyEnvironment {
+        <# Runs Connect-Apig and Get-ApigDomain in a child pwsh with only these proxy variables; returns stdout, stderr and the exit code. #>
+        param([hashtable] $Environment, [string] $Endpoint)
+        $script = @'
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')
+Connect-Apig -Region cn-north-4 -ProjectId $env:T_PROJECT -Endpoint $env:T_ENDPOINT -MaxRetries 0 -AccessKey $env:T_AK -SecretKey (ConvertTo-SecureString $env:T_SK -AsPlainText -Force) | Out-Null
+@(Get-ApigDomain -InstanceId $env:T_INSTANCE).Count
+'@
+        $info = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshCommand))
+        foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', $script) { $info.ArgumentList.Add($arg) }
+        foreach ($name in 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy') { $info.Environment.Remove($name) | Out-Null }
+        foreach ($name in $Environment.Keys) { $info.Environment[$name] = $Environment[$name] }
+        $info.Environment['T_PROJECT'] = $Seed.ProjectId
+        $info.Environment['T_ENDPOINT'] = $Endpoint
+        $info.Environment['T_AK'] = $Seed.AccessKey
+        $info.Environment['T_SK'] = $Seed.SecretKey
+        $info.Environment['T_INSTANCE'] = $Seed.InstanceId
+        $info.RedirectStandardOutput = $true
+        $info.RedirectStandardError = $true
+        $info.UseShellExecute = $false
+        $process = [System.Diagnostics.Process]::Start($info)
+        $stdout = $process.StandardOutput.ReadToEndAsync()
+        $stderr = $process.StandardError.ReadToEndAsync()
+        $process.WaitForExit(60000) | Should -BeTrue
+        [pscustomobject]@{ Output = $stdout.Result; Errors = $stderr.Result; ExitCode = $process.ExitCode }
+    }
+
     $script:OpenProxy = Start-TestForwardProxy
     $script:AuthProxy = Start-TestForwardProxy -User $ProxyUser -Password $ProxyPassword
     $script:ProxyCredential = [pscredential]::new($ProxyUser, (ConvertTo-SecureString $ProxyPassword -AsPlainText -Force))
     $script:Connection = @{
         Region = $Seed.Region; ProjectId = $Seed.ProjectId; Endpoint = $EmulatorUrl
+        AccessKey = $Seed.AccessKey; SecretKey = (ConvertTo-SecureString $Seed.SecretKey -AsPlainText -Force)
+    }
+    # Plain http never goes through a proxy, so proxied traffic is tested against an https endpoint: the proxy opens
+    # the tunnel (".test" names reach 127.0.0.1 through it only), and the TLS handshake then fails against the plain-http
+    # emulator behind it. What the proxy saw and answered is what these tests check.
+    $script:HttpsEndpoint = 'https://apig.test:' + ([uri]$EmulatorUrl).Port
+    $script:HttpsConnection = @{
+        Region = $Seed.Region; ProjectId = $Seed.ProjectId; Endpoint = $HttpsEndpoint; MaxRetries = 0
         AccessKey = $Seed.AccessKey; SecretKey = (ConvertTo-SecureString $Seed.SecretKey -AsPlainText -Force)
     }
 }
@@ -66,26 +102,22 @@ Describe 'Connect-Apig -Proxy' {
         Clear-ProxyLog $AuthProxy
     }
 
-    It 'sends binds and lists through the given proxy, even to a loopback endpoint' {
-        $context = Connect-Apig @Connection -Proxy $OpenProxy.Url
+    It 'refuses -Proxy with a plain-http endpoint, naming both and the fix, and sends nothing' {
+        $record = $null
+        try { Connect-Apig @Connection -Proxy $OpenProxy.Url } catch { $record = $_ }
+        $record.FullyQualifiedErrorId | Should -BeLike 'ProxyWithPlainHttpEndpoint*'
+        $record.Exception.Message | Should -BeLike "*-Proxy $($OpenProxy.Url)*-Endpoint $EmulatorUrl*remove -Proxy*"
+        Get-ApigContext | Should -BeNullOrEmpty
+        Get-ProxyLog $OpenProxy | Should -BeNullOrEmpty
+        @(Get-SentRequests).Count | Should -Be 0
+    }
+
+    It 'opens the tunnel for an https endpoint through the given proxy' {
+        $context = Connect-Apig @HttpsConnection -Proxy $OpenProxy.Url
         $context.Proxy | Should -Be ([uri]$OpenProxy.Url)
         $context.ProxyAuthentication | Should -Be 'None'
-
-        $ca = New-TestCertificateAuthority
-        $cert = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'via-proxy')
-        $binding = $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile
-        $binding.Thumbprint | Should -Be $cert.Thumbprint
-        $domains = @(Get-ApigDomain -InstanceId $Seed.InstanceId)
-        $domains.DomainName | Should -Contain 'api.example.com'
-        (Get-EmulatorDomain -DomainId $Seed.Domains[0].DomainId).certificates[0].thumbprint | Should -Be $cert.Thumbprint
-
-        $seen = Get-ProxyLog $OpenProxy
-        $seen.Count | Should -BeGreaterThan 0
-        # Every API request the emulator logged came through the proxy: same count, and the bind is among them.
-        $sent = @(Get-SentRequests)
-        $seen.Count | Should -Be $sent.Count
-        @($seen | Where-Object { $_ -like "POST $EmulatorUrl/*/certificate auth=none status=201" }).Count | Should -Be 1
-        @($seen | Where-Object { $_ -like 'GET *' }).Count | Should -Be @($sent | Where-Object method -EQ 'GET').Count
+        { Get-ApigDomain -InstanceId $Seed.InstanceId -ErrorAction Stop } | Should -Throw
+        @(Get-ProxyLog $OpenProxy | Where-Object { $_ -like "CONNECT https://apig.test:*/ auth=none status=200" }).Count | Should -BeGreaterThan 0
     }
 
     It 'sends nothing through a proxy when the connection has none' {
@@ -96,16 +128,16 @@ Describe 'Connect-Apig -Proxy' {
     }
 
     It 'answers an authenticating proxy with -ProxyCredential' {
-        $context = Connect-Apig @Connection -Proxy $AuthProxy.Url -ProxyCredential $ProxyCredential
+        $context = Connect-Apig @HttpsConnection -Proxy $AuthProxy.Url -ProxyCredential $ProxyCredential
         $context.ProxyAuthentication | Should -Be "Credential ($ProxyUser)"
-        @(Get-ApigDomain -InstanceId $Seed.InstanceId).Count | Should -Be $Seed.Domains.Count
+        { Get-ApigDomain -InstanceId $Seed.InstanceId -ErrorAction Stop } | Should -Throw
         $seen = Get-ProxyLog $AuthProxy
-        @($seen | Where-Object { $_ -like '* auth=ok status=200' }).Count | Should -BeGreaterThan 0
+        @($seen | Where-Object { $_ -like 'CONNECT * auth=ok status=200' }).Count | Should -BeGreaterThan 0
         @($seen | Where-Object { $_ -like '* auth=wrong *' }).Count | Should -Be 0
     }
 
     It 'fails with a clear proxy authentication error without credentials' {
-        Connect-Apig @Connection -Proxy $AuthProxy.Url | Out-Null
+        Connect-Apig @HttpsConnection -Proxy $AuthProxy.Url | Out-Null
         $record = $null
         try { Get-ApigDomain -InstanceId $Seed.InstanceId -ErrorAction Stop } catch { $record = $_ }
         $record | Should -Not -BeNullOrEmpty
@@ -120,26 +152,35 @@ Describe 'Connect-Apig -Proxy' {
 
     It 'fails the same way with a wrong proxy password' {
         $wrong = [pscredential]::new($ProxyUser, (ConvertTo-SecureString 'not-the-password' -AsPlainText -Force))
-        Connect-Apig @Connection -Proxy $AuthProxy.Url -ProxyCredential $wrong | Out-Null
+        Connect-Apig @HttpsConnection -Proxy $AuthProxy.Url -ProxyCredential $wrong | Out-Null
         { Get-ApigDomain -InstanceId $Seed.InstanceId -ErrorAction Stop } | Should -Throw -ExpectedMessage '*proxy*407*'
         @(Get-ProxyLog $AuthProxy | Where-Object { $_ -like '* auth=wrong status=407' }).Count | Should -BeGreaterThan 0
     }
 
-    It 'signs in with an IAM password through the proxy (IAM traffic uses it too)' {
+    It 'sends the IAM password sign-in through the proxy too' {
         $credential = [pscredential]::new($Seed.UserName, (ConvertTo-SecureString $Seed.Password -AsPlainText -Force))
-        Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -IamEndpoint $EmulatorUrl -Credential $credential `
-            -AccountName $Seed.AccountName -Proxy $AuthProxy.Url -ProxyCredential $ProxyCredential | Out-Null
-        @(Get-ProxyLog $AuthProxy | Where-Object { $_ -like 'POST */v3/auth/tokens* auth=ok status=201' }).Count | Should -Be 1
+        { Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $HttpsEndpoint -IamEndpoint $HttpsEndpoint -Credential $credential `
+            -AccountName $Seed.AccountName -MaxRetries 0 -Proxy $AuthProxy.Url -ProxyCredential $ProxyCredential } | Should -Throw
+        @(Get-ProxyLog $AuthProxy | Where-Object { $_ -like 'CONNECT * auth=ok status=200' }).Count | Should -BeGreaterThan 0
+        @(Get-SentRequests).Count | Should -Be 0
+    }
+
+    It 'refuses -Proxy with a plain-http IAM endpoint before the password is sent' {
+        $credential = [pscredential]::new($Seed.UserName, (ConvertTo-SecureString $Seed.Password -AsPlainText -Force))
+        { Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $HttpsEndpoint -IamEndpoint $EmulatorUrl -Credential $credential `
+            -AccountName $Seed.AccountName -Proxy $AuthProxy.Url -ProxyCredential $ProxyCredential } | Should -Throw -ExpectedMessage "*-IamEndpoint $EmulatorUrl*"
+        Get-ProxyLog $AuthProxy | Should -BeNullOrEmpty
+        @(Get-SentRequests).Count | Should -Be 0
     }
 
     It 'never shows the proxy password, not in -Verbose, -Debug, the context or errors' {
         $output = & {
-            $context = Connect-Apig @Connection -Proxy $AuthProxy.Url -ProxyCredential $ProxyCredential -Verbose -Debug
+            $context = Connect-Apig @HttpsConnection -Proxy $AuthProxy.Url -ProxyCredential $ProxyCredential -Verbose -Debug
             $context | Format-List * | Out-String
             Get-ApigContext | Format-List * | Out-String
-            Get-ApigDomain -InstanceId $Seed.InstanceId -Verbose -Debug | Out-String
+            try { Get-ApigDomain -InstanceId $Seed.InstanceId -Verbose -Debug -ErrorAction Stop } catch { $_ | Format-List * -Force | Out-String }
             $wrong = [pscredential]::new($ProxyUser, (ConvertTo-SecureString $ProxyPassword.ToUpperInvariant() -AsPlainText -Force))
-            Connect-Apig @Connection -Proxy $AuthProxy.Url -ProxyCredential $wrong -Verbose -Debug | Out-Null
+            Connect-Apig @HttpsConnection -Proxy $AuthProxy.Url -ProxyCredential $wrong -Verbose -Debug | Out-Null
             try { Get-ApigDomain -InstanceId $Seed.InstanceId -Verbose -Debug -ErrorAction Stop } catch { $_ | Format-List * -Force | Out-String; $_.Exception | Format-List * -Force | Out-String }
         } *>&1 | Out-String
         $output | Should -BeLike '*proxy*'
@@ -173,39 +214,28 @@ Describe 'Default proxy from the environment' {
     }
 
     # .NET reads HTTP_PROXY/HTTPS_PROXY once per process, so each case runs in a child pwsh with its own environment.
-    It 'honours <Variable> (NO_PROXY "<NoProxy>") when no -Proxy is given' -TestCases @(
-        @{ Variable = 'HTTP_PROXY'; NoProxy = ''; ThroughProxy = $true }
-        @{ Variable = 'ALL_PROXY'; NoProxy = ''; ThroughProxy = $true }
-        @{ Variable = 'HTTP_PROXY'; NoProxy = '127.0.0.1'; ThroughProxy = $false }
+    # A plain-http (loopback) endpoint never goes through one, NO_PROXY or not: .NET does not bypass them for loopback,
+    # and the proxy would see credentials and private keys in clear text.
+    It 'never sends a plain-http endpoint through <Variable> (NO_PROXY "<NoProxy>")' -TestCases @(
+        @{ Variable = 'HTTP_PROXY'; NoProxy = '' }
+        @{ Variable = 'ALL_PROXY'; NoProxy = '' }
+        @{ Variable = 'http_proxy'; NoProxy = '' }
+        @{ Variable = 'HTTP_PROXY'; NoProxy = '127.0.0.1' }
     ) {
-        $script = @'
-$ErrorActionPreference = 'Stop'
-Import-Module (Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')
-Connect-Apig -Region cn-north-4 -ProjectId $env:T_PROJECT -Endpoint $env:T_ENDPOINT -AccessKey $env:T_AK -SecretKey (ConvertTo-SecureString $env:T_SK -AsPlainText -Force) | Out-Null
-@(Get-ApigDomain -InstanceId $env:T_INSTANCE).Count
-'@
-        $info = [System.Diagnostics.ProcessStartInfo]::new((Get-PwshCommand))
-        foreach ($arg in '-NoProfile', '-NonInteractive', '-Command', $script) { $info.ArgumentList.Add($arg) }
-        foreach ($name in 'HTTP_PROXY', 'HTTPS_PROXY', 'ALL_PROXY', 'NO_PROXY', 'http_proxy', 'https_proxy', 'all_proxy', 'no_proxy') { $info.Environment.Remove($name) | Out-Null }
-        $info.Environment[$Variable] = $OpenProxy.Url
-        if ($NoProxy) { $info.Environment['NO_PROXY'] = $NoProxy }
-        $info.Environment['T_PROJECT'] = $Seed.ProjectId
-        $info.Environment['T_ENDPOINT'] = $EmulatorUrl
-        $info.Environment['T_AK'] = $Seed.AccessKey
-        $info.Environment['T_SK'] = $Seed.SecretKey
-        $info.Environment['T_INSTANCE'] = $Seed.InstanceId
-        $info.RedirectStandardOutput = $true
-        $info.RedirectStandardError = $true
-        $info.UseShellExecute = $false
-        $process = [System.Diagnostics.Process]::Start($info)
-        $stdout = $process.StandardOutput.ReadToEndAsync()
-        $stderr = $process.StandardError.ReadToEndAsync()
-        $process.WaitForExit(60000) | Should -BeTrue
-        $stderr.Result | Should -BeNullOrEmpty
-        $process.ExitCode | Should -Be 0
-        [int]$stdout.Result.Trim() | Should -Be $Seed.Domains.Count
-        $viaProxy = @(Get-ProxyLog $OpenProxy | Where-Object { $_ -like "GET $EmulatorUrl/* auth=none status=200" }).Count
-        if ($ThroughProxy) { $viaProxy | Should -BeGreaterThan 0 } else { $viaProxy | Should -Be 0 }
+        $environment = @{ $Variable = $OpenProxy.Url }
+        if ($NoProxy) { $environment['NO_PROXY'] = $NoProxy }
+        $child = Invoke-ChildWithProxyEnvironment -Environment $environment -Endpoint $EmulatorUrl
+        $child.Errors | Should -BeNullOrEmpty
+        $child.ExitCode | Should -Be 0
+        [int]$child.Output.Trim() | Should -Be $Seed.Domains.Count
+        Get-ProxyLog $OpenProxy | Should -BeNullOrEmpty
         @(Get-SentRequests | Where-Object method -EQ 'GET').Count | Should -BeGreaterThan 0
+    }
+
+    It 'honours HTTPS_PROXY for an https endpoint when no -Proxy is given' {
+        $child = Invoke-ChildWithProxyEnvironment -Environment @{ HTTPS_PROXY = $OpenProxy.Url } -Endpoint $HttpsEndpoint
+        $child.ExitCode | Should -Not -Be 0
+        @(Get-ProxyLog $OpenProxy | Where-Object { $_ -like 'CONNECT https://apig.test:*/ auth=none status=200' }).Count | Should -BeGreaterThan 0
+        @(Get-SentRequests).Count | Should -Be 0
     }
 }

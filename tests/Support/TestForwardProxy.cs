@@ -57,7 +57,8 @@ namespace ApigTest
                     string[] lines = head.Split(new[] { "\r\n" }, StringSplitOptions.None);
                     string[] requestLine = lines[0].Split(' ');
                     string method = requestLine[0];
-                    var target = new Uri(requestLine[1]);
+                    // CONNECT names host:port only: the tunnel a client opens for an https endpoint.
+                    var target = method == "CONNECT" ? new Uri("https://" + requestLine[1]) : new Uri(requestLine[1]);
                     var headers = new List<KeyValuePair<string, string>>();
                     string authorization = null;
                     int contentLength = 0;
@@ -87,6 +88,12 @@ namespace ApigTest
                     }
 
                     string host = target.Host.EndsWith(".test", StringComparison.OrdinalIgnoreCase) ? "127.0.0.1" : target.Host;
+                    if (method == "CONNECT")
+                    {
+                        Tunnel(downstream, host, target, auth, logFile);
+                        return;
+                    }
+
                     using (var upstreamClient = new TcpClient())
                     {
                         upstreamClient.Connect(host, target.Port);
@@ -115,6 +122,22 @@ namespace ApigTest
                 {
                     Log(logFile, "?", null, "error " + ex.GetType().Name, 0);
                 }
+            }
+        }
+
+        /// <summary>Opens the tunnel and copies both ways until either side closes; what passes through (TLS) is not looked at.</summary>
+        private static void Tunnel(NetworkStream downstream, string host, Uri target, string auth, string logFile)
+        {
+            using (var upstreamClient = new TcpClient())
+            {
+                upstreamClient.Connect(host, target.Port);
+                NetworkStream upstream = upstreamClient.GetStream();
+                byte[] established = Encoding.ASCII.GetBytes("HTTP/1.1 200 Connection established\r\n\r\n");
+                downstream.Write(established, 0, established.Length);
+                Log(logFile, "CONNECT", target, auth, 200);
+                Task up = downstream.CopyToAsync(upstream);
+                Task down = upstream.CopyToAsync(downstream);
+                Task.WaitAny(up, down);
             }
         }
 

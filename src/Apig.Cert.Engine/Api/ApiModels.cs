@@ -36,6 +36,13 @@ namespace Apig.Cert.Engine.Api
         public int? IngressHttpPort { get; set; }
         public int? IngressHttpsPort { get; set; }
         public string? RequestId { get; set; }
+
+        /// <summary>
+        /// True when no answer confirmed the bind but reading the domain showed the certificate bound (after a 5xx, a
+        /// broken connection or a timeout); the other properties are then empty.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool AppliedWithoutAnswer { get; set; }
     }
 
     /// <summary>200 body of ShowDetailsOfDomainNameCertificateV2.</summary>
@@ -86,6 +93,7 @@ namespace Apig.Cert.Engine.Api
         public int? InstanceStatus { get; set; }
         public string? Type { get; set; }
         public string? Spec { get; set; }
+        [System.Text.Json.Serialization.JsonConverter(typeof(Http.ApigJson.LenientNullableInt64Converter))]
         public long? CreateTime { get; set; }
         public string? EnterpriseProjectId { get; set; }
         public string? EipAddress { get; set; }
@@ -96,6 +104,9 @@ namespace Apig.Cert.Engine.Api
         public string? SslId { get; set; }
         public string? SslName { get; set; }
         public string? AlgorithmType { get; set; }
+
+        /// <summary>1 instance, 2 global, null unknown: a number since 2026-02, the string "instance" or "global" before.</summary>
+        [System.Text.Json.Serialization.JsonConverter(typeof(Http.ApigJson.CertificateScopeConverter))]
         public int? Type { get; set; }
         public bool? IsHasTrustedRootCa { get; set; }
     }

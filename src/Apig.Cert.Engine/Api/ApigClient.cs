@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Net.Http;
 using System.Text;
 using System.Text.Json;
@@ -26,13 +27,18 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>AssociateCertificateV2: uploads the certificate and key onto the domain, replacing any certificate bound there.</summary>
+        /// <remarks>
+        /// confirmBound answers whether this certificate is bound on the domain now; it is asked after an answer that leaves
+        /// open whether the upload took effect, so a bind that did is not uploaded twice. Without it such a bind is not
+        /// repeated. A bind it confirms returns a response with <see cref="BindCertificateResponse.AppliedWithoutAnswer"/> set and no ids.
+        /// </remarks>
         public Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, string privateKeyPem,
-            CancellationToken cancellationToken) =>
-            BindCertificateAsync(domain, name, certificatePem, (privateKeyPem ?? string.Empty).AsMemory(), cancellationToken);
+            CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? confirmBound = null) =>
+            BindCertificateAsync(domain, name, certificatePem, (privateKeyPem ?? string.Empty).AsMemory(), cancellationToken, confirmBound);
 
         /// <summary>The same, with the key as characters the caller owns and clears; no string of the key is made on the way.</summary>
         public async Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, ReadOnlyMemory<char> privateKeyPem,
-            CancellationToken cancellationToken)
+            CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? confirmBound = null)
         {
             string path = DomainPath(domain) + "/certificate";
             if (string.IsNullOrWhiteSpace(name)) throw new ApigInputException("CertificateNameRequired", "Name", "Specify a certificate name.");
@@ -43,9 +49,15 @@ namespace Apig.Cert.Engine.Api
             byte[] body = SecretJsonProperty.Append(withoutKey, "private_key", privateKeyPem.Span);
             try
             {
-                var response = await SendAsync(HttpMethod.Post, path, null, body, cancellationToken).ConfigureAwait(false);
+                var response = await SendAsync(new ApigRequest(HttpMethod.Post, _session.ApigBase, path, null, body)
+                {
+                    ConfirmApplied = confirmBound,
+                    AppliedState = "the certificate is bound",
+                    ChangeName = "the bind",
+                }, cancellationToken).ConfigureAwait(false);
                 var result = Read<BindCertificateResponse>(response.Request, response.Response);
                 result.RequestId = response.Response.RequestId;
+                result.AppliedWithoutAnswer = response.Response.WasAppliedWithoutAnswer;
                 return result;
             }
             finally
@@ -63,11 +75,23 @@ namespace Apig.Cert.Engine.Api
             return ModelNormalizer.Normalize(Read<DomainCertificateDetails>(response.Request, response.Response));
         }
 
-        /// <summary>DisassociateCertificateV2 (204).</summary>
+        /// <summary>DisassociateCertificateV2 (204). After an answer that leaves it open, the group is read again to see whether the unbind happened.</summary>
         public Task UnbindCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
         {
             string path = DomainPath(domain) + "/certificate/" + Segment(certificateId, "CertificateId");
-            return SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
+            return SendAsync(new ApigRequest(HttpMethod.Delete, _session.ApigBase, path, null, null)
+            {
+                ConfirmApplied = async token =>
+                {
+                    GroupInfo group = await GetGroupAsync(domain.InstanceId, domain.GroupId, token).ConfigureAwait(false);
+                    UrlDomainInfo? listed = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, domain.DomainId, StringComparison.Ordinal));
+                    return listed == null ||
+                           (!string.Equals(listed.SslId, certificateId, StringComparison.Ordinal) &&
+                            listed.SslInfos.All(ssl => !string.Equals(ssl.SslId, certificateId, StringComparison.Ordinal)));
+                },
+                AppliedState = "the certificate is no longer bound",
+                ChangeName = "the unbind",
+            }, cancellationToken);
         }
 
         /// <summary>ListInstancesV2, one page.</summary>
@@ -111,7 +135,19 @@ namespace Apig.Cert.Engine.Api
                 UrlDomain = urlDomain.Trim(),
                 MinSslVersion = string.IsNullOrWhiteSpace(minSslVersion) ? null : minSslVersion!.Trim(),
             });
-            var response = await SendAsync(HttpMethod.Post, path, null, body, cancellationToken).ConfigureAwait(false);
+            UrlDomainInfo? associated = null;
+            var response = await SendAsync(new ApigRequest(HttpMethod.Post, _session.ApigBase, path, null, body)
+            {
+                ConfirmApplied = async token =>
+                {
+                    GroupInfo group = await GetGroupAsync(instanceId, groupId, token).ConfigureAwait(false);
+                    associated = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Domain, urlDomain.Trim(), StringComparison.OrdinalIgnoreCase));
+                    return associated != null;
+                },
+                AppliedState = "the group lists the domain",
+                ChangeName = "the domain association",
+            }, cancellationToken).ConfigureAwait(false);
+            if (response.Response.WasAppliedWithoutAnswer && associated != null) return associated;
             return ModelNormalizer.Normalize(Read<AssociateDomainBody>(response.Request, response.Response).ToUrlDomainInfo());
         }
 
@@ -119,13 +155,16 @@ namespace Apig.Cert.Engine.Api
         public Task DisassociateDomainAsync(string instanceId, string groupId, string domainId, CancellationToken cancellationToken)
         {
             string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId") + "/domains/" + Segment(domainId, "DomainId");
-            return SendAsync(HttpMethod.Delete, path, null, null, cancellationToken);
+            return SendAsync(new ApigRequest(HttpMethod.Delete, _session.ApigBase, path, null, null) { ChangeName = "the domain removal" },
+                cancellationToken);
         }
 
-        private async Task<(ApigRequest Request, ApigResponse Response)> SendAsync(HttpMethod method, string path, string? query, byte[]? body,
-            CancellationToken cancellationToken)
+        private Task<(ApigRequest Request, ApigResponse Response)> SendAsync(HttpMethod method, string path, string? query, byte[]? body,
+            CancellationToken cancellationToken) =>
+            SendAsync(new ApigRequest(method, _session.ApigBase, path, query, body), cancellationToken);
+
+        private async Task<(ApigRequest Request, ApigResponse Response)> SendAsync(ApigRequest request, CancellationToken cancellationToken)
         {
-            var request = new ApigRequest(method, _session.ApigBase, path, query, body);
             var response = await _session.Pipeline.SendAsync(request, _session.Authenticator, _log, cancellationToken).ConfigureAwait(false);
             return (request, response);
         }

@@ -88,8 +88,10 @@ namespace Apig.Cert.Engine.Api
             }
 
             ProxyChoice? proxy = ProxyChoice.From(settings);
+            RefuseProxyForPlainHttp(proxy, apigBase, "Endpoint");
+
             if (proxy != null) log?.Verbose("Using proxy: " + proxy + ".");
-            var pipeline = new ApigHttpPipeline(settings.MaxRetries, settings.Timeout, timing, () => SharedHttpClient.Get(proxy));
+            var pipeline = new ApigHttpPipeline(settings.MaxRetries, settings.Timeout, timing, target => SharedHttpClient.For(target, proxy));
             int timeoutSec = (int)Math.Ceiling(settings.Timeout.TotalSeconds);
 
             switch (settings.AuthType)
@@ -157,6 +159,7 @@ namespace Apig.Cert.Engine.Api
                     }
 
                     string iamBase = ValidateEndpoint(settings.IamEndpoint, ApigRegions.DefaultIamEndpoint(region), "IamEndpoint");
+                    RefuseProxyForPlainHttp(proxy, iamBase, "IamEndpoint");
                     var context = new ApigContext(region, projectId, new Uri(apigBase), new Uri(iamBase), ApigAuthType.Password, null, userName,
                         accountName, null, settings.MaxRetries, timeoutSec);
                     DescribeProxy(context, proxy);
@@ -172,6 +175,20 @@ namespace Apig.Cert.Engine.Api
         }
 
         public ApigClient CreateClient(IApigLog? log) => new ApigClient(this, log);
+
+        /// <summary>
+        /// Plain http is allowed only to this machine, and only because nothing else sees the traffic; a proxy would see
+        /// credentials and private keys in clear text. Such endpoints are always reached directly, so -Proxy is refused.
+        /// </summary>
+        private static void RefuseProxyForPlainHttp(ProxyChoice? proxy, string endpointBase, string endpointInput)
+        {
+            if (proxy?.Address == null || !endpointBase.StartsWith(Uri.UriSchemeHttp + "://", StringComparison.OrdinalIgnoreCase)) return;
+            throw new ApigInputException("ProxyWithPlainHttpEndpoint", "Proxy",
+                "-Proxy " + proxy.Address.GetLeftPart(UriPartial.Authority) + " cannot be used with the plain-http -" + endpointInput + " " +
+                new Uri(endpointBase).GetLeftPart(UriPartial.Authority) + ": requests to it carry credentials and private keys in clear text, " +
+                "which the proxy would see. Plain-http endpoints on this machine are always reached directly: remove -Proxy, or use an https -" +
+                endpointInput + ".");
+        }
 
         private static void DescribeProxy(ApigContext context, ProxyChoice? proxy)
         {

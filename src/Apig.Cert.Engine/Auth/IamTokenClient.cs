@@ -13,14 +13,24 @@ namespace Apig.Cert.Engine.Auth
     internal sealed class IamToken
     {
         public IamToken(string value, DateTimeOffset expiresAt)
+            : this(value, expiresAt, expiresAt)
+        {
+        }
+
+        public IamToken(string value, DateTimeOffset expiresAt, DateTimeOffset localExpiresAt)
         {
             Value = value;
             ExpiresAt = expiresAt;
+            LocalExpiresAt = localExpiresAt;
         }
 
         public string Value { get; }
 
+        /// <summary>The expiry IAM gives, on IAM's clock: what the context shows.</summary>
         public DateTimeOffset ExpiresAt { get; }
+
+        /// <summary>The same moment on this machine's clock, which renewal goes by: the two differ when the local clock is wrong.</summary>
+        public DateTimeOffset LocalExpiresAt { get; }
 
         public override string ToString() => "IAM token expiring " + ExpiresAt.ToString("u");
     }
@@ -37,7 +47,11 @@ namespace Apig.Cert.Engine.Auth
         private readonly SecureString _password;
         private readonly string _accountName;
         private readonly string _projectId;
+        /// <summary>Beyond this difference from IAM's clock the local clock is reported as wrong (AK/SK signing allows 15 minutes).</summary>
+        private static readonly TimeSpan ClockTolerance = TimeSpan.FromMinutes(5);
+
         private readonly Func<DateTimeOffset> _utcNow;
+        private int _clockReported;
 
         public IamTokenClient(ApigHttpPipeline pipeline, string iamBase, string userName, SecureString password, string accountName, string projectId,
             Func<DateTimeOffset>? utcNow = null)
@@ -55,7 +69,8 @@ namespace Apig.Cert.Engine.Auth
         {
             byte[] body = BuildBody();
             ApigResponse response;
-            var request = new ApigRequest(HttpMethod.Post, _iamBase, "/v3/auth/tokens", "nocatalog=true", body);
+            // A second token request after a lost answer only issues a second token; nothing lasting changes.
+            var request = new ApigRequest(HttpMethod.Post, _iamBase, "/v3/auth/tokens", "nocatalog=true", body) { SafeToRepeat = true };
             try
             {
                 response = await _pipeline.SendAsync(request, null, log, cancellationToken).ConfigureAwait(false);
@@ -73,8 +88,54 @@ namespace Apig.Cert.Engine.Auth
                     response.StatusCode, null, null, response.RequestId, "POST", "/v3/auth/tokens");
             }
 
-            return new IamToken(token!, ExpiryOf(response.Body) ?? _utcNow().Add(AssumedLifetime));
+            return Judge(token!, response, log);
         }
+
+        /// <summary>
+        /// Expiry on the local clock: from the token's own lifetime (expires_at minus issued_at, else minus the Date header),
+        /// not from expires_at read against the local clock, which a clock a day fast would put in the past and so renew the
+        /// token before every request.
+        /// </summary>
+        private IamToken Judge(string token, ApigResponse response, IApigLog? log)
+        {
+            DateTimeOffset now = _utcNow();
+            var (issuedAt, expiresAt) = TimesOf(response.Body);
+            if (expiresAt == null) return new IamToken(token, now.Add(AssumedLifetime));
+
+            DateTimeOffset? serverNow = issuedAt ?? DateOfResponse(response);
+            if (serverNow.HasValue && expiresAt.Value > serverNow.Value)
+            {
+                TimeSpan skew = now - serverNow.Value;
+                if (skew.Duration() > ClockTolerance) ReportClock(skew, log);
+                return new IamToken(token, expiresAt.Value, now.Add(expiresAt.Value - serverNow.Value));
+            }
+
+            if (expiresAt.Value > now) return new IamToken(token, expiresAt.Value);
+
+            // A token IAM just issued cannot have expired already: the local clock is wrong. An APIG rejection of the
+            // token still renews it, once.
+            ReportClock(null, log);
+            return new IamToken(token, expiresAt.Value, now.Add(AssumedLifetime));
+        }
+
+        private void ReportClock(TimeSpan? skew, IApigLog? log)
+        {
+            if (Interlocked.Exchange(ref _clockReported, 1) != 0) return;
+            string how = skew.HasValue
+                ? (skew.Value > TimeSpan.Zero ? "about " + FormatSkew(skew.Value) + " ahead of" : "about " + FormatSkew(skew.Value.Negate()) + " behind") + " IAM's"
+                : "not in step with IAM's (a new token already looks expired)";
+            log?.Verbose("This computer's clock looks wrong: it is " + how + ". Token renewal goes by the token's own lifetime, but AK/SK " +
+                         "signing and certificate validity checks need a correct clock: synchronise it.");
+        }
+
+        private static string FormatSkew(TimeSpan span) =>
+            span.TotalHours >= 1
+                ? Math.Round(span.TotalHours, 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + " h"
+                : Math.Round(span.TotalMinutes).ToString(System.Globalization.CultureInfo.InvariantCulture) + " min";
+
+        private static DateTimeOffset? DateOfResponse(ApigResponse response) =>
+            DateTimeOffset.TryParse(response.Header("Date"), System.Globalization.CultureInfo.InvariantCulture,
+                System.Globalization.DateTimeStyles.AssumeUniversal, out DateTimeOffset date) ? date : (DateTimeOffset?)null;
 
         private byte[] BuildBody()
         {
@@ -115,17 +176,16 @@ namespace Apig.Cert.Engine.Auth
             }
         }
 
-        private static DateTimeOffset? ExpiryOf(string body)
+        private static (DateTimeOffset? IssuedAt, DateTimeOffset? ExpiresAt) TimesOf(string body)
         {
             try
             {
                 using (var document = JsonDocument.Parse(body))
                 {
                     if (document.RootElement.ValueKind == JsonValueKind.Object &&
-                        document.RootElement.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.Object &&
-                        token.TryGetProperty("expires_at", out var expiresAt) && expiresAt.ValueKind == JsonValueKind.String)
+                        document.RootElement.TryGetProperty("token", out var token) && token.ValueKind == JsonValueKind.Object)
                     {
-                        return ApigJson.ParseDate(expiresAt.GetString());
+                        return (DateIn(token, "issued_at"), DateIn(token, "expires_at"));
                     }
                 }
             }
@@ -133,7 +193,10 @@ namespace Apig.Cert.Engine.Auth
             {
             }
 
-            return null;
+            return (null, null);
         }
+
+        private static DateTimeOffset? DateIn(JsonElement token, string name) =>
+            token.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? ApigJson.ParseDate(value.GetString()) : null;
     }
 }

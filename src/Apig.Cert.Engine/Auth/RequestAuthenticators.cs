@@ -40,6 +40,11 @@ namespace Apig.Cert.Engine.Auth
             };
             request.Headers.TryAddWithoutValidation(AkSkSigner.DateHeader, date);
             request.Headers.TryAddWithoutValidation("X-Project-Id", _projectId);
+            // Every header the pipeline set that a gateway could act on is signed, so none can be swapped in transit.
+            if (request.Headers.TryGetValues(ApigHttpPipeline.LanguageHeader, out IEnumerable<string>? language))
+            {
+                signed.Add(new KeyValuePair<string, string>(ApigHttpPipeline.LanguageHeader, string.Join(",", language)));
+            }
             if (!SecretText.IsNullOrEmpty(_securityToken))
             {
                 string token = SecretText.Reveal(_securityToken!);
@@ -152,7 +157,7 @@ namespace Apig.Cert.Engine.Auth
             }
         }
 
-        private bool IsDue(IamToken token) => token.ExpiresAt - _utcNow() < RenewBefore;
+        private bool IsDue(IamToken token) => token.LocalExpiresAt - _utcNow() < RenewBefore;
 
         private async Task<IamToken> RenewAsync(string why, IApigLog? log, CancellationToken cancellationToken)
         {

@@ -36,6 +36,22 @@ namespace Apig.Cert.Engine.Http
                 case "APIG.2105":
                 case "APIG.2106":
                     return "Supply a valid PEM certificate and an unencrypted PEM private key (RSA or ECDSA).";
+                case "APIG.2109":
+                    return "Use a certificate that names the domain in its subject alternative names (DNS SAN): APIG refuses a certificate with only a common name.";
+                case "APIG.3148":
+                    return "Use a certificate that expires before 2038-01-19 03:14:07 UTC: APIG refuses later expiry dates.";
+                case "APIG.2050":
+                    return "This domain and port combination already exists: find it with Get-ApigDomain, or remove it there first.";
+                case "APIG.2051":
+                    return "The domain already holds a different certificate of this algorithm: remove that one first (Remove-ApigDomainCertificate -CertificateId), then bind.";
+                case "APIG.3715":
+                    return "The CA certificates on one domain must share an algorithm type: use a CA certificate of the same algorithm as the one already there.";
+                case "APIG.3097":
+                    return "Check the certificate id with Get-ApigDomainCertificate: this certificate is not bound to this domain (anymore).";
+                case "APIG.3708":
+                    return "The certificate's key usage does not fit this binding: use a TLS server certificate (key usage digitalSignature or keyEncipherment, extended key usage serverAuth).";
+                case "APIG.3709":
+                    return "The certificate's signature algorithm does not fit this binding: use a certificate of the algorithm the domain expects (RSA or ECC).";
                 case "APIG.2023":
                     return "Point the domain's CNAME record at the group's subdomain (see Get-ApigDomain) and wait for DNS to propagate.";
                 case "APIG.2024":

@@ -34,6 +34,25 @@ namespace Apig.Cert.Engine.Http
         public Uri Uri => new Uri(BaseUri + Path + (Query == null ? string.Empty : "?" + Query));
 
         public string PathAndQuery => Path + (Query == null ? string.Empty : "?" + Query);
+
+        /// <summary>
+        /// Asks the service whether this request's change is already there. Consulted after an ambiguous failure (a 5xx, a
+        /// broken connection or a timeout once the request had gone out) of a request that is not safe to repeat blindly.
+        /// </summary>
+        public Func<CancellationToken, Task<bool>>? ConfirmApplied { get; set; }
+
+        /// <summary>What <see cref="ConfirmApplied"/> found when it answers true, for the log: "the certificate is bound".</summary>
+        public string AppliedState { get; set; } = "the change is there";
+
+        /// <summary>The change this request makes, for the log: "the unbind".</summary>
+        public string ChangeName { get; set; } = "the change";
+
+        /// <summary>Set for a POST whose repetition changes nothing that lasts (an IAM token request).</summary>
+        public bool SafeToRepeat { get; set; }
+
+        /// <summary>GET, HEAD, OPTIONS and PUT leave the same state however often they arrive; POST and PATCH may not.</summary>
+        public bool IsRepeatable =>
+            SafeToRepeat || Method == HttpMethod.Get || Method == HttpMethod.Head || Method == HttpMethod.Options || Method == HttpMethod.Put;
     }
 
     internal sealed class ApigResponse
@@ -45,6 +64,14 @@ namespace Apig.Cert.Engine.Http
         {
             _body = body;
         }
+
+        /// <summary>
+        /// Stands in for the answer that never came (or came as a 5xx, or as 404 to a repeated DELETE) when reading
+        /// the state showed the change had been made: a success without a body.
+        /// </summary>
+        internal static ApigResponse AppliedWithoutAnswer() =>
+            new ApigResponse(200, "applied (confirmed by reading the state)", new ArraySegment<byte>(Array.Empty<byte>()),
+                new Dictionary<string, string>()) { WasAppliedWithoutAnswer = true };
 
         public ApigResponse(int statusCode, string reasonPhrase, ArraySegment<byte> bodyUtf8, IDictionary<string, string> headers)
         {
@@ -70,6 +97,9 @@ namespace Apig.Cert.Engine.Http
         public IReadOnlyDictionary<string, string> Headers { get; }
 
         public bool IsSuccess => StatusCode >= 200 && StatusCode < 300;
+
+        /// <summary>True when this is no server answer but the confirmation that an earlier attempt took effect.</summary>
+        public bool WasAppliedWithoutAnswer { get; private set; }
 
         public string? RequestId => Header("X-Request-Id");
 

@@ -19,6 +19,7 @@ namespace Apig.Cert.Engine.Http
     {
         private const string ClientName = "Apig.Cert";
         private const string ProxyClientPrefix = "Apig.Cert.Proxy.";
+        private const string DirectClientName = "Apig.Cert.Direct";
 
         public static readonly string UserAgent = "Apig.Cert/" + InformationalVersion();
 
@@ -33,6 +34,14 @@ namespace Apig.Cert.Engine.Http
 
         /// <summary>The client for these proxy settings; the default shared client when there are none.</summary>
         public static HttpClient Get(ProxyChoice? proxy) => proxy == null ? Get() : Factory.Value.CreateClient(ClientNameFor(proxy));
+
+        /// <summary>
+        /// The client for a request to <paramref name="target"/>. Plain http goes only to this machine (the endpoint rules
+        /// see to that) and carries credentials and private keys in clear text, so it never goes through any proxy:
+        /// .NET does not bypass HTTP_PROXY or ALL_PROXY for loopback addresses.
+        /// </summary>
+        public static HttpClient For(Uri target, ProxyChoice? proxy) =>
+            target.Scheme == Uri.UriSchemeHttp ? Factory.Value.CreateClient(DirectClientName) : Get(proxy);
 
         /// <summary>The named client a proxy choice maps to: equal choices map to the same name, and so to the same pool.</summary>
         internal static string ClientNameFor(ProxyChoice proxy)
@@ -78,8 +87,18 @@ namespace Apig.Cert.Engine.Http
             // Every client name (the default one and each proxy one) builds its primary handler here, from the name,
             // so proxy pools need no registration up front and still get the factory's handler rotation.
             services.ConfigureAll<HttpClientFactoryOptions>(options =>
-                options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = CreateHandler(ChoiceForClientName(builder.Name))));
+                options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = builder.Name == DirectClientName
+                    ? CreateDirectHandler()
+                    : CreateHandler(ChoiceForClientName(builder.Name))));
             return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
+        }
+
+        /// <summary>No proxy of any kind: neither the environment's, nor the system's.</summary>
+        internal static HttpClientHandler CreateDirectHandler()
+        {
+            HttpClientHandler handler = CreateHandler(null);
+            handler.UseProxy = false;
+            return handler;
         }
 
         internal static HttpClientHandler CreateHandler(ProxyChoice? proxy)

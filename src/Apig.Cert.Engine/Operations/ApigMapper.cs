@@ -16,7 +16,7 @@ namespace Apig.Cert.Engine.Operations
             Status = info.Status,
             Spec = info.Spec,
             Type = info.Type,
-            CreatedAt = info.CreateTime is long seconds && seconds > 0 ? DateTimeOffset.FromUnixTimeSeconds(NormalizeUnixSeconds(seconds)) : (DateTimeOffset?)null,
+            CreatedAt = info.CreateTime is long t && t > 0 && NormalizeUnixSeconds(t) <= 253_402_300_799L ? DateTimeOffset.FromUnixTimeSeconds(NormalizeUnixSeconds(t)) : (DateTimeOffset?)null,
             EnterpriseProjectId = info.EnterpriseProjectId,
             EipAddress = info.EipAddress,
         };

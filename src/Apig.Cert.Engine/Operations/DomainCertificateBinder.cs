@@ -126,9 +126,33 @@ namespace Apig.Cert.Engine.Operations
         public static async Task<DomainCertificateBinding> BindAsync(
             ApigClient client, string projectId, PreparedBinding binding, CancellationToken cancellationToken)
         {
+            // After an answer that leaves open whether the upload took effect, a fresh read of the domain decides:
+            // this certificate bound there means done, with no second upload.
+            DomainCertificateBinding? confirmed = null;
+            async Task<bool> IsBoundAsync(CancellationToken token)
+            {
+                GroupInfo group = await client.GetGroupAsync(binding.Domain.InstanceId, binding.Domain.GroupId, token).ConfigureAwait(false);
+                UrlDomainInfo? listed = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, binding.Domain.DomainId, StringComparison.Ordinal));
+                if (listed is null) return false;
+                var candidates = listed.SslInfos.Select(ssl => (Id: ssl.SslId, Name: ssl.SslName)).Append((Id: listed.SslId, Name: listed.SslName))
+                    .Where(c => !string.IsNullOrEmpty(c.Id) && string.Equals(c.Name, binding.Name, StringComparison.Ordinal))
+                    .Distinct();
+                foreach (var candidate in candidates)
+                {
+                    DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.Id!, token).ConfigureAwait(false);
+                    if (!IsSameCertificate(details, binding.Bundle)) continue;
+                    confirmed = ToResult(projectId, binding, candidate.Id, details.Name ?? binding.Name, listed.Domain, listed.MinSslVersion,
+                        ApigMapper.ToCnameStatus(listed.CnameStatus), changed: true);
+                    return true;
+                }
+
+                return false;
+            }
+
             BindCertificateResponse response = await client.BindCertificateAsync(
-                binding.Domain, binding.Name, binding.Bundle.CertificateChainPem, binding.Bundle.GetPrivateKeyPem(), cancellationToken)
+                binding.Domain, binding.Name, binding.Bundle.CertificateChainPem, binding.Bundle.GetPrivateKeyPem(), cancellationToken, IsBoundAsync)
                 .ConfigureAwait(false);
+            if (response.AppliedWithoutAnswer && confirmed != null) return confirmed;
 
             return ToResult(projectId, binding, response.SslId, response.SslName ?? binding.Name, response.UrlDomain, response.MinSslVersion,
                 ApigMapper.ToCnameStatus(response.Status), changed: true, string.IsNullOrEmpty(response.Id) ? null : response.Id!.Trim(), response.RequestId);

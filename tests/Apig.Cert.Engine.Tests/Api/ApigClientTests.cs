@@ -220,4 +220,54 @@ public class ApigClientTests
         Assert.Equal("PrivateKeyRequired", error.ErrorId);
         Assert.Empty(server.Requests);
     }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(201)]
+    [InlineData(202)]
+    public async Task AnyTwoHundredAnswerToABindIsSuccess(int status)
+    {
+        var (server, client) = await Serve(TestResponse.Json(status, "{\"id\":\"d1\",\"ssl_id\":\"c3\"}"));
+        await using var _ = server;
+
+        var result = await client.BindCertificateAsync(TestSessions.Domain, "cert_name", "CERT", "KEY", CancellationToken.None);
+
+        Assert.Equal("c3", result.SslId);
+        Assert.Single(server.Requests);
+    }
+
+    [Theory]
+    [InlineData(200)]
+    [InlineData(202)]
+    [InlineData(204)]
+    public async Task AnyTwoHundredAnswerToAnUnbindIsSuccess(int status)
+    {
+        var (server, client) = await Serve(TestResponse.Json(status, status == 204 ? "" : "{}"));
+        await using var _ = server;
+
+        await client.UnbindCertificateAsync(TestSessions.Domain, "c1", CancellationToken.None);
+
+        Assert.Single(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("99999999999999999")]
+    [InlineData("253402300800000")]
+    [InlineData("-5")]
+    [InlineData("\"soon\"")]
+    [InlineData("9223372036854775807")]
+    public async Task AnOutOfRangeCreateTimeLosesOnlyThatField(string createTime)
+    {
+        var (server, client) = await Serve(TestResponse.Json(200,
+            "{\"total\":2,\"instances\":[{\"id\":\"i1\",\"instance_name\":\"bad\",\"create_time\":" + createTime + "}," +
+            "{\"id\":\"i2\",\"instance_name\":\"good\",\"create_time\":1700000000}]}"));
+        await using var _ = server;
+
+        var page = await client.ListInstancesAsync(0, 20, CancellationToken.None);
+        var instances = page.Items.Select(i => Apig.Cert.Engine.Operations.ApigMapper.ToInstance(i, "p1")).ToList();
+
+        Assert.Equal(["bad", "good"], instances.Select(i => i.Name));
+        Assert.Null(instances[0].CreatedAt);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1700000000), instances[1].CreatedAt);
+    }
 }

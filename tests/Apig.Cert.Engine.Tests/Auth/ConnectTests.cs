@@ -208,17 +208,18 @@ public class ConnectTests
         Assert.Equal("sts-token", request.Header("X-Security-Token"));
         Assert.Matches("^\\d{8}T\\d{6}Z$", request.Header("X-Sdk-Date"));
         Assert.StartsWith("Apig.Cert/", request.Header("User-Agent"));
+        Assert.Equal("en-us", request.Header("X-Language"));
 
         // Recomputed here by hand for this one request, independently of the engine's signer.
         string canonical = "GET\n/v2/p1/apigw/instances/i1/api-groups/\nlimit=20&name=my%20group&offset=0\n" +
-                           "host:127.0.0.1:" + server.Port + "\nx-project-id:p1\nx-sdk-date:" + request.Header("X-Sdk-Date") +
-                           "\nx-security-token:sts-token\n\nhost;x-project-id;x-sdk-date;x-security-token\n" +
+                           "host:127.0.0.1:" + server.Port + "\nx-language:en-us\nx-project-id:p1\nx-sdk-date:" + request.Header("X-Sdk-Date") +
+                           "\nx-security-token:sts-token\n\nhost;x-language;x-project-id;x-sdk-date;x-security-token\n" +
                            Convert.ToHexStringLower(SHA256.HashData([]));
         string stringToSign = "SDK-HMAC-SHA256\n" + request.Header("X-Sdk-Date") + "\n" +
                               Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         string signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestSessions.SecretKeyText),
             Encoding.UTF8.GetBytes(stringToSign)));
-        Assert.Equal("SDK-HMAC-SHA256 Access=" + TestSessions.AccessKey + ", SignedHeaders=host;x-project-id;x-sdk-date;x-security-token, " +
+        Assert.Equal("SDK-HMAC-SHA256 Access=" + TestSessions.AccessKey + ", SignedHeaders=host;x-language;x-project-id;x-sdk-date;x-security-token, " +
                      "Signature=" + signature, request.Header("Authorization"));
     }
 
@@ -234,8 +235,8 @@ public class ConnectTests
         Assert.Equal("application/json; charset=UTF-8", request.Header("Content-Type")!.Replace(";charset", "; charset"));
         Assert.DoesNotContain("content-type", request.Header("Authorization"));
         string canonical = "POST\n" + TestSessions.DomainPath + "/certificate/\n\n" +
-                           "host:127.0.0.1:" + server.Port + "\nx-project-id:p1\nx-sdk-date:" + request.Header("X-Sdk-Date") +
-                           "\n\nhost;x-project-id;x-sdk-date\n" + Convert.ToHexStringLower(SHA256.HashData(request.Body));
+                           "host:127.0.0.1:" + server.Port + "\nx-language:en-us\nx-project-id:p1\nx-sdk-date:" + request.Header("X-Sdk-Date") +
+                           "\n\nhost;x-language;x-project-id;x-sdk-date\n" + Convert.ToHexStringLower(SHA256.HashData(request.Body));
         string stringToSign = "SDK-HMAC-SHA256\n" + request.Header("X-Sdk-Date") + "\n" +
                               Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
         string signature = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(TestSessions.SecretKeyText),

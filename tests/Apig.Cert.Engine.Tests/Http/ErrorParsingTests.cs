@@ -112,6 +112,14 @@ public class ErrorParsingTests
     [InlineData(null, 503, "retry later")]
     [InlineData(null, 0, "network")]
     [InlineData("APIG.0303", 401, "clock")]
+    [InlineData("APIG.2109", 400, "subject alternative names")]
+    [InlineData("APIG.3148", 400, "2038-01-19 03:14:07 UTC")]
+    [InlineData("APIG.2050", 400, "port")]
+    [InlineData("APIG.2051", 400, "Remove-ApigDomainCertificate")]
+    [InlineData("APIG.3715", 400, "same algorithm")]
+    [InlineData("APIG.3097", 404, "not bound to this domain")]
+    [InlineData("APIG.3708", 409, "key usage")]
+    [InlineData("APIG.3709", 409, "signature algorithm")]
     public void AdviceNamesTheNextStep(string? code, int status, string expectedFragment)
     {
         string advice = ApigErrorAdvice.For(code, status);

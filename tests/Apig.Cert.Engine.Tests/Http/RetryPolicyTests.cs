@@ -103,9 +103,12 @@ public class RetryPolicyTests
             : TestResponse.Json(201, "{\"id\":\"d1\",\"ssl_id\":\"c1\"}"));
         var client = await TestSessions.AkSkClientAsync(server, maxRetries: 3);
 
-        var result = await client.BindCertificateAsync(TestSessions.Domain, "cert_name", "CERT", "KEY", CancellationToken.None);
+        int checks = 0;
+        var result = await client.BindCertificateAsync(TestSessions.Domain, "cert_name", "CERT", "KEY", CancellationToken.None,
+            _ => Task.FromResult(Interlocked.Increment(ref checks) < 0));
 
         Assert.Equal("c1", result.SslId);
+        Assert.Equal(2, checks);
         Assert.Equal(3, server.Requests.Count);
         Assert.Single(server.Requests.Select(r => r.BodyText).Distinct());
         Assert.All(server.Requests, r => Assert.StartsWith("SDK-HMAC-SHA256 ", r.Header("Authorization")));

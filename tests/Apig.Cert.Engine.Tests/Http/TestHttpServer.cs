@@ -26,6 +26,11 @@ public sealed class TestResponse
     /// <summary>Close the connection without answering (a connection failure from the client's view).</summary>
     public bool Drop { get; init; }
     public TimeSpan Delay { get; init; }
+    /// <summary>The body as bytes (a gzip body, say); overrides <see cref="Body"/>.</summary>
+    public byte[]? BodyBytes { get; init; }
+    /// <summary>Send the body this many bytes at a time, waiting <see cref="TrickleDelay"/> before each piece.</summary>
+    public int TrickleChunk { get; init; }
+    public TimeSpan TrickleDelay { get; init; }
 
     public static TestResponse Json(int status, string body, params (string Name, string Value)[] headers)
     {
@@ -106,14 +111,27 @@ public sealed class TestHttpServer : IAsyncDisposable
                     return;
                 }
 
-                byte[] body = Encoding.UTF8.GetBytes(response.Body);
+                byte[] body = response.BodyBytes ?? Encoding.UTF8.GetBytes(response.Body);
                 var head = new StringBuilder();
                 head.Append("HTTP/1.1 ").Append(response.Status).Append(' ').Append(ReasonOf(response.Status)).Append("\r\n");
                 foreach (var header in response.Headers) head.Append(header.Key).Append(": ").Append(header.Value).Append("\r\n");
                 head.Append("Content-Length: ").Append(body.Length).Append("\r\n");
                 head.Append("Connection: close\r\n\r\n");
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()));
-                await stream.WriteAsync(body);
+                if (response.TrickleChunk > 0)
+                {
+                    for (int offset = 0; offset < body.Length; offset += response.TrickleChunk)
+                    {
+                        await Task.Delay(response.TrickleDelay, _stop.Token);
+                        await stream.WriteAsync(body.AsMemory(offset, Math.Min(response.TrickleChunk, body.Length - offset)));
+                        await stream.FlushAsync();
+                    }
+                }
+                else
+                {
+                    await stream.WriteAsync(body);
+                }
+
                 await stream.FlushAsync();
             }
             catch (Exception)

@@ -18,12 +18,14 @@ internal sealed class AdminHandlers(EmulatorState state)
         object body;
         lock (state.Sync)
         {
+            ApiVariants variants = state.Variants;
             body = new
             {
                 region = state.Region,
                 projectId = state.ProjectId,
                 tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
                 latency = new { fixedMs = state.LatencyFixedMs, jitterMs = state.LatencyJitterMs },
+                settings = SettingsJson(),
                 instances = state.Instances.Select(i => new
                 {
                     id = i.Id, name = i.Name, status = i.Status, spec = i.Spec,
@@ -33,12 +35,12 @@ internal sealed class AdminHandlers(EmulatorState state)
                         domains = g.Domains.Select(d => new
                         {
                             id = d.Id, domain = d.Domain, cnameStatus = d.CnameStatus, minSslVersion = d.MinSslVersion,
-                            sslId = d.PrimaryCertificate?.Id, sslName = d.PrimaryCertificate?.Name,
+                            sslId = d.RsaCertificate?.Id ?? "", sslName = d.RsaCertificate?.Name ?? "",
                             certificates = d.Certificates.Select(c => new
                             {
                                 id = c.Id, name = c.Name, algorithm = c.Algorithm, commonName = c.CommonName, san = c.San,
                                 notBefore = ApiHandlers.Time(c.NotBefore), notAfter = ApiHandlers.Time(c.NotAfter),
-                                serialNumber = c.SerialNumber, thumbprint = c.Thumbprint,
+                                serialNumber = variants.SerialNumber(c.SerialNumberBytes), thumbprint = c.Thumbprint,
                             }).ToList(),
                         }).ToList(),
                     }).ToList(),
@@ -54,7 +56,7 @@ internal sealed class AdminHandlers(EmulatorState state)
             seq = e.Seq,
             time = e.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
             method = e.Method, path = e.Path, query = e.Query, status = e.Status, errorCode = e.ErrorCode,
-            fault = e.Fault, auth = e.Auth, durationMs = e.DurationMs,
+            fault = e.Fault, auth = e.Auth, language = e.Language, durationMs = e.DurationMs,
         }).ToList());
 
     public Task ClearRequests(HttpContext ctx)
@@ -100,18 +102,54 @@ internal sealed class AdminHandlers(EmulatorState state)
         await Write(ctx, 200, new { fixedMs = spec.FixedMs, jitterMs = spec.JitterMs });
     }
 
+    /// <summary>Changes only the settings the body names; all are checked before any is applied.</summary>
     public async Task SetSettings(HttpContext ctx)
     {
         SettingsSpec spec = await ReadBody<SettingsSpec>(ctx);
-        if (spec.TokenLifetimeSeconds is { } seconds)
+        if (spec.TokenLifetimeSeconds is <= 0) throw BadRequest("tokenLifetimeSeconds must be positive");
+        CheckChoice("sslInfoTypeFormat", spec.SslInfoTypeFormat, ApiVariants.SslInfoTypeFormats);
+        CheckChoice("serialNumberFormat", spec.SerialNumberFormat, ApiVariants.SerialNumberFormats);
+        CheckChoice("updateDomainOmittedRedirect", spec.UpdateDomainOmittedRedirect, ApiVariants.OmittedRedirectBehaviours);
+        CheckChoice("defaultMinSslVersion", spec.DefaultMinSslVersion, ApiVariants.MinSslVersions);
+        CheckChoice("defaultLanguage", spec.DefaultLanguage, ApiVariants.Languages);
+        if (spec.UpdateDomainStatus is { } status && !ApiVariants.UpdateDomainStatuses.Contains(status))
+            throw BadRequest($"updateDomainStatus must be one of: {string.Join(", ", ApiVariants.UpdateDomainStatuses)}");
+        object body;
+        lock (state.Sync)
         {
-            if (seconds <= 0) throw BadRequest("tokenLifetimeSeconds must be positive");
-            lock (state.Sync) state.TokenLifetime = TimeSpan.FromSeconds(seconds);
+            if (spec.TokenLifetimeSeconds is { } seconds) state.TokenLifetime = TimeSpan.FromSeconds(seconds);
+            ApiVariants v = state.Variants;
+            state.Variants = v with
+            {
+                SslInfoTypeFormat = spec.SslInfoTypeFormat ?? v.SslInfoTypeFormat,
+                SerialNumberFormat = spec.SerialNumberFormat ?? v.SerialNumberFormat,
+                UpdateDomainStatus = spec.UpdateDomainStatus ?? v.UpdateDomainStatus,
+                UpdateDomainOmittedRedirect = spec.UpdateDomainOmittedRedirect ?? v.UpdateDomainOmittedRedirect,
+                DefaultMinSslVersion = spec.DefaultMinSslVersion ?? v.DefaultMinSslVersion,
+                DefaultLanguage = spec.DefaultLanguage ?? v.DefaultLanguage,
+            };
+            body = SettingsJson();
         }
-        long current;
-        lock (state.Sync) current = (long)state.TokenLifetime.TotalSeconds;
-        await Write(ctx, 200, new { tokenLifetimeSeconds = current });
+        await Write(ctx, 200, body);
+
+        static void CheckChoice(string name, string? value, IReadOnlyList<string> allowed)
+        {
+            if (value is not null && !allowed.Contains(value, StringComparer.Ordinal))
+                throw BadRequest($"{name} must be one of: {string.Join(", ", allowed)}");
+        }
     }
+
+    /// <summary>Every setting and its current value. Caller holds state.Sync.</summary>
+    private object SettingsJson() => new
+    {
+        tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
+        sslInfoTypeFormat = state.Variants.SslInfoTypeFormat,
+        serialNumberFormat = state.Variants.SerialNumberFormat,
+        updateDomainStatus = state.Variants.UpdateDomainStatus,
+        updateDomainOmittedRedirect = state.Variants.UpdateDomainOmittedRedirect,
+        defaultMinSslVersion = state.Variants.DefaultMinSslVersion,
+        defaultLanguage = state.Variants.DefaultLanguage,
+    };
 
     public async Task Bulk(HttpContext ctx)
     {
@@ -175,6 +213,12 @@ internal sealed class AdminHandlers(EmulatorState state)
     private sealed class SettingsSpec
     {
         public int? TokenLifetimeSeconds { get; set; }
+        public string? SslInfoTypeFormat { get; set; }
+        public string? SerialNumberFormat { get; set; }
+        public int? UpdateDomainStatus { get; set; }
+        public string? UpdateDomainOmittedRedirect { get; set; }
+        public string? DefaultMinSslVersion { get; set; }
+        public string? DefaultLanguage { get; set; }
     }
 
     private sealed class BulkSpec

@@ -27,12 +27,14 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         (long offset, int limit) = Paging(ctx.Request);
         string? id = ctx.Request.Query["instance_id"].FirstOrDefault();
         string? name = ctx.Request.Query["instance_name"].FirstOrDefault();
+        string? status = ctx.Request.Query["status"].FirstOrDefault();
         object body;
         lock (state.Sync)
         {
             var matches = state.Instances
                 .Where(i => string.IsNullOrEmpty(id) || i.Id == id)
                 .Where(i => string.IsNullOrEmpty(name) || i.Name.Contains(name, StringComparison.OrdinalIgnoreCase))
+                .Where(i => string.IsNullOrEmpty(status) || i.Status == status)
                 .ToList();
             var page = matches.Skip((int)Math.Min(offset, int.MaxValue)).Take(limit).Select(InstanceJson).ToList();
             body = new { Size = page.Count, Total = matches.Count, Instances = page };
@@ -74,7 +76,8 @@ internal sealed partial class ApiHandlers(EmulatorState state)
                 .Where(g => string.IsNullOrEmpty(name)
                     || (preciseName ? g.Name == name : g.Name.Contains(name, StringComparison.OrdinalIgnoreCase)))
                 .ToList();
-            var page = matches.Skip((int)Math.Min(offset, int.MaxValue)).Take(limit).Select(GroupJson).ToList();
+            ApiVariants variants = state.Variants;
+            var page = matches.Skip((int)Math.Min(offset, int.MaxValue)).Take(limit).Select(g => GroupJson(g, variants)).ToList();
             body = new { Size = page.Count, Total = (long)matches.Count, Groups = page };
         }
         return Write(ctx, 200, body);
@@ -86,7 +89,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         lock (state.Sync)
         {
             InstanceRecord instance = Instance(ctx);
-            body = GroupJson(Group(ctx, instance));
+            body = GroupJson(Group(ctx, instance), state.Variants);
         }
         return Write(ctx, 200, body);
     }
@@ -104,7 +107,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         lock (state.Sync)
         {
             InstanceRecord instance = Instance(ctx);
-            domainName = Domain(ctx, Group(ctx, instance)).Domain;
+            domainName = Domain(ctx, instance, Group(ctx, instance)).Domain;
         }
 
         // Checked outside the lock: RSA work must not stall every other client.
@@ -116,7 +119,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
             // Looked up again: the domain may have gone while the certificate was being checked.
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
-            DomainRecord domain = Domain(ctx, group);
+            DomainRecord domain = Domain(ctx, instance, group);
             domain.Certificates.RemoveAll(c => c.Algorithm == certificate.Algorithm);
             domain.Certificates.Add(certificate);
             group.UpdateTime = state.Now;
@@ -138,14 +141,17 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         lock (state.Sync)
         {
             InstanceRecord instance = Instance(ctx);
-            DomainRecord domain = Domain(ctx, Group(ctx, instance));
-            CertificateRecord c = Certificate(ctx, domain);
+            DomainRecord domain = Domain(ctx, instance, Group(ctx, instance));
+            CertificateRecord c = Certificate(ctx, instance, domain);
+            bool global = c.Scope == CertificateScope.Global;
             body = new
             {
-                c.Id, c.Name, Type = "instance", InstanceId = instance.Id, ProjectId = state.ProjectId,
-                CreateTime = Time(c.CreateTime), UpdateTime = Time(c.CreateTime),
+                // This answer's type is a string in every source, unlike ssl_infos[].type.
+                c.Id, c.Name, Type = global ? "global" : "instance", InstanceId = global ? "common" : instance.Id,
+                ProjectId = state.ProjectId, CreateTime = Time(c.CreateTime), UpdateTime = Time(c.CreateTime),
                 c.CommonName, c.San, c.Version, c.Organization, c.OrganizationalUnit, c.Locality, c.State, c.Country,
-                NotBefore = Time(c.NotBefore), NotAfter = Time(c.NotAfter), c.SerialNumber, c.Issuer, c.SignatureAlgorithm,
+                NotBefore = Time(c.NotBefore), NotAfter = Time(c.NotAfter),
+                SerialNumber = state.Variants.SerialNumber(c.SerialNumberBytes), c.Issuer, c.SignatureAlgorithm,
             };
         }
         return Write(ctx, 200, body);
@@ -157,8 +163,8 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         {
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
-            DomainRecord domain = Domain(ctx, group);
-            domain.Certificates.Remove(Certificate(ctx, domain));
+            DomainRecord domain = Domain(ctx, instance, group);
+            domain.Certificates.Remove(Certificate(ctx, instance, domain));
             group.UpdateTime = state.Now;
         }
         ctx.Response.StatusCode = 204;
@@ -170,7 +176,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         JsonElement json = ParseObject(ctx);
         string urlDomain = Required(json, "url_domain");
         if (urlDomain.Length > 255 || !DomainNameRule().IsMatch(urlDomain)) throw ApigError.InvalidParameter("url_domain");
-        string minSsl = OptionalString(json, "min_ssl_version") ?? "TLSv1.1";
+        string minSsl = OptionalString(json, "min_ssl_version") ?? state.Variants.DefaultMinSslVersion;
         CheckSslVersion(minSsl);
         bool redirect = OptionalBool(json, "is_http_redirect_to_https") ?? false;
         (int? httpPort, int? httpsPort) = Ports(json);
@@ -204,20 +210,23 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         bool? verifyClient = OptionalBool(json, "verified_client_certificate_enabled");
         (int? httpPort, int? httpsPort) = Ports(json);
         object body;
+        int status;
         lock (state.Sync)
         {
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
-            DomainRecord domain = Domain(ctx, group);
+            DomainRecord domain = Domain(ctx, instance, group);
             domain.MinSslVersion = minSsl;
             if (redirect is not null) domain.IsHttpRedirectToHttps = redirect.Value;
+            else if (state.Variants.UpdateDomainOmittedRedirect == "reset") domain.IsHttpRedirectToHttps = false;
             if (verifyClient is not null) domain.VerifiedClientCertificateEnabled = verifyClient.Value;
             if (httpPort is not null) domain.IngressHttpPort = httpPort.Value;
             if (httpsPort is not null) domain.IngressHttpsPort = httpsPort.Value;
             group.UpdateTime = state.Now;
             body = DomainChangeJson(domain);
+            status = state.Variants.UpdateDomainStatus;
         }
-        return Write(ctx, 200, body);
+        return Write(ctx, status, body);
     }
 
     public Task DeleteDomain(HttpContext ctx)
@@ -226,7 +235,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         {
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
-            instance.RemoveDomain(group, Domain(ctx, group));
+            instance.RemoveDomain(group, Domain(ctx, instance, group));
             group.UpdateTime = state.Now;
         }
         ctx.Response.StatusCode = 204;
@@ -243,13 +252,29 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         instance.FindGroup(RouteValue(ctx, "groupId"))
         ?? throw new ApigError(404, "APIG.3001", "The API group does not exist,parameterName:group_id");
 
-    private static DomainRecord Domain(HttpContext ctx, GroupRecord group) =>
-        group.FindDomain(RouteValue(ctx, "domainId"))
-        ?? throw new ApigError(404, "APIG.3020", "The URL domain does not exist,parameterName:domain_id");
+    /// <summary>A domain of another group of the instance is 400 APIG.3474 (the documented example), not 404.</summary>
+    private static DomainRecord Domain(HttpContext ctx, InstanceRecord instance, GroupRecord group)
+    {
+        string domainId = RouteValue(ctx, "domainId");
+        if (group.FindDomain(domainId) is { } domain) return domain;
+        if (instance.Groups.Exists(g => g.FindDomain(domainId) is not null))
+            throw new ApigError(400, "APIG.3474",
+                "The API group ID in the URL does not match the API group to which the URL domain has been bound,parameterName:group_id");
+        throw new ApigError(404, "APIG.3020", "The URL domain does not exist,parameterName:domain_id");
+    }
 
-    private static CertificateRecord Certificate(HttpContext ctx, DomainRecord domain) =>
-        domain.Certificates.Find(c => c.Id == RouteValue(ctx, "certificateId"))
-        ?? throw new ApigError(404, "APIG.3021", "The SSL certificate does not exist,parameterName:certificate_id");
+    /// <summary>
+    /// A certificate bound to another domain of the instance exists, just not here: 404 APIG.3097 (the binding does
+    /// not exist). One bound nowhere (never uploaded, or unbound, which deletes it) is 404 APIG.3021.
+    /// </summary>
+    private static CertificateRecord Certificate(HttpContext ctx, InstanceRecord instance, DomainRecord domain)
+    {
+        string certificateId = RouteValue(ctx, "certificateId");
+        if (domain.Certificates.Find(c => c.Id == certificateId) is { } certificate) return certificate;
+        if (instance.Groups.Exists(g => g.Domains.Exists(d => d.Certificates.Exists(c => c.Id == certificateId))))
+            throw new ApigError(404, "APIG.3097", "The binding of this certificate and domain does not exist,parameterName:certificate_id");
+        throw new ApigError(404, "APIG.3021", "The SSL certificate does not exist,parameterName:certificate_id");
+    }
 
     private static string RouteValue(HttpContext ctx, string name) => ctx.GetRouteValue(name) as string ?? "";
 
@@ -263,29 +288,33 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         ["charging_mode"] = 0, ["loadbalancer_provider"] = "elb",
     };
 
-    private object GroupJson(GroupRecord g)
+    private object GroupJson(GroupRecord g, ApiVariants variants)
     {
         string slDomain = $"{g.Id}.apic.{state.Region}.emulator.invalid";
         return new
         {
             g.Id, g.Name, Status = 1, SlDomain = slDomain, SlDomains = new[] { slDomain },
             RegisterTime = Time(g.RegisterTime), UpdateTime = Time(g.UpdateTime), OnSellStatus = 2,
-            UrlDomains = g.Domains.Select(UrlDomainJson).ToList(), SlDomainAccessEnabled = true, Remark = "",
+            UrlDomains = g.Domains.Select(d => UrlDomainJson(d, variants)).ToList(), SlDomainAccessEnabled = true, Remark = "",
             IsDefault = 2, Version = "V1",
         };
     }
 
-    private static object UrlDomainJson(DomainRecord d)
+    /// <summary>
+    /// UrlDomain as the Go model has it: ssl_id/ssl_name are plain strings ("" without an RSA certificate), and there
+    /// is no is_http_redirect_to_https (the group listing does not return it).
+    /// </summary>
+    private static object UrlDomainJson(DomainRecord d, ApiVariants variants)
     {
-        CertificateRecord? primary = d.PrimaryCertificate;
+        CertificateRecord? rsa = d.RsaCertificate;
         return new
         {
-            d.Id, d.Domain, d.CnameStatus, SslId = primary?.Id, SslName = primary?.Name, d.MinSslVersion,
-            d.VerifiedClientCertificateEnabled, IsHasTrustedRootCa = false, d.IngressHttpPort, d.IngressHttpsPort,
-            d.IsHttpRedirectToHttps,
+            d.Id, d.Domain, d.CnameStatus, SslId = rsa?.Id ?? "", SslName = rsa?.Name ?? "", d.MinSslVersion,
+            d.VerifiedClientCertificateEnabled, IsHasTrustedRootCa = d.HasTrustedRootCa, d.IngressHttpPort, d.IngressHttpsPort,
             SslInfos = d.Certificates.Select(c => new
             {
-                SslId = c.Id, SslName = c.Name, AlgorithmType = c.Algorithm, Type = 1, IsHasTrustedRootCa = false,
+                SslId = c.Id, SslName = c.Name, AlgorithmType = c.Algorithm, Type = variants.SslInfoType(c.Scope),
+                IsHasTrustedRootCa = c.HasTrustedRootCa,
             }).ToList(),
         };
     }
@@ -352,9 +381,13 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         };
     }
 
+    /// <summary>The two ingress ports come together or not at all (AssociateDomainV2; UpdateDomainV2 alike).</summary>
     private static (int? Http, int? Https) Ports(JsonElement json)
     {
         int? http = Port("ingress_http_port"), https = Port("ingress_https_port");
+        if (http is null != https is null)
+            throw ApigError.InvalidParameter(http is null ? "ingress_http_port" : "ingress_https_port",
+                "ingress_http_port and ingress_https_port must be given together");
         return (http, https);
 
         int? Port(string name)

@@ -5,6 +5,8 @@ public sealed class ApigError(int status, string code, string message) : Excepti
 {
     public int Status { get; } = status;
     public string Code { get; } = code;
+    /// <summary>A message given by a test (an injected fault): sent as it is, in any language.</summary>
+    public bool FixedMessage { get; init; }
 
     public static ApigError MissingParameter(string name) =>
         new(400, "APIG.2001", $"The request parameters must be specified,parameterName:{name}. Please refer to the support documentation");

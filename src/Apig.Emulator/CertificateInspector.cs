@@ -7,10 +7,14 @@ namespace Apig.Emulator;
 /// <summary>
 /// APIG's checks on an uploaded certificate + key, done with .NET's own X509/RSA/ECDsa (the engine uses
 /// BouncyCastle, so the two implementations check each other). Order: parse (2106), which certificate the key
-/// belongs to (2104/2101), chain links (2104), validity (2102), domain coverage (2103).
+/// belongs to (2104/2101), chain links (2104), validity (2102), the 2038 limit (3148), a DNS SAN present (2109),
+/// domain coverage (2103). The last three need a parsed, consistent leaf, so they come after the others.
 /// </summary>
 internal static class CertificateInspector
 {
+    /// <summary>APIG refuses a certificate that is still valid at the signed 32-bit time_t limit.</summary>
+    internal static readonly DateTimeOffset LatestNotAfter = new(2038, 1, 19, 3, 14, 7, TimeSpan.Zero);
+
     internal static CertificateRecord Inspect(string certContent, string privateKeyPem, string domain, string name, DateTimeOffset now)
     {
         List<X509Certificate2> chain = LoadCertificates(certContent);
@@ -31,11 +35,14 @@ internal static class CertificateInspector
             DateTimeOffset notAfter = new(leaf.NotAfter.ToUniversalTime(), TimeSpan.Zero);
             if (now > notAfter) throw new ApigError(400, "APIG.2102", "The certificate has expired,parameterName:cert_content");
             if (now < notBefore) throw new ApigError(400, "APIG.2102", "The certificate is not yet valid,parameterName:cert_content");
+            if (notAfter >= LatestNotAfter)
+                throw new ApigError(400, "APIG.3148", "The certificate must expire before 2038-01-19 03:14:07 UTC,parameterName:cert_content");
 
             string commonName = NameParts(leaf.SubjectName, "2.5.4.3").FirstOrDefault() ?? "";
             List<string> san = DnsNames(leaf);
-            IEnumerable<string> coverage = san.Count > 0 ? san : new[] { commonName };
-            if (!coverage.Any(pattern => Covers(pattern, domain)))
+            if (san.Count == 0)
+                throw new ApigError(400, "APIG.2109", "The certificate has no SAN (subject alternative name): a certificate with only a common name is refused,parameterName:cert_content");
+            if (!san.Any(pattern => Covers(pattern, domain)))
                 throw new ApigError(400, "APIG.2103", "The certificate common name does not match the domain name,parameterName:cert_content");
 
             return new CertificateRecord
@@ -48,9 +55,9 @@ internal static class CertificateInspector
                 San = san,
                 NotBefore = notBefore,
                 NotAfter = notAfter,
-                SerialNumber = leaf.SerialNumber.ToUpperInvariant(),
+                SerialNumberBytes = leaf.SerialNumberBytes.ToArray(),
                 Thumbprint = leaf.Thumbprint,
-                SignatureAlgorithm = SignatureAlgorithmName(leaf.SignatureAlgorithm.Value),
+                SignatureAlgorithm = SignatureAlgorithmName(leaf),
                 Version = leaf.Version,
                 Organization = NameParts(leaf.SubjectName, "2.5.4.10"),
                 OrganizationalUnit = NameParts(leaf.SubjectName, "2.5.4.11"),
@@ -246,16 +253,50 @@ internal static class CertificateInspector
             })
             .ToList();
 
-    internal static string SignatureAlgorithmName(string? oid) => oid switch
+    /// <summary>The name Go's x509.SignatureAlgorithm.String() gives, which is what a Go service answers.</summary>
+    internal static string SignatureAlgorithmName(X509Certificate2 cert) => cert.SignatureAlgorithm.Value switch
     {
+        "1.2.840.113549.1.1.4" => "MD5-RSA",
         "1.2.840.113549.1.1.5" => "SHA1-RSA",
         "1.2.840.113549.1.1.11" => "SHA256-RSA",
         "1.2.840.113549.1.1.12" => "SHA384-RSA",
         "1.2.840.113549.1.1.13" => "SHA512-RSA",
-        "1.2.840.113549.1.1.10" => "RSA-PSS",
-        "1.2.840.10045.4.3.2" => "SHA256-ECDSA",
-        "1.2.840.10045.4.3.3" => "SHA384-ECDSA",
-        "1.2.840.10045.4.3.4" => "SHA512-ECDSA",
-        _ => oid ?? "unknown",
+        "1.2.840.113549.1.1.10" => PssHashName(cert) is { } hash ? hash + "-RSAPSS" : "1.2.840.113549.1.1.10",
+        "1.2.840.10040.4.3" => "DSA-SHA1",
+        "2.16.840.1.101.3.4.3.2" => "DSA-SHA256",
+        "1.2.840.10045.4.1" => "ECDSA-SHA1",
+        "1.2.840.10045.4.3.2" => "ECDSA-SHA256",
+        "1.2.840.10045.4.3.3" => "ECDSA-SHA384",
+        "1.2.840.10045.4.3.4" => "ECDSA-SHA512",
+        "1.3.101.112" => "Ed25519",
+        { } oid => oid, // Go prints an unknown algorithm as its number
+        null => "unknown",
     };
+
+    /// <summary>The hash named in RSASSA-PSS-params; Go knows PSS only with SHA-256/384/512.</summary>
+    private static string? PssHashName(X509Certificate2 cert)
+    {
+        try
+        {
+            var certificate = new AsnReader(cert.RawData, AsnEncodingRules.DER).ReadSequence();
+            certificate.ReadEncodedValue(); // tbsCertificate
+            AsnReader algorithm = certificate.ReadSequence();
+            algorithm.ReadObjectIdentifier();
+            AsnReader parameters = algorithm.ReadSequence();
+            var hashField = new Asn1Tag(TagClass.ContextSpecific, 0, isConstructed: true);
+            if (!parameters.HasData || !parameters.PeekTag().HasSameClassAndValue(hashField)) return null; // default SHA-1
+            string hashOid = parameters.ReadSequence(hashField).ReadSequence().ReadObjectIdentifier();
+            return hashOid switch
+            {
+                "2.16.840.1.101.3.4.2.1" => "SHA256",
+                "2.16.840.1.101.3.4.2.2" => "SHA384",
+                "2.16.840.1.101.3.4.2.3" => "SHA512",
+                _ => null,
+            };
+        }
+        catch (AsnContentException)
+        {
+            return null;
+        }
+    }
 }

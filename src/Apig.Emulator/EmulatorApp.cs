@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Apig.Emulator;
 
@@ -58,6 +59,7 @@ public static class EmulatorApp
         app.MapDelete("/_emulator/faults", admin.ClearFaults);
         app.MapPut("/_emulator/latency", admin.SetLatency);
         app.MapPut("/_emulator/settings", admin.SetSettings);
+        app.MapPost("/_emulator/settings", admin.SetSettings);
         app.MapPost("/_emulator/bulk", admin.Bulk);
 
         app.MapFallback("{*path}", ctx =>
@@ -93,7 +95,8 @@ public static class EmulatorApp
 
         var clock = Stopwatch.StartNew();
         RequestLogEntry entry = state.Log.Start(state.Now, ctx.Request.Method, path,
-            ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : "", Authenticator.Kind(ctx.Request));
+            ctx.Request.QueryString.HasValue ? ctx.Request.QueryString.Value![1..] : "", Authenticator.Kind(ctx.Request),
+            ctx.Request.Headers["X-Language"].FirstOrDefault());
         string? fault = null;
         bool answered = true;
         try
@@ -105,24 +108,27 @@ public static class EmulatorApp
             if (fixedMs + jitterMs > 0)
                 await Task.Delay(fixedMs + (jitterMs > 0 ? Random.Shared.Next(jitterMs + 1) : 0), ctx.RequestAborted);
 
-            if (state.Faults.TakeMatch(ctx.Request.Method, path) is { } rule)
+            FaultRule? rule = state.Faults.TakeMatch(ctx.Request.Method, path);
+            if (rule is not null)
             {
                 fault = rule.Spec.Action!;
                 state.Log.MarkFault(entry, fault);
-                if (!await ApplyFault(ctx, rule, lifetime))
-                {
-                    answered = false;
-                    return;
-                }
             }
-
-            if (path != IamTokensPath)
-                Authenticator.Authenticate(ctx, state, (byte[])ctx.Items[BodyKey]!, ProjectInPath(path));
-            await next();
+            if (rule is not null && FaultTable.AppliesFirst(rule.Spec.Action))
+            {
+                answered = await ApplyThenSpoilAnswer(ctx, rule, state, () => Handle(ctx, next, state, path));
+                return;
+            }
+            if (rule is not null && !await ApplyFault(ctx, rule, lifetime))
+            {
+                answered = false;
+                return;
+            }
+            await Handle(ctx, next, state, path);
         }
         catch (ApigError e) when (!ctx.Response.HasStarted)
         {
-            await WriteError(ctx, e);
+            await WriteError(ctx, e, state);
         }
         catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
         {
@@ -131,13 +137,60 @@ public static class EmulatorApp
         catch (Exception) when (!ctx.Response.HasStarted)
         {
             // Deliberately generic: an exception text could carry request content (keys) outward.
-            await WriteError(ctx, new ApigError(500, "APIG.9999", "System error"));
+            await WriteError(ctx, new ApigError(500, "APIG.9999", "System error"), state);
         }
         finally
         {
             state.Log.Complete(entry, answered ? ctx.Response.StatusCode : null,
                 ctx.Items[ErrorCodeKey] as string, fault, clock.ElapsedMilliseconds);
         }
+    }
+
+    private static Task Handle(HttpContext ctx, Func<Task> next, EmulatorState state, string path)
+    {
+        if (path != IamTokensPath)
+            Authenticator.Authenticate(ctx, state, (byte[])ctx.Items[BodyKey]!, ProjectInPath(path));
+        return next();
+    }
+
+    /// <summary>
+    /// Carries the request out with its answer held back, then throws that answer away: a 5xx (applyThenFail) or a
+    /// dropped connection (applyThenDrop) reaches the client instead, whatever the real outcome was. False when
+    /// nothing is answered.
+    /// </summary>
+    private static async Task<bool> ApplyThenSpoilAnswer(HttpContext ctx, FaultRule rule, EmulatorState state, Func<Task> handle)
+    {
+        IHttpResponseBodyFeature realBody = ctx.Features.Get<IHttpResponseBodyFeature>()!;
+        using (var heldBack = new MemoryStream())
+        {
+            ctx.Response.Body = heldBack;
+            try
+            {
+                await handle();
+            }
+            catch (ApigError)
+            {
+                // The handler's own error is discarded like a success would be.
+            }
+            finally
+            {
+                ctx.Features.Set(realBody);
+            }
+        }
+
+        if (rule.Spec.Action == FaultTable.ApplyThenDrop)
+        {
+            ctx.Abort();
+            return false;
+        }
+        string requestId = ctx.Response.Headers["X-Request-Id"].ToString();
+        ctx.Response.Clear();
+        ctx.Response.Headers["X-Request-Id"] = requestId;
+        int status = rule.Spec.Status ?? 502;
+        (string code, string message) = status == 500 ? ("APIG.9999", "System error") : ("APIG.0201", "Backend unavailable");
+        await WriteError(ctx, new ApigError(status, rule.Spec.ErrorCode ?? code, rule.Spec.ErrorMsg ?? message)
+            { FixedMessage = rule.Spec.ErrorMsg is not null }, state);
+        return true;
     }
 
     /// <summary>Applies an injected fault. False when the request must end without any answer.</summary>
@@ -152,7 +205,7 @@ public static class EmulatorApp
                 ctx.Response.Headers.RetryAfter = Math.Max(0, spec.RetryAfterSeconds).ToString();
                 throw new ApigError(429, "APIG.0308", "The throttling threshold has been reached: policy user over ratelimit,limit:1,time:1 second");
             case "error":
-                throw new ApigError(spec.Status, spec.ErrorCode!, spec.ErrorMsg ?? "Injected error");
+                throw new ApigError(spec.Status ?? 400, spec.ErrorCode!, spec.ErrorMsg ?? "Injected error") { FixedMessage = true };
             case "drop":
                 ctx.Abort();
                 return false;
@@ -183,9 +236,13 @@ public static class EmulatorApp
         return segments.Length >= 3 && segments[0] == "v2" && segments[2] == "apigw" ? segments[1] : null;
     }
 
-    private static Task WriteError(HttpContext ctx, ApigError error)
+    /// <summary>With <paramref name="state"/> (API calls), the message is in the request's language; admin errors stay English.</summary>
+    private static Task WriteError(HttpContext ctx, ApigError error, EmulatorState? state = null)
     {
         NoteErrorCode(ctx, error.Code);
-        return ApiHandlers.Write(ctx, error.Status, new { ErrorCode = error.Code, ErrorMsg = error.Message });
+        string message = state is null
+            ? error.Message
+            : ErrorMessages.For(error, ctx.Request.Headers["X-Language"].FirstOrDefault(), state.Variants.DefaultLanguage);
+        return ApiHandlers.Write(ctx, error.Status, new { ErrorCode = error.Code, ErrorMsg = message });
     }
 }

@@ -35,6 +35,8 @@ public sealed class EmulatorState
     public TimeSpan TokenLifetime { get; set; }
     public int LatencyFixedMs { get; set; }
     public int LatencyJitterMs { get; set; }
+    /// <summary>The answer variants the API documents leave open; each test picks the one it runs under.</summary>
+    public ApiVariants Variants { get; set; } = new();
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
@@ -71,6 +73,7 @@ public sealed class EmulatorState
             TokenLifetime = TimeSpan.FromSeconds(_seed.TokenLifetimeSeconds ?? 86400);
             LatencyFixedMs = 0;
             LatencyJitterMs = 0;
+            Variants = new ApiVariants();
         }
         Log.Reset();
         Faults.Clear();
@@ -152,9 +155,14 @@ public sealed class DomainRecord(string id, string domain)
     /// <summary>At most one per algorithm ("RSA", "ECC").</summary>
     public List<CertificateRecord> Certificates { get; } = new();
 
-    /// <summary>The certificate shown in ssl_id/ssl_name: the RSA one, else the ECC one.</summary>
-    public CertificateRecord? PrimaryCertificate =>
-        Certificates.Find(c => c.Algorithm == "RSA") ?? Certificates.FirstOrDefault();
+    /// <summary>
+    /// The certificate ssl_id/ssl_name show. The API documents them for an RSA certificate only, so an ECC-only
+    /// domain shows none there and its certificate only in ssl_infos.
+    /// </summary>
+    public CertificateRecord? RsaCertificate => Certificates.Find(c => c.Algorithm == "RSA");
+
+    /// <summary>True only when every bound certificate has a trusted root CA (and at least one is bound).</summary>
+    public bool HasTrustedRootCa => Certificates.Count > 0 && Certificates.TrueForAll(c => c.HasTrustedRootCa);
 }
 
 /// <summary>A bound certificate: public parts only. The private key is never kept.</summary>
@@ -168,7 +176,8 @@ public sealed class CertificateRecord
     public required IReadOnlyList<string> San { get; init; }
     public required DateTimeOffset NotBefore { get; init; }
     public required DateTimeOffset NotAfter { get; init; }
-    public required string SerialNumber { get; init; }
+    /// <summary>The DER INTEGER content octets, big-endian, leading zero byte kept: every printed form comes from these.</summary>
+    public required byte[] SerialNumberBytes { get; init; }
     public required string Thumbprint { get; init; }
     public required string SignatureAlgorithm { get; init; }
     public required int Version { get; init; }
@@ -179,7 +188,13 @@ public sealed class CertificateRecord
     public required IReadOnlyList<string> Country { get; init; }
     public required IReadOnlyList<string> Issuer { get; init; }
     public required DateTimeOffset CreateTime { get; init; }
+    /// <summary>Always an instance certificate: the legacy per-domain upload has no type field.</summary>
+    public CertificateScope Scope { get; init; } = CertificateScope.Instance;
+    /// <summary>The legacy upload cannot carry a CA, so this is false for every certificate the emulator holds today.</summary>
+    public bool HasTrustedRootCa { get; init; }
 }
+
+public enum CertificateScope { Instance = 1, Global = 2 }
 
 public sealed record AccessKeyRecord(string AccessKey, string SecretKey, string? SecurityToken)
 {

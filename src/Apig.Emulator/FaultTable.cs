@@ -5,8 +5,18 @@ namespace Apig.Emulator;
 /// <summary>Injected failures. Each rule fires for the next <c>count</c> matching API requests (-1 = forever).</summary>
 public sealed class FaultTable
 {
-    public static readonly IReadOnlySet<string> Actions =
-        new HashSet<string>(StringComparer.Ordinal) { "error9999", "error9008", "throttle", "drop", "hang", "error" };
+    /// <summary>
+    /// The ambiguous failures: the request is carried out (state changes) and only then does the answer fail,
+    /// as when a gateway or the network loses the response. A client cannot tell these from a failure before the
+    /// change, which is what retry logic must cope with.
+    /// </summary>
+    public const string ApplyThenFail = "applyThenFail";
+    public const string ApplyThenDrop = "applyThenDrop";
+
+    public static readonly IReadOnlySet<string> Actions = new HashSet<string>(StringComparer.Ordinal)
+        { "error9999", "error9008", "throttle", "drop", "hang", "error", ApplyThenFail, ApplyThenDrop };
+
+    public static bool AppliesFirst(string? action) => action is ApplyThenFail or ApplyThenDrop;
 
     private readonly object _sync = new();
     private readonly List<FaultRule> _rules = new();
@@ -22,8 +32,10 @@ public sealed class FaultTable
             try { pathRegex = new Regex(spec.Path, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)); }
             catch (ArgumentException) { throw new ArgumentException("path is not a valid regular expression"); }
         }
-        if (spec.Action == "error" && (spec.Status is < 100 or > 599 || string.IsNullOrEmpty(spec.ErrorCode)))
+        if (spec.Action == "error" && ((spec.Status ?? 400) is < 100 or > 599 || string.IsNullOrEmpty(spec.ErrorCode)))
             throw new ArgumentException("action 'error' needs status (100-599) and errorCode");
+        if (spec.Action == ApplyThenFail && spec.Status is < 400 or > 599)
+            throw new ArgumentException("action 'applyThenFail' needs a failure status (400-599; default 502)");
         var rule = new FaultRule(EmulatorState.NewId(), spec, pathRegex);
         lock (_sync) _rules.Add(rule);
         return rule;
@@ -73,7 +85,8 @@ public sealed class FaultSpec
     public string? Action { get; set; }
     public int RetryAfterSeconds { get; set; } = 1;
     public int HangSeconds { get; set; } = 30;
-    public int Status { get; set; } = 400;
+    /// <summary>Default 400 for "error" and 502 for "applyThenFail".</summary>
+    public int? Status { get; set; }
     public string? ErrorCode { get; set; }
     public string? ErrorMsg { get; set; }
 }

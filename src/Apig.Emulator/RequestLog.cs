@@ -2,7 +2,7 @@ namespace Apig.Emulator;
 
 /// <summary>
 /// The API/IAM request log. An entry is added when a request starts, so a hung or dropped request is visible,
-/// and completed when it ends. Never holds headers or bodies.
+/// and completed when it ends. Never holds bodies, nor any header but X-Language (which carries no secret).
 /// </summary>
 public sealed class RequestLog
 {
@@ -12,11 +12,11 @@ public sealed class RequestLog
     private readonly LinkedList<RequestLogEntry> _entries = new();
     private long _nextSeq;
 
-    public RequestLogEntry Start(DateTimeOffset time, string method, string path, string query, string auth)
+    public RequestLogEntry Start(DateTimeOffset time, string method, string path, string query, string auth, string? language = null)
     {
         lock (_sync)
         {
-            var entry = new RequestLogEntry(++_nextSeq, time, method, path, query, auth);
+            var entry = new RequestLogEntry(++_nextSeq, time, method, path, query, auth, language);
             _entries.AddLast(entry);
             if (_entries.Count > Capacity) _entries.RemoveFirst();
             return entry;
@@ -64,7 +64,8 @@ public sealed class RequestLog
     }
 }
 
-public sealed class RequestLogEntry(long seq, DateTimeOffset time, string method, string path, string query, string auth)
+public sealed class RequestLogEntry(long seq, DateTimeOffset time, string method, string path, string query, string auth,
+    string? language)
 {
     public long Seq { get; } = seq;
     public DateTimeOffset Time { get; } = time;
@@ -72,13 +73,15 @@ public sealed class RequestLogEntry(long seq, DateTimeOffset time, string method
     public string Path { get; } = path;
     public string Query { get; } = query;
     public string Auth { get; } = auth;
+    /// <summary>The X-Language header as sent, null when absent: clients must send en-us so messages are not localised.</summary>
+    public string? Language { get; } = language;
     /// <summary>Null while the request runs, and for a dropped connection or a client that went away.</summary>
     public int? Status { get; internal set; }
     public string? ErrorCode { get; internal set; }
     public string? Fault { get; internal set; }
     public long? DurationMs { get; internal set; }
 
-    internal RequestLogEntry Clone() => new(Seq, Time, Method, Path, Query, Auth)
+    internal RequestLogEntry Clone() => new(Seq, Time, Method, Path, Query, Auth, Language)
     {
         Status = Status, ErrorCode = ErrorCode, Fault = Fault, DurationMs = DurationMs,
     };

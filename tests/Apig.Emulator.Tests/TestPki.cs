@@ -24,9 +24,9 @@ internal static class TestPki
     }
 
     public static Issued SelfSigned(AsymmetricAlgorithm key, string commonName, string[]? dnsNames = null,
-        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
+        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, RSASignaturePadding? rsaPadding = null)
     {
-        CertificateRequest request = Request(key, commonName, dnsNames, isCa: false);
+        CertificateRequest request = Request(key, commonName, dnsNames, isCa: false, rsaPadding);
         X509Certificate2 cert = request.CreateSelfSigned(notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(90));
         return new Issued(cert, key);
     }
@@ -37,7 +37,7 @@ internal static class TestPki
             : Issue(issuer, key, commonName, null, isCa: true);
 
     public static Issued Issue(Issued issuer, AsymmetricAlgorithm key, string commonName, string[]? dnsNames,
-        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, bool isCa = false)
+        DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, bool isCa = false, byte[]? serialNumber = null)
     {
         CertificateRequest request = Request(key, commonName, dnsNames, isCa);
         X509SignatureGenerator generator = issuer.Key switch
@@ -46,19 +46,23 @@ internal static class TestPki
             ECDsa ec => X509SignatureGenerator.CreateForECDsa(ec),
             _ => throw new NotSupportedException(),
         };
-        byte[] serial = RandomNumberGenerator.GetBytes(12);
-        serial[0] &= 0x7F;
+        byte[] serial = serialNumber ?? RandomNumberGenerator.GetBytes(12);
+        if (serialNumber is null) serial[0] &= 0x7F;
         X509Certificate2 cert = request.Create(issuer.Certificate.SubjectName, generator,
             notBefore ?? DateTimeOffset.UtcNow.AddDays(-1), notAfter ?? DateTimeOffset.UtcNow.AddDays(90), serial);
         return new Issued(cert, key);
     }
 
-    private static CertificateRequest Request(AsymmetricAlgorithm key, string commonName, string[]? dnsNames, bool isCa)
+    /// <param name="dnsNames">Null: a leaf gets its common name as its one DNS SAN (APIG refuses SAN-less leaves);
+    /// empty: no SAN extension at all.</param>
+    private static CertificateRequest Request(AsymmetricAlgorithm key, string commonName, string[]? dnsNames, bool isCa,
+        RSASignaturePadding? rsaPadding = null)
     {
+        if (!isCa) dnsNames ??= [commonName];
         var subject = new X500DistinguishedName($"CN={commonName}, O=Emulator Tests, C=CN");
         CertificateRequest request = key switch
         {
-            RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+            RSA rsa => new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, rsaPadding ?? RSASignaturePadding.Pkcs1),
             ECDsa ec => new CertificateRequest(subject, ec, HashAlgorithmName.SHA256),
             _ => throw new NotSupportedException(),
         };

@@ -17,6 +17,12 @@ BeforeAll {
         $text = & $pwsh -NoProfile -NonInteractive -Command "$connectLine; $Script" 2>&1 | Out-String -Width 400
         [pscustomobject]@{ Text = $text; ExitCode = $LASTEXITCODE }
     }
+    # These tests are about batches, not serial-number forms (the idempotency tests run under each form): hex is the
+    # form every client version compares right.
+    function Reset-BatchEmulator {
+        Reset-Emulator
+        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path settings -Method POST -Body @{ serialNumberFormat = 'hex' } | Out-Null
+    }
     function Set-Latency([int] $Ms) { Invoke-EmulatorAdmin -Url $EmulatorUrl -Path latency -Method PUT -Body @{ fixedMs = $Ms; jitterMs = 0 } | Out-Null }
     function Clear-SentRequests { Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null }
     function Get-Bound([string] $DomainId) { @((Get-EmulatorDomain $DomainId).certificates) | Where-Object { $_ } }
@@ -24,7 +30,7 @@ BeforeAll {
 AfterAll { Stop-TestEmulator }
 
 Describe 'Streams never prompt' {
-    BeforeEach { Reset-Emulator }
+    BeforeEach { Reset-BatchEmulator }
 
     It 'runs every cmdlet with <Switch> in a non-interactive session without a prompt' -ForEach @(@{ Switch = '-Debug' }, @{ Switch = '-Verbose' }, @{ Switch = '-Debug -Verbose' }) {
         $script = @"
@@ -63,7 +69,7 @@ Get-ApigDomain | Remove-ApigDomainCertificate -Force | Out-Null
 
 Describe 'Dry runs tell the truth and -Force never bypasses ShouldProcess' {
     BeforeEach {
-        Reset-Emulator
+        Reset-BatchEmulator
         Connect-TestApig | Out-Null
     }
 
@@ -142,7 +148,7 @@ Describe 'Dry runs tell the truth and -Force never bypasses ShouldProcess' {
 
 Describe 'RSA and ECC certificates on one domain' {
     BeforeEach {
-        Reset-Emulator
+        Reset-BatchEmulator
         Connect-TestApig | Out-Null
     }
 
@@ -188,7 +194,7 @@ Describe 'RSA and ECC certificates on one domain' {
 
 Describe 'Results' {
     BeforeEach {
-        Reset-Emulator
+        Reset-BatchEmulator
         Connect-TestApig | Out-Null
     }
 
@@ -255,7 +261,7 @@ Describe 'Results' {
 
 Describe 'Addressing by name and the syntax' {
     BeforeEach {
-        Reset-Emulator
+        Reset-BatchEmulator
         Connect-TestApig | Out-Null
     }
 
@@ -319,7 +325,7 @@ Describe 'A batch that ends early reports what it changed' {
         $scaleNames = 1..30 | ForEach-Object { 'd1.stop-{0:D5}.example.com' -f $_ }
         $scaleCert = New-TestCertificate -DnsName $scaleNames -Issuer $ca -Directory (Join-Path $WorkDir 'stop') -CommonName 'stop.example.com'
         function Initialize-Thirty {
-            Reset-Emulator
+            Reset-BatchEmulator
             Invoke-EmulatorAdmin -Url $EmulatorUrl -Path bulk -Method POST -Body @{ instanceId = $Seed.InstanceId; groups = 30; domainsPerGroup = 1; namePrefix = 'stop' } | Out-Null
             Connect-TestApig | Out-Null
             @(Get-ApigDomain -DomainName 'd1.stop-*')

@@ -16,7 +16,7 @@ namespace Apig.Cert.Commands
 
         /// <summary>A domain from Get-ApigDomain: all of its certificates, whatever its CertificateId property shows.</summary>
         [Parameter(ValueFromPipeline = true)]
-        public ApigDomain? Domain { get; set; }
+        public ApigDomain? InputObject { get; set; }
 
         /// <summary>Narrows to one certificate. Default: every certificate bound to the domain.</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -42,7 +42,7 @@ namespace Apig.Cert.Commands
                 return new CertificateRequest(CertificateId, explicitId: true);
             }
 
-            if (Domain != null || string.IsNullOrEmpty(CertificateId))
+            if (InputObject != null || string.IsNullOrEmpty(CertificateId))
             {
                 return new CertificateRequest(null, explicitId: false);
             }

@@ -87,6 +87,17 @@ Describe 'Dry runs tell the truth and -Force never bypasses ShouldProcess' {
         @(Get-Bound $Seed.Domains[2].DomainId).Count | Should -Be 0
     }
 
+    It 'Set- -Confirm asks only about domains that would change' {
+        $Seed.Domains | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile | Out-Null
+        # A session that cannot prompt shows whether a question was asked: all current means none is.
+        $current = Invoke-NonInteractive "@(Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath '$($rsa.FullChainFile)' -PrivateKeyPath '$($rsa.KeyFile)' -Confirm | Where-Object { -not `$_.Changed }).Count"
+        $current.Text | Should -Not -Match 'NonInteractive'
+        $current.Text.Trim() | Should -Be '5'
+        Get-ApigDomain -DomainName pay.example.com | Remove-ApigDomainCertificate -Force
+        $outdated = Invoke-NonInteractive "Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath '$($rsa.FullChainFile)' -PrivateKeyPath '$($rsa.KeyFile)' -Confirm"
+        $outdated.Text | Should -Match 'NonInteractive|non-interactive|prompt'
+    }
+
     It 'Set- honours -WhatIf inherited from a calling function and from the global preference' {
         function Update-Domains {
             [CmdletBinding(SupportsShouldProcess)]

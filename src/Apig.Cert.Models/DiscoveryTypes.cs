@@ -148,6 +148,8 @@ namespace Apig.Cert
 
         public string? SignatureAlgorithm { get; set; }
 
+        public string? AlgorithmType { get; set; }
+
         /// <summary>instance or global.</summary>
         public string? Type { get; set; }
 

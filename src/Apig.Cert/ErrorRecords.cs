@@ -38,6 +38,28 @@ namespace Apig.Cert
             }
         }
 
+        /// <summary>
+        /// The error of one item of a batch. An API error names the domain by its name first: the message itself only
+        /// has the id inside a URL, and on screen a batch's errors must say which domain failed.
+        /// </summary>
+        public static ErrorRecord ForItem(Exception exception, object? target)
+        {
+            ErrorRecord record = From(exception, target);
+            string? name = target as string;
+            if (exception is ApigApiException && !string.IsNullOrEmpty(name) && record.ErrorDetails?.Message is string message &&
+                message.IndexOf(name, StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                string? advice = record.ErrorDetails.RecommendedAction;
+                record.ErrorDetails = new ErrorDetails(name + ": " + message);
+                if (advice != null)
+                {
+                    record.ErrorDetails.RecommendedAction = advice;
+                }
+            }
+
+            return record;
+        }
+
         public static ErrorRecord NotConnected(string commandName) =>
             new ErrorRecord(
                 new InvalidOperationException("Not connected to APIG. Run Connect-Apig first (for example: Connect-Apig -Region cn-north-4 -ProjectId <id>), then run " + commandName + " again."),

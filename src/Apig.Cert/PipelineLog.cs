@@ -38,17 +38,17 @@ namespace Apig.Cert
             }
         }
 
-        public void Drain(Cmdlet cmdlet)
+        public void Drain(PSCmdlet cmdlet)
         {
             while (_lines.TryDequeue(out LogLine line))
             {
                 if (line.IsVerbose)
                 {
-                    cmdlet.WriteVerbose(line.Message);
+                    StreamWriter.Verbose(cmdlet, line.Message);
                 }
                 else
                 {
-                    cmdlet.WriteDebug(line.Message);
+                    StreamWriter.Debug(cmdlet, line.Message);
                 }
             }
         }

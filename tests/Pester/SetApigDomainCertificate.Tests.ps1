@@ -115,10 +115,11 @@ Describe 'Set-ApigDomainCertificate' {
         ($result | Set-ApigDomainCertificate -CertificatePath $ec.FullChainFile -PrivateKeyPath $ec.KeyFile).Thumbprint | Should -Be $ec.Thumbprint
     }
 
-    It 'sends nothing with -WhatIf' {
+    It 'sends no change with -WhatIf (it reads what each domain holds, which changes nothing)' {
         $out = $Seed.Domains | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile -WhatIf
         $out | Should -BeNullOrEmpty
-        @(Get-SentRequests).Count | Should -Be 0
+        @(Get-SentRequests | Where-Object method -NE 'GET').Count | Should -Be 0
+        foreach ($d in $Seed.Domains) { (Get-EmulatorDomain $d.DomainId).certificates | Should -BeNullOrEmpty }
     }
 
     It 'works with <As> authentication' -ForEach @(@{ As = 'AccessKey' }, @{ As = 'TemporaryKey' }, @{ As = 'Token' }, @{ As = 'Password' }) {

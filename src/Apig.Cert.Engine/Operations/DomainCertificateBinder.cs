@@ -35,6 +35,20 @@ namespace Apig.Cert.Engine.Operations
             Bundle.NotAfter.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) + ")";
     }
 
+    /// <summary>What a domain holds before a bind: its listing (null when its group does not list it) and, when it already holds the certificate, the unchanged result.</summary>
+    public sealed class BindingState
+    {
+        public BindingState(UrlDomainInfo? listed, DomainCertificateBinding? unchanged)
+        {
+            Listed = listed;
+            Unchanged = unchanged;
+        }
+
+        public UrlDomainInfo? Listed { get; }
+
+        public DomainCertificateBinding? Unchanged { get; }
+    }
+
     /// <summary>The core operation of the module: check everything locally, then bind through AssociateCertificateV2.</summary>
     public static class DomainCertificateBinder
     {
@@ -71,57 +85,69 @@ namespace Apig.Cert.Engine.Operations
         }
 
         /// <summary>
-        /// Binds unless the domain already has this very certificate. <paramref name="current"/> is what the caller
-        /// already knows is bound (from a piped Get-ApigDomain object); null means look it up once per group.
-        /// A bound certificate with the name we would give counts as the same only when APIG's serial and issuer agree.
+        /// Reads what the domain holds now (its group, once per command, and the details of any bound certificate with
+        /// the name we would give) and says whether it already holds this very certificate. Reading only: safe under
+        /// -WhatIf. The listing is the truth, not what a piped object says was bound (it may have changed since).
         /// </summary>
-        public static async Task<DomainCertificateBinding> BindUnlessUnchangedAsync(
-            ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding,
-            IReadOnlyList<ApigCertificateReference>? current, bool force, CancellationToken cancellationToken)
+        public static async Task<BindingState> ReadStateAsync(
+            ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, CancellationToken cancellationToken)
         {
-            if (!force)
+            // A domain its group does not list is left to the bind itself, so the user sees APIG's own answer (APIG.3020).
+            UrlDomainInfo? listed = await groups.TryFindDomainAsync(binding.Domain, cancellationToken).ConfigureAwait(false);
+            if (force || listed is null)
             {
-                IReadOnlyList<ApigCertificateReference> bound = current ?? await CurrentCertificatesAsync(groups, binding.Domain, cancellationToken).ConfigureAwait(false);
-                foreach (ApigCertificateReference candidate in bound.Where(c => string.Equals(c.Name, binding.Name, StringComparison.Ordinal)))
+                return new BindingState(listed, null);
+            }
+
+            foreach (SslInfo candidate in GroupLookup.BoundCertificates(listed).Where(c => string.Equals(c.SslName, binding.Name, StringComparison.Ordinal)))
+            {
+                DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.SslId!, cancellationToken)
+                    .ConfigureAwait(false);
+                if (IsSameCertificate(details, binding.Bundle))
                 {
-                    DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.CertificateId, cancellationToken)
-                        .ConfigureAwait(false);
-                    if (IsSameCertificate(details, binding.Bundle))
-                    {
-                        return ToResult(projectId, binding, candidate.CertificateId, details.Name ?? binding.Name, null, null, CnameStatus.Unknown, changed: false);
-                    }
+                    return new BindingState(listed, UnchangedResult(projectId, binding, listed, candidate.SslId!, details));
                 }
             }
 
-            return await BindAsync(client, projectId, binding, cancellationToken).ConfigureAwait(false);
+            return new BindingState(listed, null);
         }
+
+        /// <summary>Binds unless the domain already has this very certificate (see <see cref="ReadStateAsync"/>).</summary>
+        public static async Task<DomainCertificateBinding> BindUnlessUnchangedAsync(
+            ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, CancellationToken cancellationToken)
+        {
+            BindingState state = await ReadStateAsync(client, groups, projectId, binding, force, cancellationToken).ConfigureAwait(false);
+            return state.Unchanged ?? await BindAsync(client, projectId, binding, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// A result that says nothing changed reports what the server holds: its certificate id, name, subject, names and
+        /// expiry, and the domain's own facts from the listing. The thumbprint is left empty: the API does not give it.
+        /// </summary>
+        private static DomainCertificateBinding UnchangedResult(
+            string projectId, PreparedBinding binding, UrlDomainInfo listed, string certificateId, DomainCertificateDetails details) =>
+            new DomainCertificateBinding
+            {
+                ProjectId = projectId,
+                InstanceId = binding.Domain.InstanceId,
+                GroupId = binding.Domain.GroupId,
+                DomainId = binding.Domain.DomainId,
+                DomainName = listed.Domain ?? binding.DomainName,
+                CnameStatus = ApigMapper.ToCnameStatus(listed.CnameStatus),
+                MinSslVersion = listed.MinSslVersion,
+                CertificateId = certificateId,
+                CertificateName = details.Name ?? binding.Name,
+                Subject = string.IsNullOrEmpty(details.CommonName) ? string.Empty : "CN=" + details.CommonName,
+                NotAfter = details.NotAfter?.UtcDateTime ?? default,
+                Thumbprint = string.Empty,
+                DnsNames = details.San,
+                Changed = false,
+            };
 
         /// <summary>Same serial number (as a number), exactly the same issuer, the same NotAfter and, where APIG lists one, the same SAN set.</summary>
         public static bool IsSameCertificate(DomainCertificateDetails details, CertificateBundle bundle) =>
             CertificateIdentity.IsSame(details.SerialNumber, details.Issuer, details.NotAfter, details.San,
                 bundle.SerialNumber, bundle.IssuerParts, bundle.NotAfter, bundle.DnsNames);
-
-        private static async Task<IReadOnlyList<ApigCertificateReference>> CurrentCertificatesAsync(
-            GroupLookup groups, DomainRef domain, CancellationToken cancellationToken)
-        {
-            // A domain its group does not list is left to the bind itself, so the user sees APIG's own answer (APIG.3020).
-            UrlDomainInfo? listed = await groups.TryFindDomainAsync(domain, cancellationToken).ConfigureAwait(false);
-            if (listed is null)
-            {
-                return Array.Empty<ApigCertificateReference>();
-            }
-
-            var references = listed.SslInfos
-                .Where(ssl => !string.IsNullOrEmpty(ssl.SslId))
-                .Select(ssl => new ApigCertificateReference { CertificateId = ssl.SslId!, Name = ssl.SslName })
-                .ToList();
-            if (references.Count == 0 && !string.IsNullOrEmpty(listed.SslId))
-            {
-                references.Add(new ApigCertificateReference { CertificateId = listed.SslId!, Name = listed.SslName });
-            }
-
-            return references;
-        }
 
         public static async Task<DomainCertificateBinding> BindAsync(
             ApigClient client, string projectId, PreparedBinding binding, CancellationToken cancellationToken)

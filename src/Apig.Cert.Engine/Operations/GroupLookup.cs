@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -16,6 +17,8 @@ namespace Apig.Cert.Engine.Operations
         private readonly ApigClient _client;
         private readonly ConcurrentDictionary<string, Lazy<Task<GroupInfo>>> _groups =
             new ConcurrentDictionary<string, Lazy<Task<GroupInfo>>>(StringComparer.Ordinal);
+
+        private Lazy<Task<IReadOnlyList<ListedDomain>>>? _everyDomain;
 
         public GroupLookup(ApigClient client)
         {
@@ -40,6 +43,87 @@ namespace Apig.Cert.Engine.Operations
             return group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, domain.DomainId, StringComparison.Ordinal));
         }
 
+        /// <summary>
+        /// The certificates bound to the domain: every entry of ssl_infos (an RSA and an ECC one can be bound together;
+        /// ssl_id shows only the RSA one), or ssl_id where a service sends no ssl_infos.
+        /// </summary>
+        public static IReadOnlyList<SslInfo> BoundCertificates(UrlDomainInfo listed)
+        {
+            var bound = listed.SslInfos.Where(ssl => !string.IsNullOrEmpty(ssl.SslId)).ToList();
+            if (bound.Count == 0 && !string.IsNullOrEmpty(listed.SslId))
+            {
+                bound.Add(new SslInfo { SslId = listed.SslId, SslName = listed.SslName });
+            }
+
+            return bound;
+        }
+
+        /// <summary>
+        /// The domain with this name: every instance and group is listed once per command (and the groups cached for
+        /// later lookups). <see cref="ApigInputException"/> when no domain or several domains have the name.
+        /// </summary>
+        public async Task<ListedDomain> FindByNameAsync(string domainName, string? instanceId, string? groupId, CancellationToken cancellationToken)
+        {
+            var everyDomain = _everyDomain;
+            if (everyDomain is null)
+            {
+                var fresh = new Lazy<Task<IReadOnlyList<ListedDomain>>>(() => ListEveryDomainAsync(cancellationToken));
+                everyDomain = Interlocked.CompareExchange(ref _everyDomain, fresh, null) ?? fresh;
+            }
+
+            IReadOnlyList<ListedDomain> all = await everyDomain.Value.ConfigureAwait(false);
+            string wanted = domainName.Trim();
+            var matches = all
+                .Where(d => string.Equals(d.Domain.Domain, wanted, StringComparison.OrdinalIgnoreCase))
+                .Where(d => string.IsNullOrEmpty(instanceId) || string.Equals(d.InstanceId, instanceId, StringComparison.Ordinal))
+                .Where(d => string.IsNullOrEmpty(groupId) || string.Equals(d.Group.Id, groupId, StringComparison.Ordinal))
+                .ToList();
+            if (matches.Count == 1)
+            {
+                return matches[0];
+            }
+
+            if (matches.Count == 0)
+            {
+                throw new ApigInputException(
+                    "DomainNotFound",
+                    "DomainName",
+                    "No API group has a custom domain named '" + wanted + "'" + (string.IsNullOrEmpty(groupId) ? string.Empty : " in group '" + groupId + "'") +
+                    ". List the domains with Get-ApigDomain, or check the name's spelling.");
+            }
+
+            throw new ApigInputException(
+                "DomainNameAmbiguous",
+                "DomainName",
+                "'" + wanted + "' is a custom domain of " + matches.Count + " groups: " +
+                string.Join("; ", matches.Select(d => "instance " + d.InstanceId + ", group " + d.Group.Id + " (" + d.Group.Name + "), domain " + d.Domain.Id)) +
+                ". Give -InstanceId and -GroupId too, or pipe the one you mean from Get-ApigDomain -DomainName " + wanted + ".");
+        }
+
+        private async Task<IReadOnlyList<ListedDomain>> ListEveryDomainAsync(CancellationToken cancellationToken)
+        {
+            var found = new List<ListedDomain>();
+            var instances = new PageCursor<InstanceInfo>((offset, limit, ct) => _client.ListInstancesAsync(offset, limit, ct));
+            while (await instances.NextAsync(cancellationToken).ConfigureAwait(false) is { } instancePage)
+            {
+                foreach (InstanceInfo instance in instancePage.Where(i => !string.IsNullOrEmpty(i.Id)))
+                {
+                    string instanceId = instance.Id!;
+                    var groups = new PageCursor<GroupInfo>((offset, limit, ct) => _client.ListGroupsAsync(instanceId, offset, limit, null, ct));
+                    while (await groups.NextAsync(cancellationToken).ConfigureAwait(false) is { } groupPage)
+                    {
+                        foreach (GroupInfo group in groupPage.Where(g => !string.IsNullOrEmpty(g.Id)))
+                        {
+                            _groups.TryAdd(instanceId + "/" + group.Id, new Lazy<Task<GroupInfo>>(() => Task.FromResult(group)));
+                            found.AddRange(group.UrlDomains.Select(domain => new ListedDomain(instanceId, group, domain)));
+                        }
+                    }
+                }
+            }
+
+            return found;
+        }
+
         /// <summary>The domain as its group lists it; <see cref="ApigInputException"/> "DomainNotFound" when the group has no such domain.</summary>
         public async Task<UrlDomainInfo> FindDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
@@ -55,5 +139,24 @@ namespace Apig.Cert.Engine.Operations
 
             return found;
         }
+    }
+
+    /// <summary>A custom domain with the instance and group it belongs to.</summary>
+    public sealed class ListedDomain
+    {
+        public ListedDomain(string instanceId, GroupInfo group, UrlDomainInfo domain)
+        {
+            InstanceId = instanceId;
+            Group = group;
+            Domain = domain;
+        }
+
+        public string InstanceId { get; }
+
+        public GroupInfo Group { get; }
+
+        public UrlDomainInfo Domain { get; }
+
+        public DomainRef Ref => new DomainRef(InstanceId, Group.Id ?? string.Empty, Domain.Id ?? string.Empty);
     }
 }

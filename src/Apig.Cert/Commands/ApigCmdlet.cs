@@ -21,24 +21,20 @@ namespace Apig.Cert.Commands
 
         protected override void StopProcessing() => _stopSource.Cancel();
 
-        // -Verbose/-Debug on the command, else the caller's preference variable: the engine skips building lines
-        // (and redacting bodies) nobody will see.
-        private bool StreamEnabled(string stream)
-        {
-            if (MyInvocation.BoundParameters.TryGetValue(stream, out object? bound))
-            {
-                return bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound);
-            }
+        // The engine skips building lines (and redacting bodies) nobody will see.
+        private bool StreamEnabled(string stream) => StreamWriter.IsEnabled(this, stream);
 
-            object? preference = SessionState.PSVariable.GetValue(stream + "Preference");
-            if (preference is PSObject wrapped)
-            {
-                preference = wrapped.BaseObject;
-            }
+        /// <summary>Hides Cmdlet.WriteVerbose for every command of the module: never prompts, whatever the preference.</summary>
+        public new void WriteVerbose(string text) => StreamWriter.Verbose(this, text);
 
-            return LanguagePrimitives.TryConvertTo(preference, out ActionPreference value)
-                && value != ActionPreference.SilentlyContinue && value != ActionPreference.Ignore;
-        }
+        /// <summary>Hides Cmdlet.WriteDebug: never prompts (-Debug is Inquire on Windows PowerShell).</summary>
+        public new void WriteDebug(string text) => StreamWriter.Debug(this, text);
+
+        /// <summary>Hides Cmdlet.WriteWarning: never prompts (-Debug makes Warning Inquire).</summary>
+        public new void WriteWarning(string text) => StreamWriter.Warning(this, text);
+
+        /// <summary>Hides Cmdlet.WriteProgress: left out under an Inquire preference rather than prompting.</summary>
+        public new void WriteProgress(ProgressRecord progressRecord) => StreamWriter.Progress(this, progressRecord);
 
         /// <summary>The current runspace's session, or a terminating error that says to run Connect-Apig.</summary>
         private protected ApigSession RequireSession()

@@ -1,6 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
@@ -8,8 +12,8 @@ using Apig.Cert.Engine.Operations;
 namespace Apig.Cert.Commands
 {
     /// <summary>
-    /// Base of the cmdlets that act on piped domains: the domain by property name, and concurrent processing bounded
-    /// by -ThrottleLimit with every result and error written from the pipeline thread.
+    /// Base of the cmdlets that act on piped domains: the domain by property name (or found by its name alone), and
+    /// concurrent processing bounded by -ThrottleLimit with every result, error and prompt on the pipeline thread.
     /// </summary>
     public abstract class DomainBatchCmdlet : ApigCmdlet
     {
@@ -19,22 +23,37 @@ namespace Apig.Cert.Commands
         /// </summary>
         public const int DefaultThrottleLimit = 32;
 
+        /// <summary>How many names an abort message lists before it says "and N more".</summary>
+        private const int NamesListed = 20;
+
         /// <summary>A work result that counts as a success but writes nothing (e.g. an unbind without -PassThru).</summary>
         private protected static readonly object NoOutput = new object();
 
+        /// <summary>An item -WhatIf found already current: counted unchanged, nothing written.</summary>
+        private protected static readonly object PreviewedUnchanged = new object();
+
+        /// <summary>An item declined at ShouldProcess (or only previewed under -WhatIf): nothing was sent.</summary>
+        private protected static readonly object Declined = new object();
+
+        /// <summary>Several objects for one input (one per bound certificate), written one by one.</summary>
+        private protected sealed class Results : List<object>
+        {
+        }
+
+        private readonly List<string> _changed = new List<string>();
         private BatchRunner? _batch;
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(InstanceIdCompleter))]
         [AllowEmptyString]
         public string InstanceId { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(GroupIdCompleter))]
         [AllowEmptyString]
         public string GroupId { get; set; } = string.Empty;
 
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("Id")]
         [AllowEmptyString]
         public string DomainId { get; set; } = string.Empty;
@@ -47,6 +66,10 @@ namespace Apig.Cert.Commands
         [Parameter]
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = DefaultThrottleLimit;
+
+        /// <summary>Write each result as soon as its domain is done instead of in input order.</summary>
+        [Parameter]
+        public SwitchParameter AsCompleted { get; set; }
 
         private protected ApigSession Session { get; private set; } = null!;
 
@@ -63,63 +86,102 @@ namespace Apig.Cert.Commands
 
         private protected int Skipped { get; set; }
 
+        /// <summary>Items only previewed under -WhatIf: they would have been changed.</summary>
+        private protected int WouldChange { get; set; }
+
         /// <summary>What the Verbose summary calls a success, e.g. "bound".</summary>
         private protected abstract string SuccessWord { get; }
+
+        /// <summary>What the Verbose summary calls an item -WhatIf previewed, e.g. "would be bound".</summary>
+        private protected virtual string WouldChangeWord => "would be changed";
 
         private protected abstract string ProgressActivity { get; }
 
         /// <summary>The domain as messages and error records name it.</summary>
-        private protected string Target => string.IsNullOrWhiteSpace(DomainName) ? DomainId : DomainName!;
+        private protected string Target => string.IsNullOrWhiteSpace(DomainName) ? DomainId : DomainName!.Trim();
+
+        /// <summary>
+        /// -WhatIf given or inherited ($WhatIfPreference of a calling function or the session): what ShouldProcess
+        /// will answer without asking. Only used to word the preview; the decision is always ShouldProcess's.
+        /// </summary>
+        private protected bool IsWhatIf =>
+            MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? bound)
+                ? bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound)
+                : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
         protected override void BeginProcessing()
         {
             Session = RequireSession();
             Client = Session.CreateClient(Log);
             Groups = new GroupLookup(Client);
-            _batch = new BatchRunner(this, Log, ThrottleLimit, ProgressActivity, Deliver, StopToken);
+            _batch = new BatchRunner(this, Log, ThrottleLimit, !AsCompleted.IsPresent, ProgressActivity, Deliver, StopToken);
         }
 
         protected override void ProcessRecord()
         {
-            string target = Target;
-            try
+            Guarded(() =>
             {
-                ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
-                ApigIds.EnsureValid(GroupId, nameof(GroupId));
-                ApigIds.EnsureValid(DomainId, nameof(DomainId));
-                ProcessDomain(new DomainRef(InstanceId, GroupId, DomainId), target);
-            }
-            catch (Exception ex) when (IsItemFailure(ex))
-            {
-                Failed++;
-                WriteFailure(ex, target);
-            }
+                string target = Target;
+                try
+                {
+                    DomainRef domain = ResolveDomain();
+                    ProcessDomain(domain, Target);
+                }
+                catch (Exception ex) when (IsItemFailure(ex))
+                {
+                    // Written at once, not in order: with -ErrorAction Stop a bad row must end the batch before the
+                    // input held so far is started.
+                    Log.Drain(this);
+                    ReportItemError(ErrorRecords.ForItem(Unwrap(ex), target));
+                }
 
-            _batch!.DeliverReady();
+                _batch!.DeliverReady();
+            });
         }
 
         protected override void EndProcessing()
         {
-            _batch!.Complete();
+            Guarded(() => _batch!.Complete());
             WriteVerbose(string.Format(
                 CultureInfo.InvariantCulture,
-                "{0} domain(s): {1} {2}, {3} unchanged, {4} failed{5}{6}.",
-                Succeeded + Unchanged + Failed + Skipped, Succeeded, SuccessWord, Unchanged, Failed,
+                "{0} domain(s): {1} {2}, {3} unchanged, {4} failed{5}{6}{7}.",
+                Succeeded + Unchanged + Failed + Skipped + WouldChange + Uncounted, Succeeded, SuccessWord, Unchanged, Failed,
+                WouldChange > 0 ? ", " + WouldChange.ToString(CultureInfo.InvariantCulture) + " " + WouldChangeWord + " (-WhatIf)" : string.Empty,
                 Skipped > 0 ? ", " + Skipped.ToString(CultureInfo.InvariantCulture) + " skipped" : string.Empty,
                 SummaryDetail()));
         }
 
         /// <summary>
-        /// Checks the item on the pipeline thread (input errors throw and become its error record; ShouldProcess runs
-        /// here), then hands the network part to <see cref="StartWork"/>.
+        /// Checks the item on the pipeline thread (input errors throw and become its error record), then hands the
+        /// network part to <see cref="StartWork"/> or <see cref="StartChange"/>.
         /// </summary>
         private protected abstract void ProcessDomain(DomainRef domain, string target);
 
         private protected virtual string SummaryDetail() => string.Empty;
 
-        /// <summary>Runs the item's network work concurrently; its result (or failure) is written later, in order of completion.</summary>
-        private protected void StartWork(string target, Func<System.Threading.CancellationToken, System.Threading.Tasks.Task<object?>> work) =>
+        /// <summary>Domains a subclass counts apart in its summary detail (e.g. "without a certificate").</summary>
+        private protected virtual int Uncounted => 0;
+
+        /// <summary>A read-only item: its result (or failure) is written in input order, or as it finishes with -AsCompleted.</summary>
+        private protected void StartWork(string target, Func<CancellationToken, Task<object?>> work) =>
             _batch!.Start(target, work);
+
+        /// <summary>
+        /// A changing item: a concurrent read, then <paramref name="decide"/> on the pipeline thread (ShouldProcess, the
+        /// prompt), then the change it returns, concurrently.
+        /// </summary>
+        private protected void StartChange(string target, Func<CancellationToken, Task<object?>> read, Func<object?, ItemStep> decide) =>
+            _batch!.Start(target, read, state =>
+            {
+                try
+                {
+                    return decide(state);
+                }
+                catch (Exception ex) when (IsItemFailure(ex))
+                {
+                    return ItemStep.Fail(Unwrap(ex));
+                }
+            });
 
         /// <summary>Counts a finished item and returns what to write for it (null or NoOutput: nothing).</summary>
         private protected virtual object? Count(object? result)
@@ -128,21 +190,197 @@ namespace Apig.Cert.Commands
             return result;
         }
 
+        /// <summary>
+        /// The domain the current input names: its ids as given, or, with only -DomainName, the one domain of that name
+        /// (every group listed once per command).
+        /// </summary>
+        private DomainRef ResolveDomain()
+        {
+            bool hasIds = !string.IsNullOrEmpty(InstanceId) || !string.IsNullOrEmpty(GroupId) || !string.IsNullOrEmpty(DomainId);
+            if (string.IsNullOrEmpty(DomainId) && !string.IsNullOrWhiteSpace(DomainName))
+            {
+                if (!string.IsNullOrEmpty(InstanceId))
+                {
+                    ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
+                }
+
+                if (!string.IsNullOrEmpty(GroupId))
+                {
+                    ApigIds.EnsureValid(GroupId, nameof(GroupId));
+                }
+
+                ListedDomain found = Await(Groups.FindByNameAsync(DomainName!, InstanceId, GroupId, StopToken));
+                return found.Ref;
+            }
+
+            if (!hasIds)
+            {
+                throw new ApigInputException(
+                    "DomainRequired",
+                    "DomainName",
+                    "Name the domain: -DomainName api.example.com, or -InstanceId, -GroupId and -DomainId, or pipe domains from Get-ApigDomain.");
+            }
+
+            ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
+            ApigIds.EnsureValid(GroupId, nameof(GroupId));
+            ApigIds.EnsureValid(DomainId, nameof(DomainId));
+            return new DomainRef(InstanceId, GroupId, DomainId);
+        }
+
         private void Deliver(ItemOutcome outcome)
         {
             if (outcome.Failure != null)
             {
-                Failed++;
-                WriteError(ErrorRecords.From(outcome.Failure, outcome.Target));
+                ReportItemError(ErrorRecords.ForItem(outcome.Failure, outcome.Target));
+                return;
+            }
+
+            if (ReferenceEquals(outcome.Result, PreviewedUnchanged))
+            {
+                Unchanged++;
+                return;
+            }
+
+            if (ReferenceEquals(outcome.Result, Declined))
+            {
+                if (IsWhatIf)
+                {
+                    WouldChange++;
+                }
+                else
+                {
+                    Skipped++;
+                }
+
                 return;
             }
 
             object? output = Count(outcome.Result);
-            if (output != null && !ReferenceEquals(output, NoOutput))
+            if (outcome.ChangeSent)
+            {
+                _changed.Add(outcome.Target.ToString() ?? string.Empty);
+            }
+
+            if (output is Results several)
+            {
+                foreach (object each in several)
+                {
+                    WriteObject(each);
+                }
+            }
+            else if (output != null && !ReferenceEquals(output, NoOutput))
             {
                 WriteObject(output);
             }
         }
+
+        // Under -ErrorAction Stop, WriteError itself ends the command with that record, before the batch could say what
+        // it had already changed; so the stop is taken here and the record is completed first.
+        private void ReportItemError(ErrorRecord record)
+        {
+            if (StopsOnError())
+            {
+                throw new ItemErrorStop(record);
+            }
+
+            Failed++;
+            WriteError(record);
+        }
+
+        private bool StopsOnError()
+        {
+            object? preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound)
+                ? bound
+                : SessionState.PSVariable.GetValue("ErrorActionPreference");
+            return LanguagePrimitives.TryConvertTo(preference is PSObject wrapped ? wrapped.BaseObject : preference, out ActionPreference action)
+                && action == ActionPreference.Stop;
+        }
+
+        /// <summary>
+        /// Any end that is not the normal one (-ErrorAction Stop on an item's error, a prompt that cannot be shown, an
+        /// error from downstream, Ctrl+C) cancels what is in flight at once, writes what finished where PowerShell still
+        /// allows it, and names in the terminating error every domain whose change was sent, so nothing changes unseen.
+        /// </summary>
+        private void Guarded(Action body)
+        {
+            try
+            {
+                body();
+            }
+            catch (PipelineStoppedException)
+            {
+                _batch?.Abort();
+                throw;
+            }
+            catch (Exception ex) when (_batch != null && !(ex is ApigBatchStoppedException))
+            {
+                BatchAbortReport report = _batch.Abort();
+                var unwrittenChanges = new List<string>();
+                foreach (ItemOutcome outcome in report.Unwritten)
+                {
+                    if (outcome.ChangeSent)
+                    {
+                        unwrittenChanges.Add(outcome.Target.ToString() ?? string.Empty);
+                    }
+
+                    try
+                    {
+                        Deliver(outcome);
+                    }
+                    catch (Exception)
+                    {
+                        // Writing is no longer possible (the pipeline is ending): the message below still names them.
+                    }
+                }
+
+                var changed = _changed.Union(unwrittenChanges).ToList();
+                if (changed.Count == 0 && report.InFlight.Count == 0)
+                {
+                    if (ex is ItemErrorStop stop)
+                    {
+                        Failed++;
+                        ThrowTerminatingError(stop.ErrorRecord);
+                    }
+
+                    throw;
+                }
+
+                ThrowTerminatingError(StoppedRecord(ex, changed, report));
+            }
+        }
+
+        private ErrorRecord StoppedRecord(Exception cause, List<string> changed, BatchAbortReport report)
+        {
+            ErrorRecord? original = (cause as IContainsErrorRecord)?.ErrorRecord;
+            string reason = original?.ErrorDetails?.Message ?? original?.Exception.Message ?? cause.Message;
+            string message = "The batch stopped: " + reason.TrimEnd('.') + ".";
+            if (changed.Count > 0)
+            {
+                message += " " + changed.Count.ToString(CultureInfo.InvariantCulture) + " domain(s) were already " + SuccessWord + ": " + Names(changed) + ".";
+            }
+
+            if (report.InFlight.Count > 0)
+            {
+                message += " " + report.InFlight.Count.ToString(CultureInfo.InvariantCulture) +
+                           " request(s) were cancelled in flight and may have taken effect: " + Names(report.InFlight) + ".";
+            }
+
+            string errorId = original?.FullyQualifiedErrorId.Split(',')[0] ?? "BatchStopped";
+            var record = new ErrorRecord(
+                new ApigBatchStoppedException(message, changed, report.InFlight, cause),
+                errorId,
+                original?.CategoryInfo.Category ?? ErrorCategory.OperationStopped,
+                original?.TargetObject);
+            record.ErrorDetails = new ErrorDetails(message)
+            {
+                RecommendedAction = "Fix the cause and run the same command again: domains already done are reported unchanged, the rest are done.",
+            };
+            return record;
+        }
+
+        private static string Names(IReadOnlyCollection<string> names) =>
+            string.Join(", ", names.Take(NamesListed)) +
+            (names.Count > NamesListed ? " and " + (names.Count - NamesListed).ToString(CultureInfo.InvariantCulture) + " more" : string.Empty);
 
         protected override void Dispose(bool disposing)
         {
@@ -153,5 +391,31 @@ namespace Apig.Cert.Commands
 
             base.Dispose(disposing);
         }
+    }
+
+    /// <summary>An item's error under -ErrorAction Stop, on its way to ending the batch.</summary>
+    internal sealed class ItemErrorStop : Exception, IContainsErrorRecord
+    {
+        public ItemErrorStop(ErrorRecord record)
+            : base(record.Exception.Message, record.Exception) => ErrorRecord = record;
+
+        public ErrorRecord ErrorRecord { get; }
+    }
+
+    /// <summary>A batch ended early; names the domains whose change was sent before it ended.</summary>
+    public sealed class ApigBatchStoppedException : Exception
+    {
+        public ApigBatchStoppedException(string message, IReadOnlyList<string> changed, IReadOnlyList<string> inFlight, Exception innerException)
+            : base(message, innerException)
+        {
+            Changed = changed;
+            InFlight = inFlight;
+        }
+
+        /// <summary>Domains whose change the server confirmed.</summary>
+        public IReadOnlyList<string> Changed { get; }
+
+        /// <summary>Domains whose change was cancelled before an answer: it may or may not have taken effect.</summary>
+        public IReadOnlyList<string> InFlight { get; }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
@@ -6,7 +7,7 @@ using Apig.Cert.Engine.Operations;
 namespace Apig.Cert.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Shows the certificate bound to a custom domain: names, issuer, validity and days remaining.</para>
+    /// <para type="synopsis">Shows the certificates bound to a custom domain: names, algorithm, issuer, validity and days remaining.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Get, "ApigDomainCertificate")]
     [OutputType(typeof(ApigDomainCertificate))]
@@ -20,20 +21,34 @@ namespace Apig.Cert.Commands
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            string? certificateId = ValidatedCertificateId();
-            string? domainName = DomainName;
+            CertificateRequest request = CurrentRequest();
+            string? domainName = string.IsNullOrWhiteSpace(DomainName) ? null : DomainName!.Trim();
             string projectId = Session.Context.ProjectId;
             StartWork(target, async ct =>
             {
-                var (resolvedId, resolvedName) = await ResolveCertificateAsync(domain, certificateId, domainName, ct).ConfigureAwait(false);
-                if (resolvedId is null)
+                BoundSelection selection = await SelectAsync(domain, request, null, ct).ConfigureAwait(false);
+                string shownName = domainName ?? selection.Listed?.Domain ?? domain.DomainId;
+                if (selection.StaleId != null)
                 {
-                    Log.Verbose("Domain '" + (resolvedName ?? domain.DomainId) + "' has no certificate bound.");
+                    Log.Verbose("Certificate " + selection.StaleId + " is no longer bound to '" + shownName + "'; showing what is bound now.");
+                }
+
+                if (selection.Certificates.Count == 0)
+                {
+                    Log.Verbose("Domain '" + shownName + "' has no certificate bound.");
                     return null;
                 }
 
-                DomainCertificateDetails details = await Client.GetDomainCertificateAsync(domain, resolvedId, ct).ConfigureAwait(false);
-                return ApigMapper.ToDomainCertificate(details, domain, resolvedName, projectId, DateTime.UtcNow);
+                var certificates = new Results();
+                foreach (SslInfo bound in selection.Certificates)
+                {
+                    DomainCertificateDetails details = await Client.GetDomainCertificateAsync(domain, bound.SslId!, ct).ConfigureAwait(false);
+                    ApigDomainCertificate shown = ApigMapper.ToDomainCertificate(details, domain, domainName ?? selection.Listed?.Domain, projectId, DateTime.UtcNow);
+                    shown.AlgorithmType = bound.AlgorithmType;
+                    certificates.Add(shown);
+                }
+
+                return certificates;
             });
         }
 
@@ -50,6 +65,8 @@ namespace Apig.Cert.Commands
 
             return result;
         }
+
+        private protected override int Uncounted => _withoutCertificate;
 
         private protected override string SummaryDetail() =>
             _withoutCertificate > 0 ? "; " + _withoutCertificate + " without a certificate" : string.Empty;

@@ -1,5 +1,9 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using System.Management.Automation;
+using System.Management.Automation.Host;
 using System.Threading;
 using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
@@ -8,15 +12,22 @@ using Apig.Cert.Engine.Operations;
 namespace Apig.Cert.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Unbinds a certificate from a custom domain.</para>
+    /// <para type="synopsis">Unbinds certificates from a custom domain: every bound certificate (RSA, ECC), or the one -CertificateId or -AlgorithmType names.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "ApigDomainCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+    [Cmdlet(VerbsCommon.Remove, "ApigDomainCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(ApigDomain))]
     public sealed class RemoveApigDomainCertificateCommand : DomainCertificateCmdlet
     {
         private int _withoutCertificate;
+        private bool _yesToAll;
+        private bool _noToAll;
 
-        /// <summary>Unbind without asking for confirmation (for runbooks and pipelines).</summary>
+        /// <summary>Only the certificate of this algorithm.</summary>
+        [Parameter]
+        [ValidateSet("RSA", "ECC", "SM2", IgnoreCase = true)]
+        public string? AlgorithmType { get; set; }
+
+        /// <summary>Unbind without asking for confirmation (for runbooks and pipelines). -WhatIf still applies.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
 
@@ -26,34 +37,125 @@ namespace Apig.Cert.Commands
 
         private protected override string SuccessWord => "unbound";
 
+        private protected override string WouldChangeWord => "would be unbound";
+
         private protected override string ProgressActivity => "Unbinding domain certificates";
+
+        private protected override int Uncounted => _withoutCertificate;
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            string? certificateId = ValidatedCertificateId();
-            string action = certificateId is null ? "Unbind the certificate bound to the domain" : "Unbind certificate " + certificateId;
-            if (!ShouldUnbind(target + " (" + domain + ")", action))
+            CertificateRequest request = CurrentRequest();
+            string? domainName = string.IsNullOrWhiteSpace(DomainName) ? null : DomainName!.Trim();
+            string? algorithmType = AlgorithmType;
+            bool passThru = PassThru.IsPresent;
+            StartChange(
+                target,
+                async ct =>
+                {
+                    BoundSelection selection = await SelectAsync(domain, request, algorithmType, ct).ConfigureAwait(false);
+                    var described = new List<(SslInfo Bound, DomainCertificateDetails Details)>();
+                    foreach (SslInfo bound in selection.Certificates)
+                    {
+                        // The details name what the prompt and -WhatIf show; for an id typed by hand APIG also says
+                        // here whether it is bound (APIG.3021) before anything is changed.
+                        described.Add((bound, await Client.GetDomainCertificateAsync(domain, bound.SslId!, ct).ConfigureAwait(false)));
+                    }
+
+                    ApigDomain? before = described.Count == 0 && passThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : null;
+                    return new Planned(selection, described, before);
+                },
+                state => Decide(domain, domainName, (Planned)state!));
+        }
+
+        private ItemStep Decide(DomainRef domain, string? domainName, Planned plan)
+        {
+            string shownName = domainName ?? plan.Selection.Listed?.Domain ?? domain.DomainId;
+            if (plan.Selection.StaleId != null)
             {
-                Skipped++;
-                return;
+                Log.Verbose("Certificate " + plan.Selection.StaleId + " is no longer bound to '" + shownName + "'; nothing of it to remove.");
             }
 
-            string? domainName = DomainName;
-            StartWork(target, async ct =>
+            if (plan.Certificates.Count == 0)
             {
-                var (resolvedId, resolvedName) = await ResolveCertificateAsync(domain, certificateId, domainName, ct).ConfigureAwait(false);
-                string shownName = resolvedName ?? domain.DomainId;
-                if (resolvedId is null)
+                Log.Verbose("Domain '" + shownName + "' has no certificate bound" + (AlgorithmType is null ? string.Empty : " of type " + AlgorithmType) + "; nothing to remove.");
+                return ItemStep.Done(new NothingBound(plan.DomainBefore));
+            }
+
+            string shown = shownName + " (" + domain + ")";
+            string certificates = string.Join("; ", plan.Certificates.Select(c => Describe(c.Bound, c.Details)));
+            string action = "unbind " + plan.Certificates.Count.ToString(CultureInfo.InvariantCulture) + " certificate(s) from " + shown + ": " + certificates;
+            if (!Confirmed(shownName, action))
+            {
+                return ItemStep.Done(Declined);
+            }
+
+            bool passThru = PassThru.IsPresent;
+            var ids = plan.Certificates.Select(c => c.Bound.SslId!).ToList();
+            return ItemStep.Send(async ct =>
+            {
+                foreach (string id in ids)
                 {
-                    Log.Verbose("Domain '" + shownName + "' has no certificate bound; nothing to remove.");
-                    return new NothingBound(PassThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : null);
+                    await Client.UnbindCertificateAsync(domain, id, ct).ConfigureAwait(false);
+                    Log.Verbose("Unbound certificate " + id + " from " + shownName + ".");
                 }
 
-                await Client.UnbindCertificateAsync(domain, resolvedId, ct).ConfigureAwait(false);
-                Log.Verbose("Unbound certificate " + resolvedId + " from " + shownName + ".");
-                return PassThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : NoOutput;
+                return passThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : NoOutput;
             });
         }
+
+        /// <summary>
+        /// ShouldProcess always runs (so -WhatIf, given or inherited from a calling function or the session, never sends
+        /// anything). -Force, -Confirm:$false and $ConfirmPreference = 'None' skip only the question; a session that cannot
+        /// show it gets an error that says what to add.
+        /// </summary>
+        private bool Confirmed(string domainName, string action)
+        {
+            string caption = "Remove-ApigDomainCertificate";
+            try
+            {
+                if (!ShouldProcess("Would " + action + ".", Capitalized(action) + "?", caption))
+                {
+                    return false;
+                }
+
+                if (Force.IsPresent || ConfirmationAnswered())
+                {
+                    return true;
+                }
+
+                return ShouldContinue(Capitalized(action) + "?", caption, ref _yesToAll, ref _noToAll);
+            }
+            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException || ex is NotImplementedException)
+            {
+                throw new PSInvalidOperationException(
+                    "Remove-ApigDomainCertificate asks before unbinding, and this session is non-interactive, so it cannot ask. Nothing was unbound from " +
+                    domainName + ". Add -Force to unbind without asking" +
+                    (MyInvocation.BoundParameters.ContainsKey("Confirm") ? " (and leave out -Confirm)" : string.Empty) + ", or -WhatIf to see what would be unbound.",
+                    ex);
+            }
+        }
+
+        // True when ShouldProcess already asked (-Confirm, $ConfirmPreference Medium or Low) or the caller opted out of
+        // questions (-Confirm:$false, $ConfirmPreference None).
+        private bool ConfirmationAnswered()
+        {
+            if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
+            {
+                return true;
+            }
+
+            object? preference = SessionState.PSVariable.GetValue("ConfirmPreference");
+            return LanguagePrimitives.TryConvertTo(preference is PSObject wrapped ? wrapped.BaseObject : preference, out ConfirmImpact impact)
+                && impact != ConfirmImpact.High;
+        }
+
+        private static string Capitalized(string text) => text.Substring(0, 1).ToUpperInvariant() + text.Substring(1);
+
+        private static string Describe(SslInfo bound, DomainCertificateDetails details) =>
+            "'" + (details.Name ?? bound.SslName ?? bound.SslId) + "' (" + (bound.AlgorithmType ?? "algorithm not listed") +
+            (details.NotAfter.HasValue ? ", expires " + details.NotAfter.Value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty) +
+            ", id " + bound.SslId + ")";
 
         private protected override object? Count(object? result)
         {
@@ -68,15 +170,7 @@ namespace Apig.Cert.Commands
         }
 
         private protected override string SummaryDetail() =>
-            _withoutCertificate > 0 ? "; " + _withoutCertificate + " without a certificate" : string.Empty;
-
-        /// <summary>A domain that had no certificate: counted apart, and with -PassThru still written.</summary>
-        private sealed class NothingBound
-        {
-            public NothingBound(ApigDomain? domain) => Domain = domain;
-
-            public ApigDomain? Domain { get; }
-        }
+            _withoutCertificate > 0 ? "; " + _withoutCertificate + " had no certificate to remove" : string.Empty;
 
         private async Task<ApigDomain?> CurrentDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
@@ -86,17 +180,29 @@ namespace Apig.Cert.Commands
             return current is null ? null : ApigMapper.ToDomain(current, group, domain.InstanceId, Session.Context.ProjectId);
         }
 
-        // -Force skips the High-impact prompt (runbooks cannot answer it), but -WhatIf and an explicit -Confirm still win.
-        private bool ShouldUnbind(string target, string action)
+        /// <summary>A domain that had no certificate: counted apart, and with -PassThru still written.</summary>
+        private sealed class NothingBound
         {
-            bool whatIf = MyInvocation.BoundParameters.TryGetValue("WhatIf", out object? w) && ((SwitchParameter)w).IsPresent;
-            bool confirm = MyInvocation.BoundParameters.TryGetValue("Confirm", out object? c) && ((SwitchParameter)c).IsPresent;
-            if (Force && !whatIf && !confirm)
+            public NothingBound(ApigDomain? domain) => Domain = domain;
+
+            public ApigDomain? Domain { get; }
+        }
+
+        /// <summary>What one domain's read found: the certificates to unbind, described for the prompt.</summary>
+        private sealed class Planned
+        {
+            public Planned(BoundSelection selection, List<(SslInfo Bound, DomainCertificateDetails Details)> certificates, ApigDomain? domainBefore)
             {
-                return true;
+                Selection = selection;
+                Certificates = certificates;
+                DomainBefore = domainBefore;
             }
 
-            return ShouldProcess(target, action);
+            public BoundSelection Selection { get; }
+
+            public List<(SslInfo Bound, DomainCertificateDetails Details)> Certificates { get; }
+
+            public ApigDomain? DomainBefore { get; }
         }
     }
 }

@@ -26,6 +26,7 @@ namespace Apig.Cert.Commands
         private const string PemSet = "Pem";
 
         private readonly CertificateInputCache _certificates = new CertificateInputCache();
+        private bool _warnedPlainTextKey;
 
         /// <summary>Certificate file (PEM full chain or DER).</summary>
         [Parameter(Mandatory = true, ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
@@ -74,21 +75,21 @@ namespace Apig.Cert.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
-        /// <summary>What the piped domain says is bound now (from Get-ApigDomain), to skip unchanged domains without a lookup.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public ApigCertificateReference[]? Certificates { get; set; }
-
-        /// <summary>The bound certificate's id as a piped object reports it (Get-ApigDomain, an earlier result).</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public string? CertificateId { get; set; }
-
-        /// <summary>The bound certificate's name as a piped object reports it.</summary>
-        [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
-        public string? CertificateName { get; set; }
-
         private protected override string SuccessWord => "bound";
 
         private protected override string ProgressActivity => "Binding certificates";
+
+        private protected override string WouldChangeWord => "would be bound";
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            // Only a value given on the command line is known here; piped values bind later, record by record.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(PrivateKeyPem)) && !(Unwrapped(PrivateKeyPem) is SecureString))
+            {
+                WarnPlainTextKey();
+            }
+        }
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
@@ -97,17 +98,51 @@ namespace Apig.Cert.Commands
             PreparedBinding prepared = DomainCertificateBinder.Prepare(
                 domain.InstanceId, domain.GroupId, domain.DomainId, DomainName, bundle, Name, inputName, DateTime.UtcNow);
 
-            if (!ShouldProcess(prepared.Target, prepared.Action))
-            {
-                Skipped++;
-                return;
-            }
-
-            IReadOnlyList<ApigCertificateReference>? current = CurrentFromInput();
             bool force = Force.IsPresent;
             string projectId = Session.Context.ProjectId;
-            StartWork(target, async ct => await DomainCertificateBinder
-                .BindUnlessUnchangedAsync(Client, Groups, projectId, prepared, current, force, ct).ConfigureAwait(false));
+            StartChange(
+                target,
+                async ct => await DomainCertificateBinder.ReadStateAsync(Client, Groups, projectId, prepared, force, ct).ConfigureAwait(false),
+                state => Decide(prepared, (BindingState)state!, projectId));
+        }
+
+        // On the pipeline thread, once the domain's state is known: -WhatIf and -Confirm see only real changes.
+        private ItemStep Decide(PreparedBinding prepared, BindingState state, string projectId)
+        {
+            string domainName = prepared.DomainName ?? state.Listed?.Domain ?? prepared.Domain.DomainId;
+            string shown = domainName + " (" + prepared.Domain + ")";
+            if (state.Unchanged != null)
+            {
+                if (IsWhatIf)
+                {
+                    ShouldProcess(
+                        "Already current: " + shown + " holds certificate '" + state.Unchanged.CertificateName + "'; nothing would be sent.",
+                        string.Empty,
+                        string.Empty);
+                    return ItemStep.Done(PreviewedUnchanged);
+                }
+
+                return ItemStep.Done(state.Unchanged);
+            }
+
+            if (prepared.DomainName is null && !string.IsNullOrEmpty(state.Listed?.Domain))
+            {
+                // Called by ids: the listing gave the name, so coverage is checked here instead of by APIG (APIG.2103).
+                CertificateRules.EnsureCovers(prepared.Bundle, state.Listed!.Domain!, "DomainName");
+            }
+
+            string what = prepared.Action.Substring(0, 1).ToLowerInvariant() + prepared.Action.Substring(1);
+            if (!ShouldProcess("Would " + what + " on " + shown + ".", what.Substring(0, 1).ToUpperInvariant() + what.Substring(1) + " on " + shown + "?", "Set-ApigDomainCertificate"))
+            {
+                return ItemStep.Done(Declined);
+            }
+
+            return ItemStep.Send(async ct =>
+            {
+                DomainCertificateBinding bound = await DomainCertificateBinder.BindAsync(Client, projectId, prepared, ct).ConfigureAwait(false);
+                bound.DomainName ??= state.Listed?.Domain;
+                return bound;
+            });
         }
 
         private protected override object? Count(object? result)
@@ -126,23 +161,6 @@ namespace Apig.Cert.Commands
 
         private protected override string SummaryDetail() =>
             "; certificate input parsed " + _certificates.ParseCount + " time(s)";
-
-        // A piped Get-ApigDomain object lists every bound certificate; an earlier result names the one it bound.
-        // Anything else (ids typed by hand, a CSV) leaves the lookup to the engine, once per group.
-        private IReadOnlyList<ApigCertificateReference>? CurrentFromInput()
-        {
-            if (Certificates != null)
-            {
-                return Certificates.Where(c => c != null).ToList();
-            }
-
-            if (!string.IsNullOrEmpty(CertificateId) && CertificateName != null)
-            {
-                return new[] { new ApigCertificateReference { CertificateId = CertificateId!, Name = CertificateName } };
-            }
-
-            return null;
-        }
 
         private CertificateInput BuildInput(out string inputName)
         {
@@ -166,14 +184,30 @@ namespace Apig.Cert.Commands
             }
         }
 
+        private static object? Unwrapped(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
+
+        // A key given as a plain string shows in Trace-Command ParameterBinding and in transcripts of the command line.
+        private void WarnPlainTextKey()
+        {
+            if (_warnedPlainTextKey)
+            {
+                return;
+            }
+
+            _warnedPlainTextKey = true;
+            WriteWarning("-PrivateKeyPem was given as a plain string, which PowerShell can show in Trace-Command ParameterBinding output and in transcripts. " +
+                         "Pass a SecureString instead, for example -PrivateKeyPem (Get-Content key.pem -Raw | ConvertTo-SecureString -AsPlainText -Force), or use -PrivateKeyPath.");
+        }
+
         private string ReadPrivateKeyPem()
         {
-            object? value = PrivateKeyPem is PSObject wrapped ? wrapped.BaseObject : PrivateKeyPem;
+            object? value = Unwrapped(PrivateKeyPem);
             switch (value)
             {
                 case SecureString secure:
                     return CertificateInput.ReadSecureString(secure);
                 case string text:
+                    WarnPlainTextKey();
                     return text;
                 default:
                     throw new ApigInputException(

@@ -162,6 +162,17 @@ namespace Apig.Cert.Commands
         private protected override string SummaryDetail() =>
             "; certificate input parsed " + _certificates.ParseCount + " time(s)";
 
+        // The parsed key lives in buffers this command owns: clear them when it ends, however it ends (after the batch
+        // itself is disposed, so no request still being built reads a half-cleared key).
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing)
+            {
+                _certificates.Dispose();
+            }
+        }
+
         private CertificateInput BuildInput(out string inputName)
         {
             switch (ParameterSetName)

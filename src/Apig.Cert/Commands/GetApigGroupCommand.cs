@@ -9,7 +9,7 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Lists API groups, of one instance or of every instance of the project.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "ApigGroup")]
+    [Cmdlet(VerbsCommon.Get, "ApigGroup", SupportsPaging = true, HelpUri = HelpLinks.GetApigGroup)]
     [OutputType(typeof(ApigGroup))]
     public sealed class GetApigGroupCommand : ApigListingCmdlet
     {
@@ -31,11 +31,20 @@ namespace Apig.Cert.Commands
             ApigClient client = session.CreateClient(Log);
             try
             {
+                // A name is also matched here (the API's own filter is looser), so its total would not count what is shown.
+                bool filtered = GroupId != null || Name != null;
+                if (filtered) TotalNotFromApi();
+
                 foreach (string instanceId in InstanceIdsFor(client, InstanceId, GroupId))
                 {
-                    foreach (GroupInfo group in EnumerateGroups(client, instanceId, GroupId, Name))
+                    foreach (GroupInfo group in EnumerateGroups(client, instanceId, GroupId, Name, filtered ? null : AddApiTotal))
                     {
-                        WriteObject(ApigMapper.ToGroup(group, instanceId, session.Context.ProjectId));
+                        if (!WritePaged(ApigMapper.ToGroup(group, instanceId, session.Context.ProjectId)))
+                        {
+                            // Instances after this one were never listed, so their totals are unknown.
+                            if (InstanceId is null) TotalNotFromApi();
+                            return;
+                        }
                     }
                 }
             }

@@ -43,8 +43,8 @@ namespace Apig.Cert.Engine.Auth
             ((IList<string>)Known).Contains(region);
 
         /// <summary>
-        /// The known regions closest to <paramref name="region"/> by edit distance, nearest first, for "did you mean"
-        /// hints; only names within a distance that still looks like a typo.
+        /// The known regions closest to <paramref name="region"/> by edit distance, for "did you mean" hints: those at
+        /// the smallest distance, and only when that distance still looks like a typo.
         /// </summary>
         public static IReadOnlyList<string> Nearest(string region, int count = 3)
         {
@@ -58,8 +58,9 @@ namespace Apig.Cert.Engine.Auth
             }
 
             scored.Sort((a, b) => a.Value != b.Value ? a.Value.CompareTo(b.Value) : string.CompareOrdinal(a.Key, b.Key));
+            // Only the closest: for cn-nort-4, cn-north-4 (one edit), not also cn-north-1 (two).
             var nearest = new List<string>();
-            for (int i = 0; i < scored.Count && i < count; i++) nearest.Add(scored[i].Key);
+            for (int i = 0; i < scored.Count && i < count && scored[i].Value == scored[0].Value; i++) nearest.Add(scored[i].Key);
             return nearest;
         }
 

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
@@ -35,14 +37,16 @@ namespace Apig.Cert.Commands
                 bool filtered = GroupId != null || Name != null;
                 if (filtered) TotalNotFromApi();
 
-                foreach (string instanceId in InstanceIdsFor(client, InstanceId, GroupId))
+                // Instances are few; knowing them all up front tells whether -First stopped before the last one.
+                List<string> instanceIds = InstanceIdsFor(client, InstanceId, GroupId).ToList();
+                for (int i = 0; i < instanceIds.Count; i++)
                 {
-                    foreach (GroupInfo group in EnumerateGroups(client, instanceId, GroupId, Name, filtered ? null : AddApiTotal))
+                    foreach (GroupInfo group in EnumerateGroups(client, instanceIds[i], GroupId, Name, filtered ? null : AddApiTotal))
                     {
-                        if (!WritePaged(ApigMapper.ToGroup(group, instanceId, session.Context.ProjectId)))
+                        if (!WritePaged(ApigMapper.ToGroup(group, instanceIds[i], session.Context.ProjectId)))
                         {
                             // Instances after this one were never listed, so their totals are unknown.
-                            if (InstanceId is null) TotalNotFromApi();
+                            if (i < instanceIds.Count - 1) TotalNotFromApi();
                             return;
                         }
                     }

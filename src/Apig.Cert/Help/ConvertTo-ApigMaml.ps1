@@ -24,7 +24,7 @@ param(
     # Markdown source of the about_Apig.Cert topic.
     [Parameter(Mandatory)] [string] $AboutPath,
     # The README whose "### <cmdlet>" sections are the Get-Help -Online pages; default: the repository root's.
-    [string] $ReadmePath = (Join-Path (Split-Path (Split-Path $SourcePath -Parent) -Parent) 'README.md'),
+    [string] $ReadmePath = (Join-Path $PSScriptRoot '../../../README.md'),
     [string] $Culture = 'en-US'
 )
 

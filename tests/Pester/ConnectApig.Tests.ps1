@@ -34,7 +34,8 @@ Describe 'Connect-Apig' {
     }
 
     It 'connects with an IAM password and knows when the token expires' {
-        $context = Connect-TestApig -As Password
+        $credential = [pscredential]::new($Seed.UserName, (ConvertTo-SecureString $Seed.Password -AsPlainText -Force))
+        $context = Connect-Apig @common -IamEndpoint $EmulatorUrl -Credential $credential -AccountName $Seed.AccountName
         $context.AuthType | Should -Be 'Password'
         $context.TokenExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddHours(23))
         @(Get-SentRequests | Where-Object path -EQ '/v3/auth/tokens').Count | Should -Be 1
@@ -49,7 +50,8 @@ Describe 'Connect-Apig' {
 
     It 'refreshes an IAM token that is about to expire' {
         Invoke-EmulatorAdmin -Url $EmulatorUrl -Path settings -Method PUT -Body @{ tokenLifetimeSeconds = 60 } | Out-Null
-        Connect-TestApig -As Password | Out-Null
+        $credential = [pscredential]::new($Seed.UserName, (ConvertTo-SecureString $Seed.Password -AsPlainText -Force))
+        Connect-Apig @common -IamEndpoint $EmulatorUrl -Credential $credential -AccountName $Seed.AccountName | Out-Null
         $ca = New-TestCertificateAuthority
         $cert = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'refresh')
         $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
@@ -172,7 +174,7 @@ Describe 'Connect-Apig checks before it says connected' {
     Context 'validation at connect' {
         It 'proves the credentials with one ListInstancesV2 call and records when' {
             $before = [DateTimeOffset]::UtcNow.AddSeconds(-1)
-            $context = Connect-TestApig -As AccessKey
+            $context = Connect-Apig @common -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString $Seed.SecretKey -AsPlainText -Force)
             $context.ValidatedAt | Should -BeGreaterThan $before
             $sent = @(Get-SentRequests)
             $sent.Count | Should -Be 1

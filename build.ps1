@@ -104,7 +104,13 @@ function Invoke-Demo {
 }
 
 function Invoke-Emulator {
-    Invoke-Build
+    # Only the emulator is (re)built: out/Apig.Cert may be imported in another session right now, and rebuilding it
+    # would delete the module under that session's feet (or fail on a locked dll on Windows).
+    Write-Host "==> Emulator build ($Configuration; out/Apig.Cert is left as it is)"
+    Invoke-Native 'dotnet publish (emulator)' { dotnet publish (Join-Path $Root 'src/Apig.Emulator/Apig.Emulator.csproj') -c $Configuration -o $EmulatorOut -nologo -v:quiet }
+    if (-not (Test-Path (Join-Path $ModuleOut 'Apig.Cert.psd1'))) {
+        Write-Host "    The module is not built yet: run 'dotnet pwsh ./build.ps1 -Task Build' to get out/Apig.Cert."
+    }
     $dll = Join-Path $EmulatorOut 'Apig.Emulator.dll'
     Write-Host "==> Emulator in the foreground (Ctrl+C stops it). Seed: docs/emulator.md"
     & dotnet $dll --urls "http://127.0.0.1:$Port"

@@ -2,7 +2,8 @@ using System;
 
 namespace Apig.Cert
 {
-    public enum ApigAuthType
+    /// <summary>Based on long so ConvertTo-Json writes the name (see <see cref="CnameStatus"/>).</summary>
+    public enum ApigAuthType : long
     {
         /// <summary>AK/SK request signing (SDK-HMAC-SHA256), optionally with a security token for temporary keys.</summary>
         AccessKey,
@@ -52,6 +53,9 @@ namespace Apig.Cert
 
         /// <summary>When the current IAM token expires; null for AK/SK, and for a supplied token whose expiry is unknown.</summary>
         public DateTimeOffset? TokenExpiresAt { get; internal set; }
+
+        /// <summary>When Connect-Apig proved the credentials with one read (ListInstancesV2); null when -SkipValidation left that out.</summary>
+        public DateTimeOffset? ValidatedAt { get; internal set; }
 
         public int MaxRetries { get; }
 

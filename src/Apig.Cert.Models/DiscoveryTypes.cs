@@ -40,8 +40,8 @@ namespace Apig.Cert
 
         public string? Name { get; set; }
 
-        /// <summary>1 = valid.</summary>
-        public int? Status { get; set; }
+        /// <summary>Valid (1) as APIG reports it; another number shows as that number.</summary>
+        public ApigGroupStatus? Status { get; set; }
 
         /// <summary>The group's system subdomain.</summary>
         public string? SubDomain { get; set; }
@@ -99,8 +99,14 @@ namespace Apig.Cert
 
         public string? CertificateName { get; set; }
 
+        private IReadOnlyList<ApigCertificateReference> _certificates = JoinedList<ApigCertificateReference>.Empty;
+
         /// <summary>Every bound certificate (ssl_infos).</summary>
-        public IReadOnlyList<ApigCertificateReference> Certificates { get; set; } = Array.Empty<ApigCertificateReference>();
+        public IReadOnlyList<ApigCertificateReference> Certificates
+        {
+            get => _certificates;
+            set => _certificates = JoinedList<ApigCertificateReference>.From(value);
+        }
 
         /// <summary>443 by default; -1 when HTTPS is disabled.</summary>
         public int? HttpsPort { get; set; }
@@ -133,7 +139,13 @@ namespace Apig.Cert
 
         public string? CommonName { get; set; }
 
-        public IReadOnlyList<string> SubjectAlternativeNames { get; set; } = Array.Empty<string>();
+        private IReadOnlyList<string> _subjectAlternativeNames = JoinedList<string>.Empty;
+
+        public IReadOnlyList<string> SubjectAlternativeNames
+        {
+            get => _subjectAlternativeNames;
+            set => _subjectAlternativeNames = JoinedList<string>.From(value);
+        }
 
         public DateTime? NotBefore { get; set; }
 

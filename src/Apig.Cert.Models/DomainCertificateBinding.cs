@@ -35,7 +35,13 @@ namespace Apig.Cert
         /// <summary>SHA-1 of the leaf certificate, upper-case hex.</summary>
         public string Thumbprint { get; set; } = string.Empty;
 
-        public IReadOnlyList<string> DnsNames { get; set; } = Array.Empty<string>();
+        private IReadOnlyList<string> _dnsNames = JoinedList<string>.Empty;
+
+        public IReadOnlyList<string> DnsNames
+        {
+            get => _dnsNames;
+            set => _dnsNames = JoinedList<string>.From(value);
+        }
 
         /// <summary>False when the domain already had this certificate and nothing was sent.</summary>
         public bool Changed { get; set; } = true;

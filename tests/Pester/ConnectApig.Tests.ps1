@@ -34,7 +34,8 @@ Describe 'Connect-Apig' {
     }
 
     It 'connects with an IAM password and knows when the token expires' {
-        $context = Connect-TestApig -As Password
+        $credential = [pscredential]::new($Seed.UserName, (ConvertTo-SecureString $Seed.Password -AsPlainText -Force))
+        $context = Connect-Apig @common -IamEndpoint $EmulatorUrl -Credential $credential -AccountName $Seed.AccountName
         $context.AuthType | Should -Be 'Password'
         $context.TokenExpiresAt | Should -BeGreaterThan ([DateTimeOffset]::UtcNow.AddHours(23))
         @(Get-SentRequests | Where-Object path -EQ '/v3/auth/tokens').Count | Should -Be 1
@@ -49,7 +50,8 @@ Describe 'Connect-Apig' {
 
     It 'refreshes an IAM token that is about to expire' {
         Invoke-EmulatorAdmin -Url $EmulatorUrl -Path settings -Method PUT -Body @{ tokenLifetimeSeconds = 60 } | Out-Null
-        Connect-TestApig -As Password | Out-Null
+        $credential = [pscredential]::new($Seed.UserName, (ConvertTo-SecureString $Seed.Password -AsPlainText -Force))
+        Connect-Apig @common -IamEndpoint $EmulatorUrl -Credential $credential -AccountName $Seed.AccountName | Out-Null
         $ca = New-TestCertificateAuthority
         $cert = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'refresh')
         $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
@@ -87,7 +89,8 @@ Describe 'Connect-Apig' {
     }
 
     It 'defaults the endpoint from the region' {
-        $context = Connect-Apig -Region 'ap-southeast-1' -ProjectId $Seed.ProjectId -Token (ConvertTo-SecureString 't' -AsPlainText -Force)
+        # -SkipValidation: the default endpoint is the real cloud, which the build machine does not reach.
+        $context = Connect-Apig -Region 'ap-southeast-1' -ProjectId $Seed.ProjectId -Token (ConvertTo-SecureString 't' -AsPlainText -Force) -SkipValidation
         $context.Endpoint | Should -Be ([uri]'https://apig.ap-southeast-1.myhuaweicloud.com')
     }
 
@@ -106,8 +109,8 @@ Describe 'Connect-Apig' {
         Get-ApigContext | Should -Not -BeNullOrEmpty
     }
 
-    It 'reports an expired token as APIG.1001' {
-        Connect-Apig @common -Token (ConvertTo-SecureString $Seed.ExpiredToken -AsPlainText -Force) | Out-Null
+    It 'reports an expired token as APIG.1001 (when connected without validation)' {
+        Connect-Apig @common -Token (ConvertTo-SecureString $Seed.ExpiredToken -AsPlainText -Force) -SkipValidation | Out-Null
         $ca = New-TestCertificateAuthority
         $cert = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'expired-token')
         $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile -ErrorVariable errs -ErrorAction SilentlyContinue
@@ -119,5 +122,162 @@ Describe 'Connect-Apig' {
         Connect-TestApig | Out-Null
         Disconnect-Apig
         Get-ApigContext | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'Connect-Apig checks before it says connected' {
+    BeforeEach {
+        Reset-Emulator
+        Disconnect-Apig
+    }
+
+    Context 'regions' {
+        It 'refuses an unknown region with the nearest known name, and sends nothing' {
+            $record = $null
+            try { Connect-Apig -Region cn-nort-4 -ProjectId $Seed.ProjectId -Token (ConvertTo-SecureString $Seed.Token -AsPlainText -Force) } catch { $record = $_ }
+            $record | Should -Not -BeNullOrEmpty
+            $record.FullyQualifiedErrorId | Should -BeLike 'UnknownRegion,*'
+            $record.Exception.Message | Should -BeLike "*'cn-nort-4'*Did you mean cn-north-4?*-Endpoint*"
+            Get-ApigContext | Should -BeNullOrEmpty
+        }
+
+        It 'accepts a region it does not know when -Endpoint is given (a region newer than the module)' {
+            $context = Connect-Apig -Region xx-newregion-7 -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -Token (ConvertTo-SecureString $Seed.Token -AsPlainText -Force)
+            $context.Region | Should -Be 'xx-newregion-7'
+            $context.Endpoint | Should -Be ([uri]$EmulatorUrl)
+        }
+
+        It 'completes -Region in sorted order' {
+            $completions = @((TabExpansion2 -inputScript 'Connect-Apig -Region ' -cursorColumn 'Connect-Apig -Region '.Length).CompletionMatches.CompletionText)
+            $completions.Count | Should -BeGreaterThan 10
+            ($completions -join ',') | Should -BeExactly ((@($completions | Sort-Object -CaseSensitive) -join ','))
+        }
+    }
+
+    Context 'the no-credential error' {
+        It 'names only parameters Connect-Apig has' {
+            $saved = @{}
+            foreach ($name in 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN') { $saved[$name] = [Environment]::GetEnvironmentVariable($name); [Environment]::SetEnvironmentVariable($name, $null) }
+            try {
+                $record = $null
+                try { Connect-Apig @common } catch { $record = $_ }
+                $record.FullyQualifiedErrorId | Should -BeLike 'CredentialsNotFound,*'
+                $named = @([regex]::Matches($record.Exception.Message, '(?<![\w])-([A-Z][A-Za-z]+)') | ForEach-Object { $_.Groups[1].Value } | Select-Object -Unique)
+                $named | Should -Contain 'Credential'
+                $parameters = (Get-Command Connect-Apig).Parameters.Keys
+                foreach ($name in $named) { $parameters | Should -Contain $name -Because "the message names -$name" }
+            }
+            finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+        }
+    }
+
+    Context 'validation at connect' {
+        It 'proves the credentials with one ListInstancesV2 call and records when' {
+            $before = [DateTimeOffset]::UtcNow.AddSeconds(-1)
+            $context = Connect-Apig @common -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString $Seed.SecretKey -AsPlainText -Force)
+            $context.ValidatedAt | Should -BeGreaterThan $before
+            $sent = @(Get-SentRequests)
+            $sent.Count | Should -Be 1
+            $sent[0].method | Should -Be 'GET'
+            $sent[0].path | Should -Be "/v2/$($Seed.ProjectId)/apigw/instances"
+            $sent[0].query | Should -Match '(^|&)limit=1(&|$)'
+            $sent[0].status | Should -Be 200
+        }
+
+        It 'fails at Connect-Apig, not at the next command, for a wrong secret key' {
+            $record = $null
+            try { Connect-Apig @common -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force) } catch { $record = $_ }
+            $record.FullyQualifiedErrorId | Should -BeLike 'APIG.0303,*'
+            $record.ErrorDetails.Message | Should -BeLike '*ListInstancesV2*'
+            $record.ErrorDetails.RecommendedAction | Should -BeLike '*-SkipValidation*'
+            Get-ApigContext | Should -BeNullOrEmpty
+        }
+
+        It 'fails at Connect-Apig for a token APIG does not know' {
+            { Connect-Apig @common -Token (ConvertTo-SecureString 'no-such-token' -AsPlainText -Force) } | Should -Throw -ErrorId 'APIG.1002,*'
+            Get-ApigContext | Should -BeNullOrEmpty
+        }
+
+        It '-SkipValidation sends nothing and leaves ValidatedAt empty' {
+            $context = Connect-Apig @common -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force) -SkipValidation
+            $context.ValidatedAt | Should -BeNullOrEmpty
+            @(Get-SentRequests).Count | Should -Be 0
+        }
+    }
+
+    Context 'a failed connect leaves nothing half-set' {
+        It 'keeps the previous connection when the new one is refused before anything is sent, and says so' {
+            Connect-TestApig -As Token | Out-Null
+            $record = $null
+            try { Connect-Apig -Region cn-nort-4 -ProjectId $Seed.ProjectId -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString $Seed.SecretKey -AsPlainText -Force) } catch { $record = $_ }
+            $record.ErrorDetails.Message | Should -BeLike "*previous connection is still active: Token, project $($Seed.ProjectId)*"
+            (Get-ApigContext).AuthType | Should -Be 'Token'
+        }
+
+        It 'drops the previous connection once the new credentials were sent and failed, and says so' {
+            Connect-TestApig -As Token | Out-Null
+            $record = $null
+            try { Connect-Apig @common -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force) } catch { $record = $_ }
+            $record.ErrorDetails.Message | Should -BeLike '*No APIG connection is active now*previous one (Token*'
+            Get-ApigContext | Should -BeNullOrEmpty
+            { Get-ApigInstance } | Should -Throw -ErrorId 'NotConnected,*'
+        }
+
+        It 'says no connection is active when there was none before' {
+            $record = $null
+            try { Connect-Apig @common -Token (ConvertTo-SecureString 'no-such-token' -AsPlainText -Force) } catch { $record = $_ }
+            $record.ErrorDetails.Message | Should -BeLike '*No APIG connection is active.'
+        }
+    }
+
+    Context 'values that become headers' {
+        It 'trims the line break Get-Content -Raw leaves on a token, so POSTs work' {
+            $file = Join-Path $WorkDir 'token.txt'
+            Set-Content -LiteralPath $file -Value $Seed.Token      # writes a trailing newline
+            $raw = Get-Content -LiteralPath $file -Raw
+            $raw | Should -Match '\n$'
+            Connect-Apig @common -Token (ConvertTo-SecureString $raw -AsPlainText -Force) | Out-Null
+            $ca = New-TestCertificateAuthority
+            $cert = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'raw-token')
+            $result = $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile
+            $result.Changed | Should -BeTrue
+            (Get-SentRequests | Where-Object method -EQ 'POST').status | Should -Be 201
+        }
+
+        It 'trims a security token read with Get-Content -Raw' {
+            Connect-Apig @common -AccessKey $Seed.TempKey -SecretKey (ConvertTo-SecureString $Seed.TempSecret -AsPlainText -Force) `
+                -SecurityToken (ConvertTo-SecureString ("  " + $Seed.TempToken + "`r`n") -AsPlainText -Force) | Out-Null
+            (Get-SentRequests)[0].status | Should -Be 200
+        }
+
+        It 'refuses a <Name> with a line break inside, sends nothing, and does not echo it' -TestCases @(
+            @{ Name = 'Token'; ErrorId = 'InvalidToken' }
+            @{ Name = 'SecurityToken'; ErrorId = 'InvalidSecurityToken' }
+        ) {
+            param($Name, $ErrorId)
+            $hostile = ConvertTo-SecureString "$($Seed.Token)`r`nX-Injected: yes" -AsPlainText -Force
+            $record = $null
+            try {
+                if ($Name -eq 'Token') { Connect-Apig @common -Token $hostile }
+                else { Connect-Apig @common -AccessKey $Seed.TempKey -SecretKey (ConvertTo-SecureString $Seed.TempSecret -AsPlainText -Force) -SecurityToken $hostile }
+            }
+            catch { $record = $_ }
+            $record.FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+            (($record | Out-String) + $record.ErrorDetails.Message) | Should -Not -Match 'X-Injected|emulator-token'
+            @(Get-SentRequests).Count | Should -Be 0
+        }
+
+        It 'refuses a control character in HUAWEICLOUD_SDK_SECURITY_TOKEN too' {
+            $saved = @{}
+            foreach ($name in 'HUAWEICLOUD_SDK_AK', 'HUAWEICLOUD_SDK_SK', 'HUAWEICLOUD_SDK_SECURITY_TOKEN') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
+            try {
+                $env:HUAWEICLOUD_SDK_AK = $Seed.TempKey
+                $env:HUAWEICLOUD_SDK_SK = $Seed.TempSecret
+                $env:HUAWEICLOUD_SDK_SECURITY_TOKEN = "$($Seed.TempToken)`nX-Injected: yes"
+                { Connect-Apig @common } | Should -Throw -ErrorId 'InvalidSecurityToken,*'
+                @(Get-SentRequests).Count | Should -Be 0
+            }
+            finally { foreach ($name in $saved.Keys) { [Environment]::SetEnvironmentVariable($name, $saved[$name]) } }
+        }
     }
 }

@@ -85,6 +85,35 @@ $bindScript
         $run.Output | Should -Match "BOUND:$($cert.Thumbprint)"
     }
 
+    It 'forgets the connection when the module is removed' {
+        Reset-Emulator
+        $run = Invoke-FreshPwsh @"
+Import-Module '$manifest'
+Connect-Apig -Region cn-north-4 -ProjectId '$($Seed.ProjectId)' -Endpoint '$EmulatorUrl' -Token (ConvertTo-SecureString '$($Seed.Token)' -AsPlainText -Force) | Out-Null
+"BEFORE:" + [bool](Get-ApigContext)
+Remove-Module Apig.Cert
+Import-Module '$manifest'
+"AFTER:" + [bool](Get-ApigContext)
+try { Get-ApigInstance -ErrorAction Stop | Out-Null; 'LISTED' } catch { 'ERROR:' + `$_.FullyQualifiedErrorId }
+"@
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match 'BEFORE:True'
+        $run.Output | Should -Match 'AFTER:False'
+        $run.Output | Should -Match 'ERROR:NotConnected,'
+    }
+
+    It 'gives every cmdlet a Get-Help -Online address: its README section under the ProjectUri' {
+        $projectUri = (Import-PowerShellDataFile $manifest).PrivateData.PSData.ProjectUri
+        $readme = Get-Content -LiteralPath (Join-Path $PSScriptRoot '../../README.md')
+        $anchors = @($readme | Where-Object { $_ -match '^#+ ' } | ForEach-Object { (($_ -replace '^#+ ', '').Trim().ToLowerInvariant() -replace '[^a-z0-9 _-]', '') -replace ' ', '-' })
+        foreach ($command in Get-Command -Module Apig.Cert) {
+            $online = @((Get-Help $command.Name).relatedLinks.navigationLink)[0].uri
+            $online | Should -BeLike "$projectUri/blob/main/README.md#*" -Because "$($command.Name) needs an online address"
+            $anchors | Should -Contain ($online -replace '^.*#', '') -Because "$($command.Name)'s address must name a README section"
+            if ($command.HelpUri) { $command.HelpUri | Should -Be $online }
+        }
+    }
+
     It 'declares an output type on every cmdlet' {
         foreach ($command in Get-Command -Module Apig.Cert) {
             $command.OutputType | Should -Not -BeNullOrEmpty -Because "$($command.Name) should declare [OutputType]"

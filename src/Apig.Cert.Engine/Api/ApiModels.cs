@@ -72,7 +72,7 @@ namespace Apig.Cert.Engine.Api
 
     public sealed class PageResult<T>
     {
-        public PageResult(IReadOnlyList<T> items, long total)
+        public PageResult(IReadOnlyList<T> items, long? total)
         {
             Items = items;
             Total = total;
@@ -80,8 +80,8 @@ namespace Apig.Cert.Engine.Api
 
         public IReadOnlyList<T> Items { get; }
 
-        /// <summary>The body's "total": records matching the query across all pages.</summary>
-        public long Total { get; }
+        /// <summary>The body's "total": records matching the query across all pages; null when the answer gave none.</summary>
+        public long? Total { get; }
     }
 
     public sealed class InstanceInfo

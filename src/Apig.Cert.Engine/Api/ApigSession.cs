@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Net;
+using System.Security;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
@@ -81,11 +83,8 @@ namespace Apig.Cert.Engine.Api
 
             ApigIds.EnsureValid(projectId, "ProjectId");
 
+            EnsureKnownRegion(region, settings.Endpoint != null, log);
             string apigBase = ValidateEndpoint(settings.Endpoint, ApigRegions.DefaultApigEndpoint(region), "Endpoint");
-            if (!ApigRegions.IsKnown(region) && settings.Endpoint == null)
-            {
-                log?.Verbose("Region " + region + " is not in the list of known APIG regions; using " + apigBase + " anyway.");
-            }
 
             ProxyChoice? proxy = ProxyChoice.From(settings);
             RefuseProxyForPlainHttp(proxy, apigBase, "Endpoint");
@@ -117,10 +116,12 @@ namespace Apig.Cert.Engine.Api
                             "Specify -SecretKey together with -AccessKey, or set HUAWEICLOUD_SDK_SK.");
                     }
 
+                    SecureString? securityToken = SecretText.IsNullOrEmpty(settings.SecurityToken)
+                        ? null
+                        : HeaderSecrets.Normalize(settings.SecurityToken!, "SecurityToken", "security token");
                     var context = new ApigContext(region, projectId, new Uri(apigBase), null, ApigAuthType.AccessKey, MaskAccessKey(accessKey),
                         null, null, null, settings.MaxRetries, timeoutSec);
-                    var authenticator = new AkSkAuthenticator(accessKey, settings.SecretKey!, projectId,
-                        SecretText.IsNullOrEmpty(settings.SecurityToken) ? null : settings.SecurityToken);
+                    var authenticator = new AkSkAuthenticator(accessKey, settings.SecretKey!, projectId, securityToken);
                     DescribeProxy(context, proxy);
                     return new ApigSession(context, apigBase, pipeline, authenticator);
                 }
@@ -132,10 +133,12 @@ namespace Apig.Cert.Engine.Api
                         throw new ApigInputException("TokenRequired", "Token", "Specify -Token with an IAM token scoped to the project.");
                     }
 
+                    SecureString token = HeaderSecrets.Normalize(settings.Token!, "Token", "token");
+
                     var context = new ApigContext(region, projectId, new Uri(apigBase), null, ApigAuthType.Token, null, null, null, null,
                         settings.MaxRetries, timeoutSec);
                     DescribeProxy(context, proxy);
-                    return new ApigSession(context, apigBase, pipeline, new StaticTokenAuthenticator(settings.Token!));
+                    return new ApigSession(context, apigBase, pipeline, new StaticTokenAuthenticator(token));
                 }
 
                 case ApigAuthType.Password:
@@ -144,12 +147,12 @@ namespace Apig.Cert.Engine.Api
                     string accountName = (settings.AccountName ?? string.Empty).Trim();
                     if (userName.Length == 0)
                     {
-                        throw new ApigInputException("UserNameRequired", "UserName", "Specify the IAM user name (-UserName or -Credential).");
+                        throw new ApigInputException("UserNameRequired", "Credential", "Specify the IAM user name and password with -Credential (Get-Credential, or [pscredential]::new(name, securePassword)).");
                     }
 
                     if (SecretText.IsNullOrEmpty(settings.Password))
                     {
-                        throw new ApigInputException("PasswordRequired", "Password", "Specify the IAM user's password (-Password or -Credential).");
+                        throw new ApigInputException("PasswordRequired", "Credential", "Specify the IAM user's password in -Credential; it was empty.");
                     }
 
                     if (accountName.Length == 0)
@@ -188,6 +191,39 @@ namespace Apig.Cert.Engine.Api
                 new Uri(endpointBase).GetLeftPart(UriPartial.Authority) + ": requests to it carry credentials and private keys in clear text, " +
                 "which the proxy would see. Plain-http endpoints on this machine are always reached directly: remove -Proxy, or use an https -" +
                 endpointInput + ".");
+        }
+
+        /// <summary>
+        /// One cheap authenticated read (ListInstancesV2, limit 1), so a wrong secret key, a mistyped token or a key of
+        /// another project fails at Connect-Apig instead of at the first real command. Records the time on the context.
+        /// </summary>
+        public async Task ValidateAsync(IApigLog? log, CancellationToken cancellationToken)
+        {
+            log?.Verbose("Checking the connection with one ListInstancesV2 request (limit=1); -SkipValidation leaves this out.");
+            await CreateClient(log).ListInstancesAsync(0, 1, cancellationToken).ConfigureAwait(false);
+            Context.ValidatedAt = DateTimeOffset.UtcNow;
+        }
+
+        /// <summary>
+        /// Without an endpoint the region decides the host name, so a typo (cn-nort-4) would only surface later as a
+        /// DNS failure; with one, any well-formed region is fine (regions newer than this module).
+        /// </summary>
+        private static void EnsureKnownRegion(string region, bool endpointGiven, IApigLog? log)
+        {
+            if (ApigRegions.IsKnown(region)) return;
+            if (endpointGiven)
+            {
+                log?.Verbose("Region " + region + " is not in this module's list of APIG regions; using the -Endpoint given.");
+                return;
+            }
+
+            IReadOnlyList<string> nearest = ApigRegions.Nearest(region);
+            string hint = nearest.Count > 0
+                ? "Did you mean " + string.Join(" or ", nearest) + "?"
+                : "Known regions: " + string.Join(", ", ApigRegions.Known) + ".";
+            throw new ApigInputException("UnknownRegion", "Region",
+                "The region '" + region + "' is not a known APIG region. " + hint + " For a region newer than this module, also give its endpoint: -Region " +
+                region + " -Endpoint " + ApigRegions.DefaultApigEndpoint(region) + ".");
         }
 
         private static void DescribeProxy(ApigContext context, ProxyChoice? proxy)

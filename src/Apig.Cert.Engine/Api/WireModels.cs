@@ -21,15 +21,16 @@ namespace Apig.Cert.Engine.Api
         public string? MinSslVersion { get; set; }
     }
 
+    // "total" may be null or missing: the listing still works, only the total is unknown.
     internal sealed class InstanceListBody
     {
-        public long Total { get; set; }
+        public long? Total { get; set; }
         public List<InstanceInfo>? Instances { get; set; }
     }
 
     internal sealed class GroupListBody
     {
-        public long Total { get; set; }
+        public long? Total { get; set; }
         public List<GroupInfo>? Groups { get; set; }
     }
 

@@ -59,7 +59,7 @@ namespace Apig.Cert.Engine.Auth
                 throw new ApigInputException("CredentialsNotFound", "AccessKey",
                     "No access key pair was found. Set the environment variables " + AccessKeyVariable + " and " + SecretKeyVariable +
                     " (optionally " + SecurityTokenVariable + ", " + ProjectIdVariable + ", " + RegionVariable + "), or call Connect-Apig with " +
-                    "-AccessKey and -SecretKey, with -Token, or with -UserName, -Password and -AccountName.");
+                    "-AccessKey and -SecretKey (plus -SecurityToken for temporary keys), with -Token, or with -Credential and -AccountName.");
             }
 
             settings.AuthType = ApigAuthType.AccessKey;

@@ -27,7 +27,7 @@ namespace Apig.Cert.Engine.Operations
             InstanceId = instanceId,
             GroupId = info.Id ?? string.Empty,
             Name = info.Name,
-            Status = info.Status,
+            Status = (ApigGroupStatus?)info.Status,
             SubDomain = info.SlDomain,
             DomainCount = info.UrlDomains.Count,
             Remark = info.Remark,
@@ -95,7 +95,7 @@ namespace Apig.Cert.Engine.Operations
         }
 
         public static CnameStatus ToCnameStatus(int value) =>
-            Enum.IsDefined(typeof(CnameStatus), value) ? (CnameStatus)value : CnameStatus.Unknown;
+            Enum.IsDefined(typeof(CnameStatus), (long)value) ? (CnameStatus)value : CnameStatus.Unknown;
 
         // APIG documents create_time as a Unix timestamp without saying seconds or milliseconds; accept both.
         private static long NormalizeUnixSeconds(long value) => value > 100_000_000_000L ? value / 1000 : value;

@@ -10,7 +10,7 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// Connects this runspace to APIG with AK/SK, a token, an IAM password, or HUAWEICLOUD_SDK_* environment variables.
     /// </summary>
-    [Cmdlet(VerbsCommunications.Connect, "Apig", DefaultParameterSetName = EnvironmentSet)]
+    [Cmdlet(VerbsCommunications.Connect, "Apig", DefaultParameterSetName = EnvironmentSet, HelpUri = HelpLinks.ConnectApig)]
     [OutputType(typeof(ApigContext))]
     public sealed class ConnectApigCommand : ApigCmdlet
     {
@@ -84,6 +84,10 @@ namespace Apig.Cert.Commands
         [Parameter]
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
+        /// <summary>Connect without the one ListInstancesV2 call that proves the credentials work.</summary>
+        [Parameter]
+        public SwitchParameter SkipValidation { get; set; }
+
         protected override void EndProcessing()
         {
             var settings = new ApigConnectionSettings
@@ -123,18 +127,65 @@ namespace Apig.Cert.Commands
                     break;
             }
 
+            ApigSession? previous = SessionRegistry.Current;
+            bool validating = false;
             try
             {
                 ApigSession session = Connect(settings);
+                if (!SkipValidation.IsPresent)
+                {
+                    validating = true;
+                    Await(session.ValidateAsync(Log, StopToken));
+                }
+
                 SessionRegistry.Set(session);
                 WriteObject(session.Context);
             }
             catch (Exception ex)
             {
                 Log.Drain(this);
-                ThrowTerminatingError(ErrorRecords.From(Unwrap(ex), null));
+                Exception cause = Unwrap(ex);
+                // Refused before anything was sent: the new connection never existed, so the old one stays. Once the new
+                // credentials reached a server, the caller meant to switch; carrying on with the old account would let
+                // the next command act on the wrong project, so the old one is dropped too.
+                bool keepPrevious = cause is ApigInputException;
+                if (!keepPrevious && previous != null)
+                {
+                    SessionRegistry.Set(null);
+                }
+
+                ThrowTerminatingError(ConnectFailure(cause, validating, keepPrevious ? previous : null, keepPrevious ? null : previous));
             }
         }
+
+        private static ErrorRecord ConnectFailure(Exception cause, bool validating, ApigSession? stillActive, ApigSession? dropped)
+        {
+            ErrorRecord record = ErrorRecords.From(cause, null);
+            string message = record.ErrorDetails?.Message ?? cause.Message;
+            if (validating)
+            {
+                message = "Connect-Apig checked the new connection with one ListInstancesV2 call, and it failed: " + message;
+            }
+
+            string state = stillActive != null
+                ? " The previous connection is still active: " + Describe(stillActive.Context) + "."
+                : dropped != null
+                    ? " No APIG connection is active now: the previous one (" + Describe(dropped.Context) + ") was closed, because this Connect-Apig had already sent the new credentials."
+                    : " No APIG connection is active.";
+            string? advice = record.ErrorDetails?.RecommendedAction;
+            if (validating && cause is ApigApiException)
+            {
+                advice = (advice == null ? string.Empty : advice + " ") +
+                    "If the credentials are right but may not list instances, connect with -SkipValidation.";
+            }
+
+            record.ErrorDetails = new ErrorDetails(message + state) { RecommendedAction = advice };
+            return record;
+        }
+
+        private static string Describe(ApigContext context) =>
+            context.AuthType + (context.AccessKey != null ? " " + context.AccessKey : context.UserName != null ? " " + context.UserName : string.Empty) +
+            ", project " + context.ProjectId + ", " + context.Endpoint.GetLeftPart(UriPartial.Authority);
 
         private ApigSession Connect(ApigConnectionSettings settings)
         {

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace Apig.Cert.Commands
 {
     /// <summary>Forgets this runspace's APIG connection and its credentials.</summary>
-    [Cmdlet(VerbsCommunications.Disconnect, "Apig")]
+    [Cmdlet(VerbsCommunications.Disconnect, "Apig", HelpUri = HelpLinks.DisconnectApig)]
     [OutputType(typeof(void))]
     public sealed class DisconnectApigCommand : ApigCmdlet
     {

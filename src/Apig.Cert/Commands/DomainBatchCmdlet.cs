@@ -60,6 +60,7 @@ namespace Apig.Cert.Commands
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [Alias("UrlDomain")]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         public string? DomainName { get; set; }
 
         /// <summary>How many domains are processed at once.</summary>

@@ -3,7 +3,7 @@ using System.Management.Automation;
 namespace Apig.Cert.Commands
 {
     /// <summary>Shows this runspace's APIG connection (no secrets), or nothing when not connected.</summary>
-    [Cmdlet(VerbsCommon.Get, "ApigContext")]
+    [Cmdlet(VerbsCommon.Get, "ApigContext", HelpUri = HelpLinks.GetApigContext)]
     [OutputType(typeof(ApigContext))]
     public sealed class GetApigContextCommand : ApigCmdlet
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
@@ -9,14 +10,10 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Lists custom domains: of a group, of an instance, or of every group of every instance.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "ApigDomain", SupportsPaging = true)]
+    [Cmdlet(VerbsCommon.Get, "ApigDomain", SupportsPaging = true, HelpUri = HelpLinks.GetApigDomain)]
     [OutputType(typeof(ApigDomain))]
     public sealed class GetApigDomainCommand : ApigListingCmdlet
     {
-        private ulong _skipped;
-        private ulong _written;
-        private bool _stoppedEarly;
-
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(InstanceIdCompleter))]
         public string? InstanceId { get; set; }
@@ -25,17 +22,21 @@ namespace Apig.Cert.Commands
         [ArgumentCompleter(typeof(GroupIdCompleter))]
         public string? GroupId { get; set; }
 
+        /// <summary>One or more names, each exact or with wildcards; a domain matching any of them is listed.</summary>
         [Parameter(Position = 0)]
         [SupportsWildcards]
         [Alias("UrlDomain")]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
-        public string? DomainName { get; set; }
+        public string[]? DomainName { get; set; }
 
         protected override void ProcessRecord()
         {
+            // Domains come inside group answers: the API gives no domain total, so any total is counted here.
+            TotalNotFromApi();
             ApigSession session = RequireSession();
             ApigClient client = session.CreateClient(Log);
-            WildcardPattern? pattern = DomainName is null ? null : new WildcardPattern(DomainName, WildcardOptions.IgnoreCase);
+            string[] names = (DomainName ?? Array.Empty<string>()).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToArray();
+            WildcardPattern[] patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
             try
             {
                 foreach (string instanceId in InstanceIdsFor(client, InstanceId, GroupId))
@@ -44,41 +45,22 @@ namespace Apig.Cert.Commands
                     {
                         foreach (ApigDomain domain in ApigMapper.ToDomains(group, instanceId, session.Context.ProjectId))
                         {
-                            if (pattern != null && !pattern.IsMatch(domain.DomainName))
+                            if (patterns.Length > 0 && !patterns.Any(p => p.IsMatch(domain.DomainName)))
                             {
                                 continue;
                             }
 
-                            if (_skipped < PagingParameters.Skip)
+                            if (!WritePaged(domain))
                             {
-                                _skipped++;
-                                continue;
-                            }
-
-                            if (_written >= PagingParameters.First)
-                            {
-                                _stoppedEarly = true;
                                 return;
                             }
-
-                            _written++;
-                            WriteObject(domain);
                         }
                     }
                 }
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {
-                WriteFailure(ex, GroupId ?? InstanceId ?? DomainName);
-            }
-        }
-
-        protected override void EndProcessing()
-        {
-            if (PagingParameters.IncludeTotalCount)
-            {
-                // Once -First stopped the listing, the count is only a lower bound: say so through the accuracy.
-                WriteObject(PagingParameters.NewTotalCount(_skipped + _written, _stoppedEarly ? 0.0 : 1.0));
+                WriteFailure(ex, GroupId ?? InstanceId ?? string.Join(", ", names));
             }
         }
     }

@@ -9,7 +9,7 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Lists the dedicated APIG gateway instances of the connected project.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "ApigInstance")]
+    [Cmdlet(VerbsCommon.Get, "ApigInstance", SupportsPaging = true, HelpUri = HelpLinks.GetApigInstance)]
     [OutputType(typeof(ApigInstance))]
     public sealed class GetApigInstanceCommand : ApigListingCmdlet
     {
@@ -33,8 +33,12 @@ namespace Apig.Cert.Commands
                     ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
                 }
 
+                // Filtered here, so the API's total would count instances that are not shown.
+                bool filtered = InstanceId != null || pattern != null;
+                if (filtered) TotalNotFromApi();
+
                 bool found = false;
-                foreach (InstanceInfo info in EnumerateInstances(client))
+                foreach (InstanceInfo info in EnumerateInstances(client, filtered ? null : AddApiTotal))
                 {
                     if (InstanceId != null && !string.Equals(info.Id, InstanceId, StringComparison.Ordinal))
                     {
@@ -47,7 +51,10 @@ namespace Apig.Cert.Commands
                     }
 
                     found = true;
-                    WriteObject(ApigMapper.ToInstance(info, session.Context.ProjectId));
+                    if (!WritePaged(ApigMapper.ToInstance(info, session.Context.ProjectId)))
+                    {
+                        return;
+                    }
                 }
 
                 if (!found && InstanceId != null)

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
+using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
@@ -42,7 +43,9 @@ namespace Apig.Cert.Completers
                     }
 
                     return lookup.Result
-                        .Where(s => s.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                        .Where(s => IsOfferable(s.Key) && s.Key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                        .GroupBy(s => s.Key, StringComparer.Ordinal)
+                        .Select(g => g.First())
                         .OrderBy(s => s.Key, StringComparer.OrdinalIgnoreCase)
                         .Select(s => new CompletionResult(Quote(s.Key), s.Key, CompletionResultType.ParameterValue, s.Value))
                         .ToList();
@@ -64,7 +67,7 @@ namespace Apig.Cert.Completers
         private protected static async Task<List<InstanceInfo>> InstancesAsync(ApigClient client, CancellationToken cancellationToken)
         {
             var result = new List<InstanceInfo>();
-            var cursor = new PageCursor<InstanceInfo>((o, l, ct) => client.ListInstancesAsync(o, l, ct));
+            var cursor = new PageCursor<InstanceInfo>((o, l, ct) => client.ListInstancesAsync(o, l, ct), keyOf: i => i.Id);
             while (await cursor.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
             {
                 result.AddRange(page);
@@ -81,7 +84,7 @@ namespace Apig.Cert.Completers
                 : (await InstancesAsync(client, cancellationToken).ConfigureAwait(false)).Select(i => i.Id ?? string.Empty).Where(id => id.Length > 0);
             foreach (string id in instanceIds)
             {
-                var cursor = new PageCursor<GroupInfo>((o, l, ct) => client.ListGroupsAsync(id, o, l, null, ct));
+                var cursor = new PageCursor<GroupInfo>((o, l, ct) => client.ListGroupsAsync(id, o, l, null, ct), keyOf: g => g.Id);
                 while (await cursor.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
                 {
                     result.AddRange(page.Select(g => new KeyValuePair<string, GroupInfo>(id, g)));
@@ -91,8 +94,18 @@ namespace Apig.Cert.Completers
             return result;
         }
 
-        private static string Quote(string value) =>
-            value.IndexOfAny(new[] { ' ', '*', '$', '\'', '"' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
+        private static readonly Regex s_plainName = new Regex("^[A-Za-z0-9_][A-Za-z0-9_.\\-]*$", RegexOptions.CultureInvariant);
+
+        /// <summary>
+        /// Names come from the server, so anything beyond letters, digits, '_', '.' and '-' is single-quoted (with
+        /// PowerShell's own escaping, which also covers the typographic quotes it treats as quotes): inserted bare, a
+        /// name like "a;b", "$(x)" or "-Force" would be parsed as code or a parameter.
+        /// </summary>
+        internal static string Quote(string value) =>
+            s_plainName.IsMatch(value) ? value : "'" + CodeGeneration.EscapeSingleQuotedStringContent(value) + "'";
+
+        /// <summary>A name with a control character cannot be typed or shown safely; it is not offered at all.</summary>
+        private static bool IsOfferable(string value) => value.Length > 0 && !value.Any(char.IsControl);
     }
 
     public sealed class InstanceIdCompleter : ConnectedCompleter

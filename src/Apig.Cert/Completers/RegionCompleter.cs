@@ -17,6 +17,7 @@ namespace Apig.Cert.Completers
             string prefix = (wordToComplete ?? string.Empty).Trim('\'', '"');
             return KnownRegions()
                 .Where(region => region.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+                .OrderBy(region => region, StringComparer.Ordinal)
                 .Select(region => new CompletionResult(region, region, CompletionResultType.ParameterValue, region))
                 .ToList();
         }

@@ -23,6 +23,8 @@ param(
     [Parameter(Mandatory)] [string] $SourcePath,
     # Markdown source of the about_Apig.Cert topic.
     [Parameter(Mandatory)] [string] $AboutPath,
+    # The README whose "### <cmdlet>" sections are the Get-Help -Online pages; default: the repository root's.
+    [string] $ReadmePath = (Join-Path $PSScriptRoot '../../../README.md'),
     [string] $Culture = 'en-US'
 )
 
@@ -570,6 +572,22 @@ foreach ($command in $commands) {
         continue
     }
     $helps[$command.Name] = Get-CommandHelp -Command $command -Markdown (Read-CmdletMarkdown $file) -Problems $problems
+}
+
+# Get-Help -Online opens a cmdlet's first related link: the README section that names the cmdlet in its "###" heading,
+# under the manifest's ProjectUri. A cmdlet's own HelpUri must agree, so Get-Command and Get-Help never point apart.
+$projectUri = (Import-PowerShellDataFile (Join-Path $ModulePath 'Apig.Cert.psd1')).PrivateData.PSData.ProjectUri
+$readmeHeadings = @(Get-Content -LiteralPath $ReadmePath | Where-Object { $_ -match '^### ' } | ForEach-Object { $_.Substring(4).Trim() })
+foreach ($command in $commands) {
+    if (-not $helps.Contains($command.Name)) { continue }
+    $heading = $readmeHeadings | Where-Object { ($_ -split ',\s*') -contains $command.Name } | Select-Object -First 1
+    if (-not $heading) { $problems.Add("$($command.Name): README.md has no '### ' section naming it (the Get-Help -Online page)."); continue }
+    $anchor = ($heading.ToLowerInvariant() -replace '[^a-z0-9 _-]', '') -replace ' ', '-'
+    $online = "$projectUri/blob/main/README.md#$anchor"
+    if ($command.HelpUri -and $command.HelpUri -ne $online) {
+        $problems.Add("$($command.Name): HelpUri is $($command.HelpUri), but its README section is $online.")
+    }
+    $helps[$command.Name].Links = @([pscustomobject]@{ Text = 'Online version:'; Uri = $online }) + @($helps[$command.Name].Links)
 }
 
 if ($problems.Count -gt 0) {

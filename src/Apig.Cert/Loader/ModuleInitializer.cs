@@ -34,6 +34,11 @@ namespace Apig.Cert.Loader
 
         public void OnRemove(PSModuleInfo module)
         {
+            // The assembly stays loaded after Remove-Module, and with it the connection; a user who removes the module
+            // expects its credentials gone, and a later Import-Module to start unconnected. Done before the resolver
+            // goes, because forgetting the session touches engine types.
+            ForgetConnection();
+
             if (IsCoreClr)
             {
                 UnregisterCoreClr();
@@ -43,6 +48,9 @@ namespace Apig.Cert.Loader
                 AppDomain.CurrentDomain.AssemblyResolve -= ResolveOnNetFramework;
             }
         }
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static void ForgetConnection() => SessionRegistry.Set(null);
 
         // Kept in separate methods so .NET Framework never JIT-compiles a reference to AssemblyLoadContext.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

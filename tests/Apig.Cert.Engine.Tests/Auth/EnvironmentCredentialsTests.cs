@@ -77,7 +77,9 @@ public class EnvironmentCredentialsTests
         Assert.Contains("HUAWEICLOUD_SDK_AK", error.Message);
         Assert.Contains("HUAWEICLOUD_SDK_SK", error.Message);
         Assert.Contains("-Token", error.Message);
-        Assert.Contains("-UserName", error.Message);
+        Assert.Contains("-Credential", error.Message);
+        Assert.DoesNotContain("-UserName", error.Message);
+        Assert.DoesNotContain("-Password", error.Message);
         if (secretKey != null) Assert.DoesNotContain(secretKey, error.Message);
     }
 }

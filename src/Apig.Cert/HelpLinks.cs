@@ -1,0 +1,19 @@
+namespace Apig.Cert
+{
+    /// <summary>
+    /// Get-Help -Online addresses: the README section of each cmdlet, under the manifest's ProjectUri. The help build
+    /// writes the same address as each cmdlet's first related link (from the README headings), and a test checks both
+    /// agree and that each anchor exists.
+    /// </summary>
+    internal static class HelpLinks
+    {
+        private const string Readme = "https://github.com/apig-cert/Apig.Cert/blob/main/README.md";
+
+        public const string ConnectApig = Readme + "#connect-apig";
+        public const string DisconnectApig = Readme + "#disconnect-apig-get-apigcontext";
+        public const string GetApigContext = Readme + "#disconnect-apig-get-apigcontext";
+        public const string GetApigInstance = Readme + "#get-apiginstance-get-apiggroup-get-apigdomain";
+        public const string GetApigGroup = Readme + "#get-apiginstance-get-apiggroup-get-apigdomain";
+        public const string GetApigDomain = Readme + "#get-apiginstance-get-apiggroup-get-apigdomain";
+    }
+}

@@ -1,0 +1,190 @@
+# What a person sees at 120 columns, and what Export-Csv / ConvertTo-Json write (issue 8 §2.1, §2.3).
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    Reset-Emulator
+    # Names as long as real ones: bulk-00001-d1.example.com and friends, next to the seed's five.
+    Invoke-EmulatorAdmin -Url $EmulatorUrl -Path bulk -Method POST -Body @{ groups = 3; domainsPerGroup = 1; namePrefix = 'customer-portal'; flatNames = $true } | Out-Null
+    $script:context = Connect-TestApig -As Token
+    $ca = New-TestCertificateAuthority
+    $script:cert = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'views')
+    $script:bindings = @(Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile)
+    $script:unchanged = @(Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile)
+    $script:domains = @(Get-ApigDomain)
+    $script:certificates = @(Get-ApigDomain | Get-ApigDomainCertificate)
+    $script:groups = @(Get-ApigGroup)
+    $script:instances = @(Get-ApigInstance)
+
+    function Get-Rendered {
+        param($Objects, [string] $View, [switch] $List)
+        $text = if ($List) { $Objects | Format-List | Out-String -Width 120 }
+        elseif ($View) { $Objects | Format-Table -View $View | Out-String -Width 120 }
+        else { $Objects | Out-String -Width 120 }
+        @($text -split "`r?`n" | ForEach-Object TrimEnd | Where-Object { $_ })
+    }
+
+    # The table's header line, split into column labels.
+    function Get-Header { param([string[]] $Lines) @($Lines[0] -split '\s+' | Where-Object { $_ }) }
+
+    function Assert-Table {
+        param($Objects, [string[]] $Lines, [string[]] $Columns, [scriptblock[]] $WholeValues)
+        foreach ($line in $Lines) { $line.Length | Should -BeLessOrEqual 120 -Because "'$line' must fit 120 columns" }
+        $header = Get-Header $Lines
+        foreach ($column in $Columns) { $header | Should -Contain $column }
+        $properties = $Objects[0].PSObject.Properties.Name
+        foreach ($label in $header) { $properties | Should -Contain $label -Because "column '$label' must be a property of $($Objects[0].GetType().Name)" }
+        $rows = $Lines | Select-Object -Skip 2
+        $rows.Count | Should -Be $Objects.Count
+        foreach ($object in $Objects) {
+            foreach ($value in $WholeValues) {
+                $expected = [string](& $value $object)
+                @($rows | Where-Object { $_.Contains($expected) }).Count | Should -BeGreaterThan 0 -Because "'$expected' must appear whole"
+            }
+        }
+        ($rows -join "`n") | Should -Not -Match '…' -Because 'no key column may be cut'
+    }
+}
+AfterAll { Stop-TestEmulator }
+
+Describe 'Tables at 120 columns' {
+    It 'every table view of the module is covered here' {
+        $formats = [xml](Get-Content -LiteralPath (Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.Format.ps1xml') -Raw)
+        $views = @($formats.Configuration.ViewDefinitions.View | Where-Object { $_.TableControl } | ForEach-Object { $_.ViewSelectedBy.TypeName + '/' + $_.Name })
+        $covered = 'DomainCertificateBinding/Apig.Cert.DomainCertificateBinding', 'DomainCertificateBinding/Ids', 'DomainCertificateBinding/Thumbprint',
+            'ApigInstance/Apig.Cert.ApigInstance', 'ApigGroup/Apig.Cert.ApigGroup', 'ApigDomain/Apig.Cert.ApigDomain', 'ApigDomain/Ids',
+            'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
+        ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
+    }
+
+    It 'the bind table keeps DomainName, CertificateName, NotAfter, Changed and a short thumbprint' {
+        $lines = Get-Rendered $bindings
+        Assert-Table $bindings $lines -Columns DomainName, CertificateName, NotAfter, Changed, Thumbprint -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.CertificateName }, { param($o) $o.NotAfter.ToString('yyyy-MM-dd') }, { param($o) $o.Thumbprint.Substring(0, 12) })
+        ($lines -join "`n") | Should -Not -Match $cert.Thumbprint -Because 'the 40-character thumbprint belongs to the Thumbprint view'
+        (Get-Header $lines) | Should -Not -Contain 'DaysRemaining'
+        @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sTrue(\s|$)' }).Count | Should -Be $bindings.Count
+    }
+
+    It 'an unchanged bind shows Changed False on every row' {
+        $lines = Get-Rendered $unchanged
+        @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sFalse(\s|$)' }).Count | Should -Be $unchanged.Count
+    }
+
+    It 'the Ids and Thumbprint views of a bind show ids and the thumbprint whole' {
+        Assert-Table $bindings (Get-Rendered $bindings -View Ids) -Columns DomainName, DomainId, CertificateId, Changed -WholeValues @(
+            { param($o) $o.DomainId }, { param($o) $o.CertificateId })
+        Assert-Table $bindings (Get-Rendered $bindings -View Thumbprint) -Columns DomainName, Thumbprint -WholeValues @({ param($o) $o.Thumbprint })
+    }
+
+    It 'the domain table keeps DomainName, CertificateName and CnameStatus, and -View Ids the ids' {
+        Assert-Table $domains (Get-Rendered $domains) -Columns DomainName, GroupName, CertificateName, CnameStatus -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.CertificateName }, { param($o) $o.CnameStatus })
+        Assert-Table $domains (Get-Rendered $domains -View Ids) -Columns DomainName, GroupId, DomainId -WholeValues @(
+            { param($o) $o.GroupId }, { param($o) $o.DomainId })
+    }
+
+    It 'the certificate table keeps DomainName, Name, NotAfter and DaysRemaining, and -View Ids the ids' {
+        Assert-Table $certificates (Get-Rendered $certificates) -Columns DomainName, DaysRemaining, NotAfter, AlgorithmType, Name -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.Name }, { param($o) $o.NotAfter.ToString('yyyy-MM-dd') })
+        Assert-Table $certificates (Get-Rendered $certificates -View Ids) -Columns DomainName, CertificateId, DomainId -WholeValues @(
+            { param($o) $o.CertificateId }, { param($o) $o.DomainId })
+    }
+
+    It 'the group table says DomainCount, the property it shows' {
+        Assert-Table $groups (Get-Rendered $groups) -Columns Name, GroupId, DomainCount -WholeValues @({ param($o) $o.GroupId }, { param($o) $o.Name })
+        (Get-Header (Get-Rendered $groups)) | Should -Not -Contain 'Domains'
+    }
+
+    It 'the instance table shows the instance id whole' {
+        Assert-Table $instances (Get-Rendered $instances) -Columns Name, InstanceId, Status -WholeValues @({ param($o) $o.InstanceId })
+    }
+
+    It 'the context is a list of every property, none cut' {
+        $lines = Get-Rendered $context
+        foreach ($name in $context.PSObject.Properties.Name) { @($lines | Where-Object { $_ -match "^$name\s*:" }).Count | Should -Be 1 -Because "$name should be listed" }
+        ($lines -join "`n") | Should -Match ([regex]::Escape($Seed.ProjectId))
+    }
+
+    It 'Format-List shows every id whole' {
+        $text = (Get-Rendered $bindings[0] -List) -join "`n"
+        foreach ($value in $bindings[0].DomainId, $bindings[0].CertificateId, $bindings[0].Thumbprint, $bindings[0].InstanceId) { $text | Should -Match ([regex]::Escape($value)) }
+    }
+
+    It 'a child pwsh on a 120-column terminal renders the same tables whole' -Skip:(-not (Get-Command script -ErrorAction Ignore) -or $IsWindows) {
+        $out = Join-Path $WorkDir 'child-render.txt'
+        $child = Join-Path $WorkDir 'child-render.ps1'
+        @"
+`$ErrorActionPreference = 'Stop'
+# A progress bar on a terminal nobody answers makes pwsh wait for the cursor position; progress is not what is tested.
+`$ProgressPreference = 'SilentlyContinue'
+Import-Module '$(Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')'
+Connect-Apig -Region cn-north-4 -ProjectId '$($Seed.ProjectId)' -Endpoint '$EmulatorUrl' -Token (ConvertTo-SecureString '$($Seed.Token)' -AsPlainText -Force) | Out-Null
+`$text = "WIDTH:" + `$Host.UI.RawUI.BufferSize.Width + "``n"
+`$text += Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyFile)' -Force | Out-String
+`$text += Get-ApigDomain | Out-String
+Set-Content -LiteralPath '$out' -Value `$text
+"@ | Set-Content -LiteralPath $child
+        $pwsh = Get-PwshCommand
+        & script -qec "stty cols 120 rows 50; '$pwsh' -NoProfile -NonInteractive -File '$child'" /dev/null | Out-Null
+        $text = Get-Content -LiteralPath $out -Raw
+        $text | Should -Match 'WIDTH:120'
+        $lines = @($text -split "`r?`n" | ForEach-Object TrimEnd | Where-Object { $_ -and $_ -notmatch '^WIDTH:' })
+        foreach ($line in $lines) { $line.Length | Should -BeLessOrEqual 120 -Because "'$line' must fit" }
+        foreach ($d in $domains) { @($lines | Where-Object { $_.Contains($d.DomainName) -and $_ -match '\sTrue\s' -and $_.Contains($cert.Thumbprint.Substring(0, 12)) }).Count | Should -Be 1 -Because "$($d.DomainName)'s bind row must be whole" }
+        ($lines -join "`n") | Should -Not -Match '…'
+    }
+}
+
+Describe 'Export-Csv and ConvertTo-Json of every output type' {
+    BeforeDiscovery {
+        $script:kinds = @('context', 'instances', 'groups', 'domains', 'certificates', 'bindings') | ForEach-Object { @{ Kind = $_ } }
+    }
+
+    It 'Export-Csv writes values, not type names, for <Kind>' -TestCases $kinds {
+        param($Kind)
+        $objects = @((Get-Variable -Name $Kind -ValueOnly) | ForEach-Object { $_ })
+        $objects.Count | Should -BeGreaterThan 0
+        $file = Join-Path $WorkDir "export-$Kind.csv"
+        $objects | Export-Csv -LiteralPath $file -NoTypeInformation
+        $rows = @(Import-Csv -LiteralPath $file)
+        $rows.Count | Should -Be $objects.Count
+        foreach ($row in $rows) {
+            foreach ($property in $row.PSObject.Properties) {
+                $property.Value | Should -Not -Match '^System\.|`\d\[|^Apig\.Cert\.' -Because "$Kind.$($property.Name) must be a value"
+            }
+        }
+    }
+
+    It 'Export-Csv joins lists: DnsNames, SubjectAlternativeNames, Certificates' {
+        $file = Join-Path $WorkDir 'export-lists.csv'
+        $bindings | Select-Object -First 1 | Export-Csv -LiteralPath $file -NoTypeInformation
+        (Import-Csv -LiteralPath $file).DnsNames | Should -Be ($bindings[0].DnsNames -join '; ')
+        $certificates | Select-Object -First 1 | Export-Csv -LiteralPath $file -NoTypeInformation
+        (Import-Csv -LiteralPath $file).SubjectAlternativeNames | Should -Be ($certificates[0].SubjectAlternativeNames -join '; ')
+        $domains | Select-Object -First 1 | Export-Csv -LiteralPath $file -NoTypeInformation
+        (Import-Csv -LiteralPath $file).Certificates | Should -BeLike "$($domains[0].CertificateName) ($($domains[0].CertificateId))"
+    }
+
+    It 'lists stay lists in the pipeline and in JSON' {
+        $bindings[0].DnsNames -contains '*.example.com' | Should -BeTrue
+        ($bindings[0] | ConvertTo-Json | ConvertFrom-Json).DnsNames | Should -Be @($bindings[0].DnsNames)
+    }
+
+    It 'ConvertTo-Json writes enum names for <Kind>' -TestCases $kinds {
+        param($Kind)
+        $objects = @((Get-Variable -Name $Kind -ValueOnly) | ForEach-Object { $_ })
+        $json = $objects[0] | ConvertTo-Json -Depth 4 | ConvertFrom-Json
+        $enums = @($objects[0].PSObject.Properties | Where-Object { $null -ne $_.Value -and $_.Value.GetType().IsEnum })
+        foreach ($property in $enums) {
+            $json.($property.Name) | Should -BeExactly $property.Value.ToString() -Because "$Kind.$($property.Name) should be a name"
+            $json.($property.Name) | Should -Not -Match '^\d+$'
+        }
+    }
+
+    It 'names the states a report needs: CnameStatus, AuthType and group Status' {
+        ($domains[0] | ConvertTo-Json | ConvertFrom-Json).CnameStatus | Should -Be 'Resolved'
+        ($bindings[0] | ConvertTo-Json | ConvertFrom-Json).CnameStatus | Should -Be 'Resolved'
+        ($context | ConvertTo-Json | ConvertFrom-Json).AuthType | Should -Be 'Token'
+        ($groups[0] | ConvertTo-Json | ConvertFrom-Json).Status | Should -Be 'Valid'
+        $domains[0].CnameStatus -eq 3 | Should -BeTrue -Because 'comparing with the number still works'
+    }
+}

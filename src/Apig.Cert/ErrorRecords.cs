@@ -97,6 +97,7 @@ namespace Apig.Cert
                 case "CredentialsNotFound":
                     return ErrorCategory.AuthenticationError;
                 case "InsecureEndpoint":
+                case "ProxyWithPlainHttpEndpoint":
                     return ErrorCategory.SecurityError;
                 default:
                     return ErrorCategory.InvalidArgument;

@@ -114,7 +114,9 @@ Describe 'Discovery and lifecycle' {
             $expiring[0].CommonName | Should -Be 'api.example.com'
             $expiring[0].SubjectAlternativeNames | Should -Contain 'intra.example.com'
             $expiring[0].DaysRemaining | Should -BeIn 18, 19, 20
-            $expiring[0].SerialNumber | Should -Be $cert.Certificate.SerialNumber
+            # The API writes the serial in its own form (decimal by default here); it is shown as given, and is the same number.
+            $localSerial = [System.Numerics.BigInteger]::Parse('0' + $cert.Certificate.SerialNumber, [System.Globalization.NumberStyles]::HexNumber)
+            [System.Numerics.BigInteger]::Parse($expiring[0].SerialNumber) | Should -Be $localSerial
             $expiring[0].NotAfter.Date | Should -Be $cert.Certificate.NotAfter.ToUniversalTime().Date
             $expiring[0].Issuer | Should -Match 'Discovery Root'
         }

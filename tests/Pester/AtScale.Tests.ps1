@@ -10,8 +10,6 @@ BeforeAll {
 
     function Initialize-Scale {
         Reset-Emulator
-        # Scale, not serial-number forms, is under test here (the idempotency tests run under each form).
-        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path settings -Method POST -Body @{ serialNumberFormat = 'hex' } | Out-Null
         Invoke-EmulatorAdmin -Url $EmulatorUrl -Path bulk -Method POST -Body @{ instanceId = $Seed.InstanceId; groups = $DomainCount; domainsPerGroup = 1; namePrefix = 'scale' } | Out-Null
     }
     function Connect-Scale([int] $MaxRetries = 3, [int] $TimeoutSec = 100) {

@@ -17,12 +17,8 @@ BeforeAll {
         $text = & $pwsh -NoProfile -NonInteractive -Command "$connectLine; $Script" 2>&1 | Out-String -Width 400
         [pscustomobject]@{ Text = $text; ExitCode = $LASTEXITCODE }
     }
-    # These tests are about batches, not serial-number forms (the idempotency tests run under each form): hex is the
-    # form every client version compares right.
-    function Reset-BatchEmulator {
-        Reset-Emulator
-        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path settings -Method POST -Body @{ serialNumberFormat = 'hex' } | Out-Null
-    }
+    # The emulator's default forms (decimal serials, numeric ssl_infos types); ApiVariants.Tests.ps1 runs the others.
+    function Reset-BatchEmulator { Reset-Emulator }
     function Set-Latency([int] $Ms) { Invoke-EmulatorAdmin -Url $EmulatorUrl -Path latency -Method PUT -Body @{ fixedMs = $Ms; jitterMs = 0 } | Out-Null }
     function Clear-SentRequests { Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null }
     function Get-Bound([string] $DomainId) { @((Get-EmulatorDomain $DomainId).certificates) | Where-Object { $_ } }

@@ -15,5 +15,8 @@ namespace Apig.Cert
         public const string GetApigInstance = Readme + "#get-apiginstance-get-apiggroup-get-apigdomain";
         public const string GetApigGroup = Readme + "#get-apiginstance-get-apiggroup-get-apigdomain";
         public const string GetApigDomain = Readme + "#get-apiginstance-get-apiggroup-get-apigdomain";
+        public const string GetApigDomainCertificate = Readme + "#get-apigdomaincertificate";
+        public const string RemoveApigDomainCertificate = Readme + "#remove-apigdomaincertificate";
+        public const string SetApigDomainCertificate = Readme + "#set-apigdomaincertificate";
     }
 }

@@ -9,7 +9,7 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Shows the certificates bound to a custom domain: names, algorithm, issuer, validity and days remaining.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "ApigDomainCertificate")]
+    [Cmdlet(VerbsCommon.Get, "ApigDomainCertificate", HelpUri = HelpLinks.GetApigDomainCertificate)]
     [OutputType(typeof(ApigDomainCertificate))]
     public sealed class GetApigDomainCertificateCommand : DomainCertificateCmdlet
     {

@@ -14,7 +14,8 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Unbinds certificates from a custom domain: every bound certificate (RSA, ECC), or the one -CertificateId or -AlgorithmType names.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "ApigDomainCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsCommon.Remove, "ApigDomainCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium,
+        HelpUri = HelpLinks.RemoveApigDomainCertificate)]
     [OutputType(typeof(ApigDomain))]
     public sealed class RemoveApigDomainCertificateCommand : DomainCertificateCmdlet
     {

@@ -16,7 +16,7 @@ namespace Apig.Cert.Commands
     /// this certificate are left alone (Changed = $false) unless -Force.
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "ApigDomainCertificate", DefaultParameterSetName = FilesSet,
-        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+        SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.SetApigDomainCertificate)]
     [OutputType(typeof(DomainCertificateBinding))]
     public sealed class SetApigDomainCertificateCommand : DomainBatchCmdlet
     {

@@ -75,9 +75,9 @@ Describe 'Tables at 120 columns' {
         Assert-Table $bindings (Get-Rendered $bindings -View Thumbprint) -Columns DomainName, Thumbprint -WholeValues @({ param($o) $o.Thumbprint })
     }
 
-    It 'the domain table keeps DomainName, CertificateName and CnameStatus, and -View Ids the ids' {
-        Assert-Table $domains (Get-Rendered $domains) -Columns DomainName, GroupName, CertificateName, CnameStatus -WholeValues @(
-            { param($o) $o.DomainName }, { param($o) $o.CertificateName }, { param($o) $o.CnameStatus })
+    It 'the domain table keeps DomainName, every bound certificate and CnameStatus, and -View Ids the ids' {
+        Assert-Table $domains (Get-Rendered $domains) -Columns DomainName, GroupName, Certificates, CnameStatus -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) 'RSA ' + $o.CertificateName }, { param($o) $o.CnameStatus })
         Assert-Table $domains (Get-Rendered $domains -View Ids) -Columns DomainName, GroupId, DomainId -WholeValues @(
             { param($o) $o.GroupId }, { param($o) $o.DomainId })
     }
@@ -186,5 +186,18 @@ Describe 'Export-Csv and ConvertTo-Json of every output type' {
         ($context | ConvertTo-Json | ConvertFrom-Json).AuthType | Should -Be 'Token'
         ($groups[0] | ConvertTo-Json | ConvertFrom-Json).Status | Should -Be 'Valid'
         $domains[0].CnameStatus -eq 3 | Should -BeTrue -Because 'comparing with the number still works'
+    }
+}
+
+Describe 'ECC certificates in the domain table' {
+    It 'shows an ECC-only domain''s certificate and both certificates of a dual domain' {
+        $ecc = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -KeyAlgorithm EC -Directory (Join-Path $WorkDir 'views-ecc')
+        $eccOnly = Get-ApigDomain -DomainName 'www.example.com'
+        $eccOnly | Remove-ApigDomainCertificate -Force | Out-Null
+        $eccOnly, (Get-ApigDomain -DomainName 'api.example.com') | Set-ApigDomainCertificate -CertificatePath $ecc.FullChainFile -PrivateKeyPath $ecc.KeyFile | Out-Null
+        $eccName = (Get-ApigDomain -DomainName 'www.example.com').Certificates[0].Name
+        $lines = Get-Rendered @(Get-ApigDomain -DomainName 'www.example.com', 'api.example.com')
+        @($lines | Where-Object { $_ -like "www.example.com *" -and $_.Contains("ECC $eccName") }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -like "api.example.com *" -and $_ -match ' RSA\+ECC wildcard_' }).Count | Should -Be 1
     }
 }

@@ -100,12 +100,14 @@ namespace Apig.Cert
         private readonly LinkedList<Launchable> _pending = new LinkedList<Launchable>();
         private readonly BlockingCollection<Finished> _finished = new BlockingCollection<Finished>();
         private readonly Dictionary<long, ItemOutcome> _reorder = new Dictionary<long, ItemOutcome>();
+        private readonly Dictionary<long, Finished> _awaitingTurn = new Dictionary<long, Finished>();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Timer _releaseTimer;
         private TimeSpan _lastProgress = TimeSpan.Zero;
         private TimeSpan _firstCompletion = TimeSpan.Zero;
         private long _lastInputTicks;
         private long _nextToDeliver;
+        private long _nextToDecide;
         private int _inFlight;
         private long _queued;
         private long _delivered;
@@ -221,6 +223,15 @@ namespace Apig.Cert
                 }
             }
 
+            foreach (Finished waiting in _awaitingTurn.Values)
+            {
+                if (waiting.Item.Decide is null)
+                {
+                    leftovers.Add((waiting.Item.Sequence, waiting.ToOutcome()));
+                }
+            }
+
+            _awaitingTurn.Clear();
             leftovers.AddRange(_reorder.Select(entry => (entry.Key, entry.Value)));
             _reorder.Clear();
             foreach (var (_, outcome) in leftovers.OrderBy(entry => entry.Sequence))
@@ -280,8 +291,27 @@ namespace Apig.Cert
             }
         }
 
-        // Runs on the pipeline thread: a read that finished either needs its decision or is the item's outcome.
+        // Runs on the pipeline thread. In input order, reads are also decided in input order, so -WhatIf lines and
+        // -Confirm prompts follow the input the way the results do; the reads themselves still run concurrently.
         private void Handle(Finished done)
+        {
+            if (!_inInputOrder || done.Item.IsChange)
+            {
+                HandleInTurn(done);
+                return;
+            }
+
+            _awaitingTurn[done.Item.Sequence] = done;
+            while (_awaitingTurn.TryGetValue(_nextToDecide, out Finished? next))
+            {
+                _awaitingTurn.Remove(_nextToDecide);
+                _nextToDecide++;
+                HandleInTurn(next);
+            }
+        }
+
+        // A read that finished either needs its decision or is the item's outcome.
+        private void HandleInTurn(Finished done)
         {
             Launchable item = done.Item;
             if (item.Decide != null && !item.IsChange && done.Failure is null)

@@ -83,6 +83,16 @@ Describe 'Dry runs tell the truth and -Force never bypasses ShouldProcess' {
         @(Get-Bound $Seed.Domains[2].DomainId).Count | Should -Be 0
     }
 
+    It 'previews in input order even when the reads finish out of order' {
+        $Seed.Domains | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile | Out-Null
+        # The first domain's certificate read hangs until the others are done.
+        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path faults -Method POST -Body @{ method = 'GET'; path = "/domains/$($first.DomainId)/certificate/"; count = 1; action = 'hang'; hangSeconds = 2 } | Out-Null
+        $run = Invoke-NonInteractive "Get-ApigDomain | Set-ApigDomainCertificate -CertificatePath '$($rsa.FullChainFile)' -PrivateKeyPath '$($rsa.KeyFile)' -WhatIf"
+        $run.ExitCode | Should -Be 0
+        $previewed = @(($run.Text -split "`r?`n") | Where-Object { $_ -like 'What if: Already current: *' } | ForEach-Object { ($_ -split ' ')[4] })
+        ($previewed -join ',') | Should -Be ((Get-ApigDomain).DomainName -join ',')
+    }
+
     It 'Set- -Confirm asks only about domains that would change' {
         $Seed.Domains | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile | Out-Null
         # A session that cannot prompt shows whether a question was asked: all current means none is.

@@ -561,7 +561,7 @@ namespace Apig.Cert.Engine.Http
             text.Append("> ").Append(message.Method.Method).Append(' ').Append(message.RequestUri);
             AppendHeaders(text, "> ", message.Headers);
             if (message.Content != null) AppendHeaders(text, "> ", message.Content.Headers);
-            if (request.Body != null) text.Append('\n').Append("> ").Append(Redactor.RedactBody(Encoding.UTF8.GetString(request.Body)));
+            if (request.Body != null) text.Append('\n').Append("> ").Append(Redactor.RedactBody(request.Body));
             return text.ToString();
         }
 

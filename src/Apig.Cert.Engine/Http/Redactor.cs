@@ -90,6 +90,36 @@ namespace Apig.Cert.Engine.Http
             return redacted.Substring(0, MaxBodyChars) + "... (" + redacted.Length + " chars, truncated)";
         }
 
+        /// <summary>
+        /// The same for a body still in UTF-8: valid JSON is redacted straight from the bytes, so a request that carries a
+        /// private key never has the key decoded into a string just to be masked.
+        /// </summary>
+        public static string RedactBody(byte[]? utf8Body)
+        {
+            if (utf8Body == null || utf8Body.Length == 0) return "(empty)";
+            string redacted;
+            try
+            {
+                using (var document = JsonDocument.Parse(utf8Body))
+                using (var buffer = new MemoryStream())
+                {
+                    using (var writer = new Utf8JsonWriter(buffer))
+                    {
+                        WriteRedacted(document.RootElement, writer);
+                    }
+
+                    redacted = PemPrivateKey.Replace(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), Mask);
+                }
+            }
+            catch (JsonException)
+            {
+                return RedactBody(Encoding.UTF8.GetString(utf8Body));
+            }
+
+            if (redacted.Length <= MaxBodyChars) return redacted;
+            return redacted.Substring(0, MaxBodyChars) + "... (" + redacted.Length + " chars, truncated)";
+        }
+
         private static void WriteRedacted(JsonElement element, Utf8JsonWriter writer)
         {
             switch (element.ValueKind)

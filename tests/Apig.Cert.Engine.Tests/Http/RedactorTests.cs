@@ -103,6 +103,21 @@ public class RedactorTests
     }
 
     [Fact]
+    public void BodiesInUtf8AreRedactedLikeText()
+    {
+        string json = JsonSerializer.Serialize(new { name = "cert_name", cert_content = "CERT-PUBLIC", private_key = Pem, nested = new { password = "pw-1" } });
+
+        string fromBytes = Redactor.RedactBody(System.Text.Encoding.UTF8.GetBytes(json));
+
+        Assert.Equal(Redactor.RedactBody(json), fromBytes);
+        Assert.DoesNotContain(KeyBody, fromBytes);
+        Assert.DoesNotContain("pw-1", fromBytes);
+        Assert.Contains("CERT-PUBLIC", fromBytes);
+        Assert.Equal("(empty)", Redactor.RedactBody(new byte[0]));
+        Assert.DoesNotContain(KeyBody, Redactor.RedactBody(System.Text.Encoding.UTF8.GetBytes("not json " + Pem)));
+    }
+
+    [Fact]
     public async Task LogsOfABindCarryNoSecretAndOneVerboseLinePerRequest()
     {
         await using var server = new TestHttpServer(_ => TestResponse.Json(201,

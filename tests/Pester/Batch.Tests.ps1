@@ -276,6 +276,40 @@ Describe 'Results' {
     }
 }
 
+Describe 'What a piped Get-ApigDomain object already says' {
+    BeforeEach {
+        Reset-BatchEmulator
+        Connect-TestApig | Out-Null
+        $Seed.Domains | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile | Out-Null
+        $script:listed = @(Get-ApigDomain)
+        Clear-SentRequests
+    }
+
+    It 'spares reading the groups again: a re-run reads only the bound certificates, and -Force reads nothing' {
+        $again = @($listed | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile)
+        @($again | Where-Object Changed).Count | Should -Be 0
+        $sent = @(Get-SentRequests)
+        @($sent | Where-Object { $_.path -match '/api-groups/[^/]+$' }).Count | Should -Be 0
+        @($sent | Where-Object { $_.path -match '/certificate/' }).Count | Should -Be 5
+        Clear-SentRequests
+        $forced = @($listed | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile -Force)
+        @($forced | Where-Object Changed).Count | Should -Be 5
+        @(Get-SentRequests | Where-Object method -EQ 'GET').Count | Should -Be 0
+    }
+
+    It 'reads the group afresh when the piped object names a certificate that is gone since' {
+        $listed[0] | Remove-ApigDomainCertificate -Force
+        $result = $listed[0] | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile -ErrorAction Stop
+        $result.Changed | Should -BeTrue
+        @(Get-Bound $first.DomainId).Count | Should -Be 1
+    }
+
+    It 'does not take a CSV row for a listing: a row says nothing about what is bound' {
+        $rows = @($Seed.Domains | Select-Object InstanceId, GroupId, DomainId, DomainName)
+        @($rows | Set-ApigDomainCertificate -CertificatePath $rsa.FullChainFile -PrivateKeyPath $rsa.KeyFile | Where-Object Changed).Count | Should -Be 0
+    }
+}
+
 Describe 'Addressing by name and the syntax' {
     BeforeEach {
         Reset-BatchEmulator

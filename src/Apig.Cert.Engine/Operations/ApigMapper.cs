@@ -67,6 +67,31 @@ namespace Apig.Cert.Engine.Operations
             VerifiedClientCertificateEnabled = domain.VerifiedClientCertificateEnabled == true,
         };
 
+        /// <summary>
+        /// A piped Get-ApigDomain object back in the listing's shape, so a pipeline that just listed the domain need not
+        /// read its group again. Only what the object carries: ports and redirect stay unknown.
+        /// </summary>
+        public static UrlDomainInfo FromDomain(ApigDomain domain) => new UrlDomainInfo
+        {
+            Id = domain.DomainId,
+            Domain = domain.DomainName,
+            CnameStatus = (int)domain.CnameStatus,
+            MinSslVersion = domain.MinSslVersion,
+            SslId = domain.CertificateId,
+            SslName = domain.CertificateName,
+            SslInfos = domain.Certificates
+                .Where(reference => reference != null && !string.IsNullOrEmpty(reference.CertificateId))
+                .Select(reference => new SslInfo
+                {
+                    SslId = reference.CertificateId,
+                    SslName = reference.Name,
+                    AlgorithmType = reference.AlgorithmType,
+                    Type = reference.Type == "Global" ? 2 : reference.Type == "Instance" ? 1 : (int?)null,
+                    IsHasTrustedRootCa = reference.HasTrustedRootCa,
+                })
+                .ToList(),
+        };
+
         public static ApigDomainCertificate ToDomainCertificate(
             DomainCertificateDetails details, DomainRef domain, string? domainName, string projectId, DateTime utcNow)
         {

@@ -85,13 +85,33 @@ namespace Apig.Cert.Engine.Operations
         }
 
         /// <summary>
-        /// Reads what the domain holds now (its group, once per command, and the details of any bound certificate with
-        /// the name we would give) and says whether it already holds this very certificate. Reading only: safe under
-        /// -WhatIf. The listing is the truth, not what a piped object says was bound (it may have changed since).
+        /// Reads what the domain holds now and says whether it already holds this very certificate. Reading only: safe
+        /// under -WhatIf. <paramref name="piped"/> is the domain as a piped Get-ApigDomain object lists it: taken as the
+        /// listing, so a rotation piped from Get-ApigDomain reads no group again; where it names a certificate that is
+        /// gone since (the object is stale), the group is read after all. Without it the group is read once per command.
+        /// With <paramref name="force"/> nothing is compared, so nothing is read once the domain's name is known.
         /// </summary>
         public static async Task<BindingState> ReadStateAsync(
-            ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, CancellationToken cancellationToken)
+            ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, UrlDomainInfo? piped,
+            CancellationToken cancellationToken)
         {
+            if (force && (piped != null || binding.DomainName != null))
+            {
+                return new BindingState(piped, null);
+            }
+
+            if (piped != null)
+            {
+                try
+                {
+                    return await CompareAsync(client, projectId, binding, piped, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ApigApiException stale) when (stale.StatusCode == 404)
+                {
+                    // The piped object named a certificate that is no longer bound: what the group says now decides.
+                }
+            }
+
             // A domain its group does not list is left to the bind itself, so the user sees APIG's own answer (APIG.3020).
             UrlDomainInfo? listed = await groups.TryFindDomainAsync(binding.Domain, cancellationToken).ConfigureAwait(false);
             if (force || listed is null)
@@ -99,6 +119,12 @@ namespace Apig.Cert.Engine.Operations
                 return new BindingState(listed, null);
             }
 
+            return await CompareAsync(client, projectId, binding, listed, cancellationToken).ConfigureAwait(false);
+        }
+
+        private static async Task<BindingState> CompareAsync(
+            ApigClient client, string projectId, PreparedBinding binding, UrlDomainInfo listed, CancellationToken cancellationToken)
+        {
             foreach (SslInfo candidate in GroupLookup.BoundCertificates(listed).Where(c => string.Equals(c.SslName, binding.Name, StringComparison.Ordinal)))
             {
                 DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.SslId!, cancellationToken)
@@ -116,7 +142,7 @@ namespace Apig.Cert.Engine.Operations
         public static async Task<DomainCertificateBinding> BindUnlessUnchangedAsync(
             ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, CancellationToken cancellationToken)
         {
-            BindingState state = await ReadStateAsync(client, groups, projectId, binding, force, cancellationToken).ConfigureAwait(false);
+            BindingState state = await ReadStateAsync(client, groups, projectId, binding, force, null, cancellationToken).ConfigureAwait(false);
             return state.Unchanged ?? await BindAsync(client, projectId, binding, cancellationToken).ConfigureAwait(false);
         }
 

@@ -75,6 +75,14 @@ namespace Apig.Cert.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// The piped object itself. A domain from Get-ApigDomain spares reading its group again; any other object (a CSV
+        /// row, an earlier result, a Posh-ACME certificate) binds by property name only. Typed as object on purpose:
+        /// PowerShell would otherwise turn a CSV row into an empty ApigDomain and make its "nothing bound" look true.
+        /// </summary>
+        [Parameter(ValueFromPipeline = true)]
+        public object? InputObject { get; set; }
+
         private protected override string SuccessWord => "bound";
 
         private protected override string ProgressActivity => "Binding certificates";
@@ -100,11 +108,22 @@ namespace Apig.Cert.Commands
 
             bool force = Force.IsPresent;
             string projectId = Session.Context.ProjectId;
+            UrlDomainInfo? piped = PipedListing(domain);
             StartChange(
                 target,
-                async ct => await DomainCertificateBinder.ReadStateAsync(Client, Groups, projectId, prepared, force, ct).ConfigureAwait(false),
+                async ct => await DomainCertificateBinder.ReadStateAsync(Client, Groups, projectId, prepared, force, piped, ct).ConfigureAwait(false),
                 state => Decide(prepared, (BindingState)state!, projectId));
         }
+
+        // Only a piped Get-ApigDomain object for this very domain counts: ids typed next to it, or another object type
+        // that merely carries ids (an earlier result, a CSV row), leave the reading to the group.
+        private UrlDomainInfo? PipedListing(DomainRef domain) =>
+            (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) is ApigDomain listed
+            && string.Equals(listed.InstanceId, domain.InstanceId, StringComparison.Ordinal)
+            && string.Equals(listed.GroupId, domain.GroupId, StringComparison.Ordinal)
+            && string.Equals(listed.DomainId, domain.DomainId, StringComparison.Ordinal)
+                ? ApigMapper.FromDomain(listed)
+                : null;
 
         // On the pipeline thread, once the domain's state is known: -WhatIf and -Confirm see only real changes.
         private ItemStep Decide(PreparedBinding prepared, BindingState state, string projectId)

@@ -21,7 +21,6 @@ namespace Apig.Cert.Engine.Certificates
             {
                 works = privateKey is RsaKeyParameters rsa
                     ? RsaPartsAgree(rsa) && RoundTrip("SHA-256withRSA", rsa, certificatePublicKey)
-                        && (!(rsa is RsaPrivateCrtKeyParameters) || RoundTrip("SHA-256withRSA", new RsaKeyParameters(true, rsa.Modulus, rsa.Exponent), certificatePublicKey))
                     : RoundTrip("SHA-256withECDSA", privateKey, certificatePublicKey);
             }
             catch (Exception ex) when (ex is CryptoException || ex is ArgumentException || ex is InvalidOperationException || ex is ArithmeticException)
@@ -40,8 +39,9 @@ namespace Apig.Cert.Engine.Certificates
         }
 
         /// <summary>
-        /// The signing round trip with a CRT key uses p, q, dP, dQ and qInv but never d, which the service may use;
-        /// so d is tried on its own as well, and the CRT parts are checked against each other.
+        /// The signing round trip with a CRT key uses p, q, dP, dQ and qInv but never d, which the service may use; so
+        /// the parts are checked against each other. With p·q = n (then p and q are n's two primes) and e·d = 1 modulo
+        /// p-1 and q-1, d is a working private exponent, so a second, much slower signature with d alone proves nothing more.
         /// </summary>
         private static bool RsaPartsAgree(RsaKeyParameters rsa)
         {

@@ -42,6 +42,9 @@ Describe 'The built module' {
     }
 
     It 'loads the engine into its own load context' {
+        # The engine loads on first use, not at import: use it here, so the test does not depend on what ran before it.
+        Connect-TestApig | Out-Null
+        Disconnect-Apig
         $engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Apig.Cert.Engine' } | Select-Object -First 1
         $engine | Should -Not -BeNullOrEmpty
         [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).ToString() | Should -Be 'Apig.Cert.Dependencies'

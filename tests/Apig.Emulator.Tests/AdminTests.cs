@@ -151,9 +151,10 @@ public class AdminTests(EmulatorFixture fixture) : EmulatorTestBase(fixture), IC
         await AddFault(new { path = "/instances$", action = "hang", hangSeconds = 3 });
         var stopwatch = Stopwatch.StartNew();
         Task<HttpResponseMessage> hanging = Send(HttpMethod.Get, Api + "/instances");
-        // Poll rather than sleep a fixed time: on a loaded machine a fixed sleep can outlast the hang.
+        // Poll rather than sleep a fixed time: on a loaded machine a fixed sleep can outlast the hang. The entry is
+        // logged when the request arrives and marked with its fault a moment later, so wait for both.
         JsonElement log = await AdminGet("/_emulator/requests");
-        while (log.GetArrayLength() == 0 && stopwatch.Elapsed < TimeSpan.FromSeconds(2))
+        while ((log.GetArrayLength() == 0 || log[0].GetProperty("fault").ValueKind == JsonValueKind.Null) && stopwatch.Elapsed < TimeSpan.FromSeconds(2))
         {
             await Task.Delay(20);
             log = await AdminGet("/_emulator/requests");

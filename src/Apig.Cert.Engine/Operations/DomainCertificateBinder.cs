@@ -125,17 +125,25 @@ namespace Apig.Cert.Engine.Operations
         private static async Task<BindingState> CompareAsync(
             ApigClient client, string projectId, PreparedBinding binding, UrlDomainInfo listed, CancellationToken cancellationToken)
         {
+            var same = await FindSameAsync(client, binding, listed, cancellationToken).ConfigureAwait(false);
+            return new BindingState(listed, same is null ? null : UnchangedResult(projectId, binding, listed, same.Value.Id, same.Value.Details));
+        }
+
+        /// <summary>The bound certificate with the name we would give that is this very certificate, if any.</summary>
+        private static async Task<(string Id, DomainCertificateDetails Details)?> FindSameAsync(
+            ApigClient client, PreparedBinding binding, UrlDomainInfo listed, CancellationToken cancellationToken)
+        {
             foreach (SslInfo candidate in GroupLookup.BoundCertificates(listed).Where(c => string.Equals(c.SslName, binding.Name, StringComparison.Ordinal)))
             {
                 DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.SslId!, cancellationToken)
                     .ConfigureAwait(false);
                 if (IsSameCertificate(details, binding.Bundle))
                 {
-                    return new BindingState(listed, UnchangedResult(projectId, binding, listed, candidate.SslId!, details));
+                    return (candidate.SslId!, details);
                 }
             }
 
-            return new BindingState(listed, null);
+            return null;
         }
 
         /// <summary>Binds unless the domain already has this very certificate (see <see cref="ReadStateAsync"/>).</summary>
@@ -186,19 +194,11 @@ namespace Apig.Cert.Engine.Operations
                 GroupInfo group = await client.GetGroupAsync(binding.Domain.InstanceId, binding.Domain.GroupId, token).ConfigureAwait(false);
                 UrlDomainInfo? listed = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, binding.Domain.DomainId, StringComparison.Ordinal));
                 if (listed is null) return false;
-                var candidates = listed.SslInfos.Select(ssl => (Id: ssl.SslId, Name: ssl.SslName)).Append((Id: listed.SslId, Name: listed.SslName))
-                    .Where(c => !string.IsNullOrEmpty(c.Id) && string.Equals(c.Name, binding.Name, StringComparison.Ordinal))
-                    .Distinct();
-                foreach (var candidate in candidates)
-                {
-                    DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.Id!, token).ConfigureAwait(false);
-                    if (!IsSameCertificate(details, binding.Bundle)) continue;
-                    confirmed = ToResult(projectId, binding, candidate.Id, details.Name ?? binding.Name, listed.Domain, listed.MinSslVersion,
-                        ApigMapper.ToCnameStatus(listed.CnameStatus), changed: true);
-                    return true;
-                }
-
-                return false;
+                var same = await FindSameAsync(client, binding, listed, token).ConfigureAwait(false);
+                if (same is null) return false;
+                confirmed = ToResult(projectId, binding, same.Value.Id, same.Value.Details.Name ?? binding.Name, listed.Domain, listed.MinSslVersion,
+                    ApigMapper.ToCnameStatus(listed.CnameStatus), changed: true);
+                return true;
             }
 
             BindCertificateResponse response = await client.BindCertificateAsync(

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Management.Automation;
 using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Diagnostics;
 
 namespace Apig.Cert
 {

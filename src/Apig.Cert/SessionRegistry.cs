@@ -1,6 +1,7 @@
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert
 {

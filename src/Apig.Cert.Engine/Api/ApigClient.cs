@@ -7,8 +7,8 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Apig.Cert.Engine.Auth;
 using Apig.Cert.Engine.Http;
+using Apig.Cert.Engine.Diagnostics;
 
 namespace Apig.Cert.Engine.Api
 {
@@ -17,12 +17,19 @@ namespace Apig.Cert.Engine.Api
     {
         public const int MaxPageSize = 500;
 
-        private readonly ApigSession _session;
+        private readonly string _apigBase;
+        private readonly string _projectId;
+        private readonly ApigHttpPipeline _pipeline;
+        private readonly IRequestAuthenticator _authenticator;
         private readonly IApigLog? _log;
 
-        internal ApigClient(ApigSession session, IApigLog? log)
+        /// <remarks>Takes the transport parts, not the session: the API layer sits below the connection that builds it.</remarks>
+        internal ApigClient(string apigBase, string projectId, ApigHttpPipeline pipeline, IRequestAuthenticator authenticator, IApigLog? log)
         {
-            _session = session;
+            _apigBase = apigBase;
+            _projectId = projectId;
+            _pipeline = pipeline;
+            _authenticator = authenticator;
             _log = log;
         }
 
@@ -49,7 +56,7 @@ namespace Apig.Cert.Engine.Api
             byte[] body = SecretJsonProperty.Append(withoutKey, "private_key", privateKeyPem.Span);
             try
             {
-                var response = await SendAsync(new ApigRequest(HttpMethod.Post, _session.ApigBase, path, null, body)
+                var response = await SendAsync(new ApigRequest(HttpMethod.Post, _apigBase, path, null, body)
                 {
                     ConfirmApplied = confirmBound,
                     AppliedState = "the certificate is bound",
@@ -79,7 +86,7 @@ namespace Apig.Cert.Engine.Api
         public Task UnbindCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
         {
             string path = DomainPath(domain) + "/certificate/" + Segment(certificateId, "CertificateId");
-            return SendAsync(new ApigRequest(HttpMethod.Delete, _session.ApigBase, path, null, null)
+            return SendAsync(new ApigRequest(HttpMethod.Delete, _apigBase, path, null, null)
             {
                 ConfirmApplied = async token =>
                 {
@@ -108,7 +115,7 @@ namespace Apig.Cert.Engine.Api
         {
             string path = InstancePath(instanceId) + "/api-groups";
             string query = PageQuery(offset, limit);
-            if (!string.IsNullOrEmpty(name)) query += "&name=" + AkSkSigner.Encode(name!);
+            if (!string.IsNullOrEmpty(name)) query += "&name=" + UrlEncoding.Encode(name!);
             var response = await SendAsync(HttpMethod.Get, path, query, null, cancellationToken).ConfigureAwait(false);
             var page = Read<GroupListBody>(response.Request, response.Response);
             var groups = ModelNormalizer.OrEmpty(page.Groups);
@@ -136,7 +143,7 @@ namespace Apig.Cert.Engine.Api
                 MinSslVersion = string.IsNullOrWhiteSpace(minSslVersion) ? null : minSslVersion!.Trim(),
             });
             UrlDomainInfo? associated = null;
-            var response = await SendAsync(new ApigRequest(HttpMethod.Post, _session.ApigBase, path, null, body)
+            var response = await SendAsync(new ApigRequest(HttpMethod.Post, _apigBase, path, null, body)
             {
                 ConfirmApplied = async token =>
                 {
@@ -155,17 +162,17 @@ namespace Apig.Cert.Engine.Api
         public Task DisassociateDomainAsync(string instanceId, string groupId, string domainId, CancellationToken cancellationToken)
         {
             string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId") + "/domains/" + Segment(domainId, "DomainId");
-            return SendAsync(new ApigRequest(HttpMethod.Delete, _session.ApigBase, path, null, null) { ChangeName = "the domain removal" },
+            return SendAsync(new ApigRequest(HttpMethod.Delete, _apigBase, path, null, null) { ChangeName = "the domain removal" },
                 cancellationToken);
         }
 
         private Task<(ApigRequest Request, ApigResponse Response)> SendAsync(HttpMethod method, string path, string? query, byte[]? body,
             CancellationToken cancellationToken) =>
-            SendAsync(new ApigRequest(method, _session.ApigBase, path, query, body), cancellationToken);
+            SendAsync(new ApigRequest(method, _apigBase, path, query, body), cancellationToken);
 
         private async Task<(ApigRequest Request, ApigResponse Response)> SendAsync(ApigRequest request, CancellationToken cancellationToken)
         {
-            var response = await _session.Pipeline.SendAsync(request, _session.Authenticator, _log, cancellationToken).ConfigureAwait(false);
+            var response = await _pipeline.SendAsync(request, _authenticator, _log, cancellationToken).ConfigureAwait(false);
             return (request, response);
         }
 
@@ -181,7 +188,7 @@ namespace Apig.Cert.Engine.Api
             }
         }
 
-        private string ProjectPath() => "/v2/" + Uri.EscapeDataString(_session.Context.ProjectId) + "/apigw";
+        private string ProjectPath() => "/v2/" + Uri.EscapeDataString(_projectId) + "/apigw";
 
         private string InstancePath(string instanceId) => ProjectPath() + "/instances/" + Segment(instanceId, "InstanceId");
 

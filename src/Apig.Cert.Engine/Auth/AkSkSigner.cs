@@ -5,6 +5,8 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 
+using Apig.Cert.Engine.Http;
+
 namespace Apig.Cert.Engine.Auth
 {
     /// <summary>
@@ -97,7 +99,7 @@ namespace Apig.Cert.Engine.Auth
         {
             if (string.IsNullOrEmpty(rawPath)) return "/";
             string[] segments = rawPath.Split('/');
-            string joined = string.Join("/", segments.Select(s => Encode(Uri.UnescapeDataString(s))));
+            string joined = string.Join("/", segments.Select(s => UrlEncoding.Encode(Uri.UnescapeDataString(s))));
             if (!joined.StartsWith("/", StringComparison.Ordinal)) joined = "/" + joined;
             return joined.EndsWith("/", StringComparison.Ordinal) ? joined : joined + "/";
         }
@@ -114,7 +116,7 @@ namespace Apig.Cert.Engine.Auth
                 int eq = part.IndexOf('=');
                 string key = eq < 0 ? part : part.Substring(0, eq);
                 string value = eq < 0 ? string.Empty : part.Substring(eq + 1);
-                pairs.Add(new KeyValuePair<string, string>(Encode(Uri.UnescapeDataString(key)), Encode(Uri.UnescapeDataString(value))));
+                pairs.Add(new KeyValuePair<string, string>(UrlEncoding.Encode(Uri.UnescapeDataString(key)), UrlEncoding.Encode(Uri.UnescapeDataString(value))));
             }
 
             // Sorting the encoded forms by key, then value, equals the SDKs' "sort keys, then repeated values".
@@ -124,26 +126,6 @@ namespace Apig.Cert.Engine.Auth
                 return byKey != 0 ? byKey : string.CompareOrdinal(a.Value, b.Value);
             });
             return string.Join("&", pairs.Select(p => p.Key + "=" + p.Value));
-        }
-
-        /// <summary>Percent-encodes UTF-8 bytes, keeping only A-Z a-z 0-9 - _ . ~ (space becomes %20, never '+').</summary>
-        public static string Encode(string value)
-        {
-            var sb = new StringBuilder(value.Length);
-            foreach (byte b in Encoding.UTF8.GetBytes(value))
-            {
-                char c = (char)b;
-                if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~')
-                {
-                    sb.Append(c);
-                }
-                else
-                {
-                    sb.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
-                }
-            }
-
-            return sb.ToString();
         }
 
         public static string HashHex(byte[] data)

@@ -5,8 +5,8 @@ using System.Security;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Http;
+using Apig.Cert.Engine.Diagnostics;
 
 namespace Apig.Cert.Engine.Auth
 {

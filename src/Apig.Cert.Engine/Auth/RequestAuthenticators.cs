@@ -4,8 +4,8 @@ using System.Net.Http;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
-using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Http;
+using Apig.Cert.Engine.Diagnostics;
 
 namespace Apig.Cert.Engine.Auth
 {

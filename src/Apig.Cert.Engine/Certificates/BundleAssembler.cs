@@ -23,8 +23,8 @@ namespace Apig.Cert.Engine.Certificates
         internal static CertificateBundle Assemble(
             AsymmetricKeyParameter privateKey,
             IEnumerable<BcCertificate> certificates,
-            CertificateInput certificateInput,
-            CertificateInput keyInput)
+            RawInput certificateInput,
+            RawInput keyInput)
         {
             string keyAlgorithm = KeyAlgorithmOf(privateKey, keyInput);
             List<BcCertificate> remaining = Distinct(certificates);
@@ -120,7 +120,7 @@ namespace Apig.Cert.Engine.Certificates
             };
         }
 
-        private static string KeyAlgorithmOf(AsymmetricKeyParameter privateKey, CertificateInput keyInput)
+        private static string KeyAlgorithmOf(AsymmetricKeyParameter privateKey, RawInput keyInput)
         {
             if (privateKey is RsaKeyParameters)
             {

@@ -24,8 +24,8 @@ namespace Apig.Cert.Engine.Certificates
 
         public static CertificateBundle FromFiles(string certificatePath, string privateKeyPath, SecureString? privateKeyPassword)
         {
-            using (CertificateInput certificateInput = CertificateInput.FromFile(certificatePath, "CertificatePath"))
-            using (CertificateInput keyInput = CertificateInput.FromFile(privateKeyPath, "PrivateKeyPath"))
+            using (RawInput certificateInput = RawInput.FromFile(certificatePath, "CertificatePath"))
+            using (RawInput keyInput = RawInput.FromFile(privateKeyPath, "PrivateKeyPath"))
             {
                 return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
             }
@@ -33,8 +33,8 @@ namespace Apig.Cert.Engine.Certificates
 
         public static CertificateBundle FromPem(string certificatePem, string privateKeyPem, SecureString? privateKeyPassword)
         {
-            using (CertificateInput certificateInput = CertificateInput.FromString(certificatePem, "CertificatePem"))
-            using (CertificateInput keyInput = CertificateInput.FromString(privateKeyPem, "PrivateKeyPem"))
+            using (RawInput certificateInput = RawInput.FromString(certificatePem, "CertificatePem"))
+            using (RawInput keyInput = RawInput.FromString(privateKeyPem, "PrivateKeyPem"))
             {
                 return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
             }
@@ -42,7 +42,7 @@ namespace Apig.Cert.Engine.Certificates
 
         public static CertificateBundle FromPfxFile(string pfxPath, SecureString? pfxPassword)
         {
-            using (CertificateInput input = CertificateInput.FromFile(pfxPath, "PfxPath"))
+            using (RawInput input = RawInput.FromFile(pfxPath, "PfxPath"))
             using (PasswordChars password = PasswordChars.From(pfxPassword))
             {
                 return FromPfx(input, password, "PfxPassword", new List<BcCertificate>());
@@ -98,7 +98,7 @@ namespace Apig.Cert.Engine.Certificates
 
                 try
                 {
-                    var input = CertificateInput.FromBytes(pfx, inputName,
+                    var input = RawInput.FromBytes(pfx, inputName,
                         "the certificate '" + certificate.Subject + "' (-" + inputName + ") and the chain given with it");
                     return FromPfx(input, password, inputName, extraCertificates);
                 }
@@ -110,7 +110,7 @@ namespace Apig.Cert.Engine.Certificates
         }
 
         private static CertificateBundle FromCertificateAndKey(
-            CertificateInput certificateInput, CertificateInput keyInput, SecureString? privateKeyPassword, string passwordInputName)
+            RawInput certificateInput, RawInput keyInput, SecureString? privateKeyPassword, string passwordInputName)
         {
             using (InputContents certificateContents = InputContents.Scan(certificateInput))
             using (InputContents keyContents = InputContents.Scan(keyInput))
@@ -134,8 +134,8 @@ namespace Apig.Cert.Engine.Certificates
 
         private static ApigInputException NoCertificate(InputContents certificateContents, InputContents keyContents)
         {
-            CertificateInput certificateInput = certificateContents.Input;
-            CertificateInput keyInput = keyContents.Input;
+            RawInput certificateInput = certificateContents.Input;
+            RawInput keyInput = keyContents.Input;
             if (certificateContents.HasKey)
             {
                 if (keyContents.HasCertificate && !keyContents.HasKey)
@@ -194,7 +194,7 @@ namespace Apig.Cert.Engine.Certificates
         }
 
         private static CertificateBundle FromPfx(
-            CertificateInput input, PasswordChars password, string passwordInputName, List<BcCertificate> extraCertificates)
+            RawInput input, PasswordChars password, string passwordInputName, List<BcCertificate> extraCertificates)
         {
             if (!LooksLikePfx(input.Bytes))
             {

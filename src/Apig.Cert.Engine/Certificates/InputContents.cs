@@ -34,12 +34,12 @@ namespace Apig.Cert.Engine.Certificates
             "DSA PRIVATE KEY", "OPENSSH PRIVATE KEY",
         };
 
-        private InputContents(CertificateInput input)
+        private InputContents(RawInput input)
         {
             Input = input;
         }
 
-        internal CertificateInput Input { get; }
+        internal RawInput Input { get; }
 
         internal bool IsPem { get; private set; }
 
@@ -77,7 +77,7 @@ namespace Apig.Cert.Engine.Certificates
             }
         }
 
-        internal static InputContents Scan(CertificateInput input)
+        internal static InputContents Scan(RawInput input)
         {
             var contents = new InputContents(input);
             if (PemBlock.LooksLikePem(input.Text))

@@ -19,7 +19,7 @@ namespace Apig.Cert.Engine.Certificates
         private static readonly BigInteger Limit = BigInteger.ValueOf(MaxIterations);
 
         /// <summary>Throws when an encrypted PKCS#8 key's derivation is above the limit.</summary>
-        internal static void EnsureAffordable(AlgorithmIdentifier encryption, CertificateInput input)
+        internal static void EnsureAffordable(AlgorithmIdentifier encryption, RawInput input)
         {
             BigInteger? iterations = IterationsOf(encryption);
             if (iterations != null && iterations.CompareTo(Limit) > 0)
@@ -29,7 +29,7 @@ namespace Apig.Cert.Engine.Certificates
         }
 
         /// <summary>Throws when the PFX's MAC or any of its encrypted parts asks for more iterations than the limit.</summary>
-        internal static void EnsureAffordablePfx(byte[] pfxBytes, CertificateInput input)
+        internal static void EnsureAffordablePfx(byte[] pfxBytes, RawInput input)
         {
             BigInteger highest = BigInteger.Zero;
             try
@@ -82,7 +82,7 @@ namespace Apig.Cert.Engine.Certificates
             && (ex.Message.IndexOf("limit", StringComparison.OrdinalIgnoreCase) >= 0
                 || ex.Message.IndexOf("greater than", StringComparison.OrdinalIgnoreCase) >= 0);
 
-        internal static ApigInputException TooExpensive(CertificateInput input, string iterations)
+        internal static ApigInputException TooExpensive(RawInput input, string iterations)
         {
             string shown = long.TryParse(iterations, NumberStyles.None, CultureInfo.InvariantCulture, out long count)
                 ? count.ToString("N0", CultureInfo.InvariantCulture)

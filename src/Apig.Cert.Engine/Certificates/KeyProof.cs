@@ -14,7 +14,7 @@ namespace Apig.Cert.Engine.Certificates
     internal static class KeyProof
     {
         /// <summary>Signs a random challenge and verifies it with the certificate's public key; checks the RSA parts agree.</summary>
-        internal static void Ensure(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter certificatePublicKey, CertificateInput keyInput)
+        internal static void Ensure(AsymmetricKeyParameter privateKey, AsymmetricKeyParameter certificatePublicKey, RawInput keyInput)
         {
             bool works;
             try

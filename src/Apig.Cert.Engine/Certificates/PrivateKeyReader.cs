@@ -17,7 +17,7 @@ namespace Apig.Cert.Engine.Certificates
     {
         internal static AsymmetricKeyParameter Read(InputContents contents, PasswordChars password, string passwordInputName)
         {
-            CertificateInput input = contents.Input;
+            RawInput input = contents.Input;
             if (contents.KeyBlocks.Count > 0)
             {
                 return ReadBlock(contents.KeyBlocks[0], contents.EcParametersBlock, input, password, passwordInputName);
@@ -43,7 +43,7 @@ namespace Apig.Cert.Engine.Certificates
         }
 
         private static AsymmetricKeyParameter ReadBlock(
-            PemBlock block, PemBlock? ecParameters, CertificateInput input, PasswordChars password, string passwordInputName)
+            PemBlock block, PemBlock? ecParameters, RawInput input, PasswordChars password, string passwordInputName)
         {
             if (block.Der == null)
             {
@@ -73,7 +73,7 @@ namespace Apig.Cert.Engine.Certificates
             }
         }
 
-        private static AsymmetricKeyParameter FromPkcs8(byte[] der, CertificateInput input)
+        private static AsymmetricKeyParameter FromPkcs8(byte[] der, RawInput input)
         {
             try
             {
@@ -85,7 +85,7 @@ namespace Apig.Cert.Engine.Certificates
             }
         }
 
-        private static AsymmetricKeyParameter FromPkcs1(byte[] der, CertificateInput input)
+        private static AsymmetricKeyParameter FromPkcs1(byte[] der, RawInput input)
         {
             try
             {
@@ -103,7 +103,7 @@ namespace Apig.Cert.Engine.Certificates
         /// SEC1 keys name their curve inside the structure, except when written with a separate
         /// "EC PARAMETERS" block; then that block supplies it.
         /// </summary>
-        private static AsymmetricKeyParameter FromSec1(byte[] der, byte[]? ecParametersDer, CertificateInput input)
+        private static AsymmetricKeyParameter FromSec1(byte[] der, byte[]? ecParametersDer, RawInput input)
         {
             ECPrivateKeyStructure ec;
             try
@@ -145,7 +145,7 @@ namespace Apig.Cert.Engine.Certificates
         }
 
         private static AsymmetricKeyParameter FromEncryptedPkcs8(
-            byte[] der, CertificateInput input, PasswordChars password, string passwordInputName)
+            byte[] der, RawInput input, PasswordChars password, string passwordInputName)
         {
             EncryptedPrivateKeyInfo encrypted;
             try
@@ -178,7 +178,7 @@ namespace Apig.Cert.Engine.Certificates
         }
 
         private static AsymmetricKeyParameter FromLegacyEncrypted(
-            PemBlock block, CertificateInput input, PasswordChars password, string passwordInputName)
+            PemBlock block, RawInput input, PasswordChars password, string passwordInputName)
         {
             EnsurePasswordGiven(input, password, passwordInputName);
 
@@ -224,7 +224,7 @@ namespace Apig.Cert.Engine.Certificates
             }
         }
 
-        private static void EnsurePasswordGiven(CertificateInput input, PasswordChars password, string passwordInputName)
+        private static void EnsurePasswordGiven(RawInput input, PasswordChars password, string passwordInputName)
         {
             if (password.IsEmpty)
             {
@@ -234,12 +234,12 @@ namespace Apig.Cert.Engine.Certificates
             }
         }
 
-        private static ApigInputException WrongPassword(CertificateInput input, string passwordInputName, Exception? inner) =>
+        private static ApigInputException WrongPassword(RawInput input, string passwordInputName, Exception? inner) =>
             new ApigInputException("PrivateKeyPasswordIncorrect", passwordInputName,
                 "The password given as -" + passwordInputName + " does not decrypt the private key in " + input.Description
                 + ". Check the password (it is case-sensitive) or pass the right key file.", inner);
 
-        internal static ApigInputException NotAKey(CertificateInput input, string detail, Exception? inner = null) =>
+        internal static ApigInputException NotAKey(RawInput input, string detail, Exception? inner = null) =>
             new ApigInputException("PrivateKeyNotPem", input.InputName,
                 "No usable private key was found in " + input.Description + "." + detail, inner);
 

@@ -10,7 +10,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
-using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Diagnostics;
 
 namespace Apig.Cert.Engine.Http
 {

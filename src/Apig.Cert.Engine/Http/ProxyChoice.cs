@@ -1,7 +1,6 @@
 using System;
 using System.Net;
 using System.Security;
-using Apig.Cert.Engine.Auth;
 
 namespace Apig.Cert.Engine.Http
 {
@@ -31,13 +30,7 @@ namespace Apig.Cert.Engine.Http
             UseDefaultCredentials ? "DefaultCredentials" : Credential != null ? "Credential (" + Credential.UserName + ")" : "None";
 
         /// <summary>Null when the connection needs nothing beyond the default (shared, credential-free) client.</summary>
-        public static ProxyChoice? From(ApigConnectionSettings settings)
-        {
-            if (settings == null) throw new ArgumentNullException(nameof(settings));
-            return From(settings.Proxy, settings.ProxyUserName, settings.ProxyPassword, settings.ProxyUseDefaultCredentials);
-        }
-
-        internal static ProxyChoice? From(Uri? proxy, string? userName, SecureString? password, bool useDefaultCredentials)
+        public static ProxyChoice? From(Uri? proxy, string? userName, SecureString? password, bool useDefaultCredentials)
         {
             bool hasCredential = !string.IsNullOrEmpty(userName);
             if (hasCredential && useDefaultCredentials)

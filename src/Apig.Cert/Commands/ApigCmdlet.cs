@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
 {

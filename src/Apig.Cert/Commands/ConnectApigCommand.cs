@@ -4,6 +4,7 @@ using System.Security;
 using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Auth;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
 {

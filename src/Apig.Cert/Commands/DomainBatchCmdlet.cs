@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
 {

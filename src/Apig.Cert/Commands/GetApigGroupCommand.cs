@@ -5,6 +5,7 @@ using System.Management.Automation;
 using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
 {

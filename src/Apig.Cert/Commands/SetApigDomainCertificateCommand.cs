@@ -25,7 +25,7 @@ namespace Apig.Cert.Commands
         private const string X509Set = "X509";
         private const string PemSet = "Pem";
 
-        private readonly CertificateInputCache _certificates = new CertificateInputCache();
+        private readonly CertificateSourceCache _certificates = new CertificateSourceCache();
         private bool _warnedPlainTextKey;
 
         /// <summary>Certificate file (PEM full chain or DER).</summary>
@@ -101,7 +101,7 @@ namespace Apig.Cert.Commands
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            CertificateInput input = BuildInput(out string inputName);
+            CertificateSource input = BuildInput(out string inputName);
             CertificateBundle bundle = _certificates.Get(input);
             PreparedBinding prepared = DomainCertificateBinder.Prepare(
                 domain.InstanceId, domain.GroupId, domain.DomainId, DomainName, bundle, Name, inputName, DateTime.UtcNow);
@@ -192,22 +192,22 @@ namespace Apig.Cert.Commands
             }
         }
 
-        private CertificateInput BuildInput(out string inputName)
+        private CertificateSource BuildInput(out string inputName)
         {
             switch (ParameterSetName)
             {
                 case PfxSet:
                     inputName = nameof(PfxPath);
-                    return CertificateInput.FromPfxFile(ResolvePath(PfxPath, nameof(PfxPath)), PfxPassword);
+                    return CertificateSource.FromPfxFile(ResolvePath(PfxPath, nameof(PfxPath)), PfxPassword);
                 case X509Set:
                     inputName = nameof(Certificate);
-                    return CertificateInput.FromX509(Certificate!);
+                    return CertificateSource.FromX509(Certificate!);
                 case PemSet:
                     inputName = nameof(CertificatePem);
-                    return CertificateInput.FromPem(CertificatePem, ReadPrivateKeyPem(), PrivateKeyPassword);
+                    return CertificateSource.FromPem(CertificatePem, ReadPrivateKeyPem(), PrivateKeyPassword);
                 default:
                     inputName = nameof(CertificatePath);
-                    return CertificateInput.FromFiles(
+                    return CertificateSource.FromFiles(
                         ResolvePath(CertificatePath, nameof(CertificatePath)),
                         ResolvePath(PrivateKeyPath, nameof(PrivateKeyPath)),
                         PrivateKeyPassword);
@@ -235,7 +235,7 @@ namespace Apig.Cert.Commands
             switch (value)
             {
                 case SecureString secure:
-                    return CertificateInput.ReadSecureString(secure);
+                    return CertificateSource.ReadSecureString(secure);
                 case string text:
                     WarnPlainTextKey();
                     return text;

@@ -9,6 +9,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Completers
 {

@@ -5,6 +5,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using System.Runtime.CompilerServices;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Completers
 {
@@ -23,6 +24,6 @@ namespace Apig.Cert.Completers
         }
 
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static IReadOnlyList<string> KnownRegions() => Apig.Cert.Engine.Auth.ApigRegions.Known;
+        private static IReadOnlyList<string> KnownRegions() => Apig.Cert.Engine.Connection.ApigRegions.Known;
     }
 }

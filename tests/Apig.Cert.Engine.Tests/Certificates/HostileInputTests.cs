@@ -90,8 +90,8 @@ public sealed class HostileInputTests : IDisposable
     [Fact]
     public void One_MiB_of_BEGIN_lines_without_END_is_refused_quickly_as_a_file_and_as_a_string()
     {
-        string flood = RepeatedBeginLines((int)CertificateInput.MaxInputBytes);
-        Assert.True(Encoding.UTF8.GetByteCount(flood) <= CertificateInput.MaxInputBytes);
+        string flood = RepeatedBeginLines((int)RawInput.MaxInputBytes);
+        Assert.True(Encoding.UTF8.GetByteCount(flood) <= RawInput.MaxInputBytes);
         string path = _temp.Write("flood.pem", flood);
 
         ExpectPromptly(() => CertificateLoader.FromFiles(path, KeyFile(), null), "CertificateNotPem", "CertificatePath");

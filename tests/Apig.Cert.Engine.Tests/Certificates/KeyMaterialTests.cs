@@ -6,7 +6,7 @@ using Apig.Cert.Engine.Http;
 using Apig.Cert.Engine.Operations;
 using Apig.Cert.Engine.Tests.Http;
 using static Apig.Cert.Engine.Tests.Certificates.TestPki;
-using OperationsInput = Apig.Cert.Engine.Operations.CertificateInput;
+
 
 namespace Apig.Cert.Engine.Tests.Certificates;
 
@@ -26,8 +26,8 @@ public sealed class KeyMaterialTests : IDisposable
         await using var _ = server;
         var client = await TestSessions.AkSkClientAsync(server);
 
-        var cache = new CertificateInputCache();
-        CertificateBundle bundle = cache.Get(OperationsInput.FromFiles(certPath, keyPath, null));
+        var cache = new CertificateSourceCache();
+        CertificateBundle bundle = cache.Get(CertificateSource.FromFiles(certPath, keyPath, null));
         string expectedKey = new(bundle.GetPrivateKeyPem().Span);
         PreparedBinding binding = DomainCertificateBinder.Prepare("i1", "g1", "d1", "ec.example.com", bundle, null, "CertificatePath", DateTime.UtcNow);
         await DomainCertificateBinder.BindAsync(client, TestSessions.ProjectId, binding, CancellationToken.None);
@@ -50,7 +50,7 @@ public sealed class KeyMaterialTests : IDisposable
         cache.Dispose();
         Assert.True(bundle.IsPrivateKeyCleared);
         Assert.Throws<ObjectDisposedException>(() => bundle.GetPrivateKeyPem());
-        Assert.Throws<ObjectDisposedException>(() => cache.Get(OperationsInput.FromFiles(certPath, keyPath, null)));
+        Assert.Throws<ObjectDisposedException>(() => cache.Get(CertificateSource.FromFiles(certPath, keyPath, null)));
         Assert.Equal(EcLeaf.Certificate.Thumbprint, bundle.Thumbprint);
     }
 

@@ -4,6 +4,7 @@ using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
 using Apig.Cert.Engine.Tests.Certificates;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Engine.Tests.Http;
 
@@ -134,7 +135,7 @@ public class AmbiguousFailureTests
         int port = ((IPEndPoint)closed.LocalEndpoint).Port;
         closed.Stop();
         var log = new ListLog();
-        var settings = new Apig.Cert.Engine.Auth.ApigConnectionSettings
+        var settings = new Apig.Cert.Engine.Connection.ApigConnectionSettings
         {
             Region = "cn-north-4", ProjectId = "p1", Endpoint = new Uri("http://127.0.0.1:" + port), AuthType = Apig.Cert.ApigAuthType.AccessKey,
             AccessKey = TestSessions.AccessKey, SecretKey = TestSessions.Secure(TestSessions.SecretKeyText), MaxRetries = 2,

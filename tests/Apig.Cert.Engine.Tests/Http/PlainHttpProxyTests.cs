@@ -1,6 +1,7 @@
 using System.Text;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Auth;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Engine.Tests.Http;
 

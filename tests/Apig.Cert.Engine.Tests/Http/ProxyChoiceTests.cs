@@ -3,6 +3,7 @@ using System.Net.Http;
 using System.Security;
 using Apig.Cert.Engine.Auth;
 using Apig.Cert.Engine.Http;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Engine.Tests.Http;
 
@@ -22,7 +23,7 @@ public class ProxyChoiceTests
     [Fact]
     public void NoProxySettingsMeanTheSharedDefaultClient()
     {
-        Assert.Null(ProxyChoice.From(new ApigConnectionSettings()));
+        Assert.Null(ProxyChoice.From(null, null, null, false));
     }
 
     [Theory]

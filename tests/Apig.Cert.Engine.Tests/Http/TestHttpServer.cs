@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Apig.Cert.Engine.Diagnostics;
 
 namespace Apig.Cert.Engine.Tests.Http;
 
@@ -214,7 +215,7 @@ public sealed class TestHttpServer : IAsyncDisposable
     }
 }
 
-public sealed class ListLog : Apig.Cert.Engine.Api.IApigLog
+public sealed class ListLog : Apig.Cert.Engine.Diagnostics.IApigLog
 {
     private readonly ConcurrentQueue<string> _verbose = new();
     private readonly ConcurrentQueue<string> _debug = new();

@@ -3,6 +3,8 @@ using Apig.Cert;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Auth;
 using Apig.Cert.Engine.Http;
+using Apig.Cert.Engine.Diagnostics;
+using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Engine.Tests.Http;
 

@@ -3,25 +3,6 @@ using System.Collections.Generic;
 
 namespace Apig.Cert.Engine.Api
 {
-    /// <summary>The three ids that name one custom domain within the connected project.</summary>
-    public sealed class DomainRef
-    {
-        public DomainRef(string instanceId, string groupId, string domainId)
-        {
-            InstanceId = instanceId;
-            GroupId = groupId;
-            DomainId = domainId;
-        }
-
-        public string InstanceId { get; }
-
-        public string GroupId { get; }
-
-        public string DomainId { get; }
-
-        public override string ToString() => InstanceId + "/" + GroupId + "/" + DomainId;
-    }
-
     /// <summary>201 body of AssociateCertificateV2.</summary>
     public sealed class BindCertificateResponse
     {
@@ -68,20 +49,6 @@ namespace Apig.Cert.Engine.Api
         public string? SignatureAlgorithm { get; set; }
         public DateTimeOffset? CreateTime { get; set; }
         public DateTimeOffset? UpdateTime { get; set; }
-    }
-
-    public sealed class PageResult<T>
-    {
-        public PageResult(IReadOnlyList<T> items, long? total)
-        {
-            Items = items;
-            Total = total;
-        }
-
-        public IReadOnlyList<T> Items { get; }
-
-        /// <summary>The body's "total": records matching the query across all pages; null when the answer gave none.</summary>
-        public long? Total { get; }
     }
 
     public sealed class InstanceInfo

@@ -5,19 +5,18 @@ using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Apig.Cert.Engine.Certificates;
 
-namespace Apig.Cert.Engine.Operations
+namespace Apig.Cert.Engine.Certificates
 {
     /// <summary>
     /// One way the user handed us a certificate, with a key that says when two inputs are the same, so a batch of
     /// 500 piped domains parses the files once, not 500 times.
     /// </summary>
-    public sealed class CertificateInput
+    public sealed class CertificateSource
     {
         private readonly Func<CertificateBundle> _load;
 
-        private CertificateInput(string cacheKey, string description, Func<CertificateBundle> load)
+        private CertificateSource(string cacheKey, string description, Func<CertificateBundle> load)
         {
             CacheKey = cacheKey;
             Description = description;
@@ -32,26 +31,26 @@ namespace Apig.Cert.Engine.Operations
 
         public CertificateBundle Load() => _load();
 
-        public static CertificateInput FromFiles(string certificatePath, string privateKeyPath, SecureString? privateKeyPassword) =>
-            new CertificateInput(
+        public static CertificateSource FromFiles(string certificatePath, string privateKeyPath, SecureString? privateKeyPassword) =>
+            new CertificateSource(
                 "files|" + FileIdentity(certificatePath) + "|" + FileIdentity(privateKeyPath) + "|" + SecretIdentity(privateKeyPassword),
                 certificatePath + " + " + privateKeyPath,
                 () => CertificateLoader.FromFiles(certificatePath, privateKeyPath, privateKeyPassword));
 
-        public static CertificateInput FromPfxFile(string pfxPath, SecureString? pfxPassword) =>
-            new CertificateInput(
+        public static CertificateSource FromPfxFile(string pfxPath, SecureString? pfxPassword) =>
+            new CertificateSource(
                 "pfx|" + FileIdentity(pfxPath) + "|" + SecretIdentity(pfxPassword),
                 pfxPath,
                 () => CertificateLoader.FromPfxFile(pfxPath, pfxPassword));
 
-        public static CertificateInput FromX509(X509Certificate2 certificate) =>
-            new CertificateInput(
+        public static CertificateSource FromX509(X509Certificate2 certificate) =>
+            new CertificateSource(
                 "x509|" + certificate.Thumbprint + "|" + System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(certificate),
                 "certificate " + certificate.Subject,
                 () => CertificateLoader.FromX509(certificate, null));
 
-        public static CertificateInput FromPem(string certificatePem, string privateKeyPem, SecureString? privateKeyPassword) =>
-            new CertificateInput(
+        public static CertificateSource FromPem(string certificatePem, string privateKeyPem, SecureString? privateKeyPassword) =>
+            new CertificateSource(
                 "pem|" + Sha256Hex(certificatePem) + "|" + Sha256Hex(privateKeyPem) + "|" + SecretIdentity(privateKeyPassword),
                 "-CertificatePem",
                 () => CertificateLoader.FromPem(certificatePem, privateKeyPem, privateKeyPassword));

@@ -1,4 +1,4 @@
-namespace Apig.Cert.Engine.Api
+namespace Apig.Cert.Engine.Diagnostics
 {
     /// <summary>
     /// Where the engine reports what it does. Called from any thread; implementations queue the lines and the

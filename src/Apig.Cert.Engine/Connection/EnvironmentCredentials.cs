@@ -1,7 +1,8 @@
 using Apig.Cert;
+using Apig.Cert.Engine.Auth;
 using System;
 
-namespace Apig.Cert.Engine.Auth
+namespace Apig.Cert.Engine.Connection
 {
     /// <summary>
     /// Reads the Huawei Cloud SDK environment variables, so the module works where the official SDKs and the

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 
-namespace Apig.Cert.Engine.Auth
+namespace Apig.Cert.Engine.Connection
 {
     /// <summary>
     /// Region ids with an APIG endpoint in the official SDKs' region tables. Without -Endpoint a region missing here

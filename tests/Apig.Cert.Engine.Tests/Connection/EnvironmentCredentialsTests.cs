@@ -1,8 +1,9 @@
 using Apig.Cert;
 using Apig.Cert.Engine.Auth;
 using Apig.Cert.Engine.Tests.Http;
+using Apig.Cert.Engine.Connection;
 
-namespace Apig.Cert.Engine.Tests.Auth;
+namespace Apig.Cert.Engine.Tests.Connection;
 
 public class EnvironmentCredentialsTests
 {

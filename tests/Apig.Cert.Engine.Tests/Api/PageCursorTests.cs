@@ -3,7 +3,7 @@ using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 using Apig.Cert.Engine.Tests.Http;
 
-namespace Apig.Cert.Engine.Tests.Operations;
+namespace Apig.Cert.Engine.Tests.Api;
 
 public class PageCursorTests
 {

@@ -2,9 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Threading;
 using System.Threading.Tasks;
-using Apig.Cert.Engine.Api;
 
-namespace Apig.Cert.Engine.Operations
+namespace Apig.Cert.Engine.Api
 {
     /// <summary>
     /// Walks an offset/limit listing one page at a time, so the caller can stream each page's objects before the
@@ -12,9 +11,6 @@ namespace Apig.Cert.Engine.Operations
     /// </summary>
     public sealed class PageCursor<T>
     {
-        /// <summary>The API's maximum; larger limits are silently capped by APIG.</summary>
-        public const int MaxPageSize = 500;
-
         private readonly Func<int, int, CancellationToken, Task<PageResult<T>>> _fetch;
         private readonly Func<T, string?>? _keyOf;
         private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.Ordinal);
@@ -23,18 +19,18 @@ namespace Apig.Cert.Engine.Operations
         private bool _done;
 
         /// <param name="fetch">Reads one page at (offset, limit).</param>
-        /// <param name="pageSize">Limit per request, capped at <see cref="MaxPageSize"/>.</param>
+        /// <param name="pageSize">Limit per request, capped at <see cref="ApigClient.MaxPageSize"/>.</param>
         /// <param name="startOffset">Where to start.</param>
         /// <param name="keyOf">
         /// The item's id. With it, an item already returned is not returned again, and a page with nothing new ends
         /// the walk: a server that ignores offset would otherwise hand out its first page forever.
         /// </param>
-        public PageCursor(Func<int, int, CancellationToken, Task<PageResult<T>>> fetch, int pageSize = MaxPageSize, int startOffset = 0,
+        public PageCursor(Func<int, int, CancellationToken, Task<PageResult<T>>> fetch, int pageSize = ApigClient.MaxPageSize, int startOffset = 0,
             Func<T, string?>? keyOf = null)
         {
             _fetch = fetch;
             _keyOf = keyOf;
-            _pageSize = Math.Max(1, Math.Min(pageSize, MaxPageSize));
+            _pageSize = Math.Max(1, Math.Min(pageSize, ApigClient.MaxPageSize));
             _offset = Math.Max(0, startOffset);
         }
 

@@ -8,12 +8,12 @@ namespace Apig.Cert.Engine.Certificates
     /// The raw bytes and text of one user input (a file or a PEM string), with the size and emptiness checks done
     /// once for all formats, and a phrase that names the input in every later error message.
     /// </summary>
-    internal sealed class CertificateInput : IDisposable
+    internal sealed class RawInput : IDisposable
     {
         /// <summary>1 MiB: a full chain with a key is a few KiB; anything this large is the wrong file.</summary>
         internal const long MaxInputBytes = 1024 * 1024;
 
-        private CertificateInput(string inputName, string description, byte[] bytes, char[] text)
+        private RawInput(string inputName, string description, byte[] bytes, char[] text)
         {
             InputName = inputName;
             Description = description;
@@ -36,7 +36,7 @@ namespace Apig.Cert.Engine.Certificates
         /// </summary>
         internal char[] Text { get; }
 
-        internal static CertificateInput FromFile(string path, string inputName)
+        internal static RawInput FromFile(string path, string inputName)
         {
             if (path == null)
             {
@@ -111,7 +111,7 @@ namespace Apig.Cert.Engine.Certificates
             return Create(inputName, description, bytes);
         }
 
-        internal static CertificateInput FromString(string? value, string inputName)
+        internal static RawInput FromString(string? value, string inputName)
         {
             string description = "-" + inputName;
             value = value ?? string.Empty;
@@ -129,12 +129,12 @@ namespace Apig.Cert.Engine.Certificates
                 throw Empty(inputName, description);
             }
 
-            return new CertificateInput(inputName, description, Encoding.UTF8.GetBytes(text), text);
+            return new RawInput(inputName, description, Encoding.UTF8.GetBytes(text), text);
         }
 
         /// <summary>Wraps bytes that did not come from the user directly (e.g. an exported PFX).</summary>
-        internal static CertificateInput FromBytes(byte[] bytes, string inputName, string description) =>
-            new CertificateInput(inputName, description, bytes, new char[0]);
+        internal static RawInput FromBytes(byte[] bytes, string inputName, string description) =>
+            new RawInput(inputName, description, bytes, new char[0]);
 
         /// <summary>Clears the bytes and text: an input can hold a private key.</summary>
         public void Dispose()
@@ -143,7 +143,7 @@ namespace Apig.Cert.Engine.Certificates
             Array.Clear(Text, 0, Text.Length);
         }
 
-        private static CertificateInput Create(string inputName, string description, byte[] bytes)
+        private static RawInput Create(string inputName, string description, byte[] bytes)
         {
             char[] text = Decode(bytes);
             if (bytes.Length == 0 || IsBlank(text))
@@ -151,7 +151,7 @@ namespace Apig.Cert.Engine.Certificates
                 throw Empty(inputName, description);
             }
 
-            return new CertificateInput(inputName, description, bytes, text);
+            return new RawInput(inputName, description, bytes, text);
         }
 
         /// <summary>

@@ -1,7 +1,7 @@
 using System;
 using System.Security;
 
-namespace Apig.Cert.Engine.Auth
+namespace Apig.Cert.Engine.Connection
 {
     /// <summary>Everything Connect-Apig collected. Secrets stay SecureString until the moment of use.</summary>
     public sealed class ApigConnectionSettings

@@ -2,16 +2,15 @@ using System;
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 using System.Threading;
-using Apig.Cert.Engine.Certificates;
 
-namespace Apig.Cert.Engine.Operations
+namespace Apig.Cert.Engine.Certificates
 {
     /// <summary>
     /// Parses each distinct certificate input once per command invocation. A failure is remembered too: every piped
     /// domain still gets its own error, without the files being read again. The parsed bundles are the batch's shared
     /// copy of the private keys: <see cref="Dispose"/> clears them, so the command that owns the cache disposes it when it ends.
     /// </summary>
-    public sealed class CertificateInputCache : IDisposable
+    public sealed class CertificateSourceCache : IDisposable
     {
         private readonly ConcurrentDictionary<string, Lazy<CertificateBundle>> _entries =
             new ConcurrentDictionary<string, Lazy<CertificateBundle>>(StringComparer.Ordinal);
@@ -22,11 +21,11 @@ namespace Apig.Cert.Engine.Operations
         /// <summary>How many times an input was actually parsed (for tests and Verbose).</summary>
         public int ParseCount => Volatile.Read(ref _parseCount);
 
-        public CertificateBundle Get(CertificateInput input)
+        public CertificateBundle Get(CertificateSource input)
         {
             if (_disposed)
             {
-                throw new ObjectDisposedException(nameof(CertificateInputCache));
+                throw new ObjectDisposedException(nameof(CertificateSourceCache));
             }
 
             Lazy<CertificateBundle> entry = _entries.GetOrAdd(

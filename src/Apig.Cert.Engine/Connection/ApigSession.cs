@@ -6,10 +6,12 @@ using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
 using Apig.Cert;
+using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Auth;
 using Apig.Cert.Engine.Http;
+using Apig.Cert.Engine.Diagnostics;
 
-namespace Apig.Cert.Engine.Api
+namespace Apig.Cert.Engine.Connection
 {
     /// <summary>
     /// One Connect-Apig: the credentials (kept as SecureString), the public context, and token refresh for
@@ -86,7 +88,7 @@ namespace Apig.Cert.Engine.Api
             EnsureKnownRegion(region, settings.Endpoint != null, log);
             string apigBase = ValidateEndpoint(settings.Endpoint, ApigRegions.DefaultApigEndpoint(region), "Endpoint");
 
-            ProxyChoice? proxy = ProxyChoice.From(settings);
+            ProxyChoice? proxy = ProxyChoice.From(settings.Proxy, settings.ProxyUserName, settings.ProxyPassword, settings.ProxyUseDefaultCredentials);
             RefuseProxyForPlainHttp(proxy, apigBase, "Endpoint");
 
             if (proxy != null) log?.Verbose("Using proxy: " + proxy + ".");
@@ -177,7 +179,7 @@ namespace Apig.Cert.Engine.Api
             }
         }
 
-        public ApigClient CreateClient(IApigLog? log) => new ApigClient(this, log);
+        public ApigClient CreateClient(IApigLog? log) => new ApigClient(ApigBase, Context.ProjectId, Pipeline, Authenticator, log);
 
         /// <summary>
         /// Plain http is allowed only to this machine, and only because nothing else sees the traffic; a proxy would see

@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace Apig.Cert.Engine.Tests.Architecture;
+
+/// <summary>
+/// The engine is a one-way stack: a folder may use only the folders below it. Checked on the source, so a newcomer's
+/// `using` that would close a cycle fails here with the file and the forbidden layer named.
+/// </summary>
+public class LayeringTests
+{
+    private static readonly Dictionary<string, string[]> s_mayUse = new(StringComparer.Ordinal)
+    {
+        ["Diagnostics"] = Array.Empty<string>(),
+        ["Http"] = new[] { "Diagnostics" },
+        ["Auth"] = new[] { "Diagnostics", "Http" },
+        ["Api"] = new[] { "Diagnostics", "Http" },
+        ["Certificates"] = new[] { "Diagnostics" },
+        ["Operations"] = new[] { "Diagnostics", "Http", "Api", "Certificates" },
+        ["Connection"] = new[] { "Diagnostics", "Http", "Auth", "Api" },
+    };
+
+    private static readonly Regex s_engineReference = new(@"\bApig\.Cert\.Engine\.(?<layer>[A-Z][A-Za-z]*)\b", RegexOptions.Compiled);
+
+    [Fact]
+    public void Every_engine_folder_is_a_known_layer()
+    {
+        string[] folders = Directory.GetDirectories(EngineSource()).Select(Path.GetFileName)
+            .Where(name => name != "bin" && name != "obj").ToArray()!;
+        Assert.Empty(folders.Except(s_mayUse.Keys));
+        Assert.Empty(Directory.GetFiles(EngineSource(), "*.cs"));
+    }
+
+    [Fact]
+    public void Each_file_declares_the_namespace_of_its_layer()
+    {
+        var wrong = SourceFiles()
+            .Where(file => !Regex.IsMatch(File.ReadAllText(file.Path), @"^namespace Apig\.Cert\.Engine\." + file.Layer + @"\s*$", RegexOptions.Multiline))
+            .Select(file => file.Relative)
+            .ToList();
+        Assert.Empty(wrong);
+    }
+
+    [Fact]
+    public void No_layer_uses_a_layer_above_it()
+    {
+        var violations = new List<string>();
+        foreach (var file in SourceFiles())
+        {
+            foreach (Match match in s_engineReference.Matches(WithoutComments(File.ReadAllText(file.Path))))
+            {
+                string used = match.Groups["layer"].Value;
+                if (used != file.Layer && s_mayUse.ContainsKey(used) && !s_mayUse[file.Layer].Contains(used))
+                {
+                    violations.Add(file.Relative + " uses " + used);
+                }
+            }
+        }
+
+        Assert.Empty(violations.Distinct());
+    }
+
+    private static string WithoutComments(string source) => Regex.Replace(source, @"//[^\n]*", string.Empty);
+
+    private static IEnumerable<(string Path, string Relative, string Layer)> SourceFiles()
+    {
+        string root = EngineSource();
+        foreach (string path in Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(root, path).Replace('\\', '/');
+            if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            yield return (path, relative, relative.Split('/')[0]);
+        }
+    }
+
+    private static string EngineSource([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "src", "Apig.Cert.Engine"));
+}

@@ -1,3 +1,5 @@
+# The examples in docs/examples run as written against the emulator: the Automation runbook and the Azure DevOps
+# pipeline step (which installs the packages build.ps1 -Task Package makes).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
     $Runbook = (Resolve-Path (Join-Path $PSScriptRoot '../../docs/examples/Rotate-ApigCertificate.Runbook.ps1')).Path

@@ -34,7 +34,7 @@ $ModuleOut = Join-Path $Out 'Apig.Cert'
 $EmulatorOut = Join-Path $Out 'Apig.Emulator'
 $ArtifactsDir = Join-Path $Out 'test-results'
 
-Import-Module (Join-Path $Root 'tests/Support/ApigTestSupport.psm1') -Force
+Import-Module (Join-Path $Root 'tools/ApigBuild.psm1') -Force
 
 function Invoke-Native {
     param([string] $Description, [scriptblock] $Command)
@@ -50,7 +50,7 @@ function Invoke-Build {
     Invoke-Native 'dotnet publish (module)' { dotnet publish (Join-Path $Root 'src/Apig.Cert/Apig.Cert.csproj') -c $Configuration -o $ModuleOut --no-build -nologo -v:quiet }
     Get-ChildItem $ModuleOut -Filter '*.deps.json' -Recurse | Remove-Item
     # A child pwsh: importing the module here would keep its dll loaded (and locked) in the build's own session.
-    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'src/Apig.Cert/Help/ConvertTo-ApigMaml.ps1') `
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'tools/help/ConvertTo-ApigMaml.ps1') `
         -ModulePath $ModuleOut -SourcePath (Join-Path $Root 'docs/help') -AboutPath (Join-Path $Root 'docs/about_Apig.Cert.md')
     if ($LASTEXITCODE -ne 0) { throw "Help generation failed (exit code $LASTEXITCODE): see the list of missing help above." }
     Invoke-Native 'dotnet publish (emulator)' { dotnet publish (Join-Path $Root 'src/Apig.Emulator/Apig.Emulator.csproj') -c $Configuration -o $EmulatorOut --no-build -nologo -v:quiet }
@@ -99,7 +99,7 @@ function Invoke-Test {
 function Invoke-Demo {
     Invoke-Build
     Write-Host '==> Demo: the tour against the built-in emulator (connect, list, bind, report expiry, rotate, unbind)'
-    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'tests/Support/Demo.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'tools/Demo.ps1') -ModulePath $ModuleOut -EmulatorPath $EmulatorOut
     if ($LASTEXITCODE -ne 0) { throw "Demo failed (exit code $LASTEXITCODE)." }
 }
 
@@ -131,7 +131,7 @@ function Invoke-Package {
     Write-Host '==> Package (PowerShell repository .nupkg and the Azure Automation zip)'
     if (Test-Path $packagesOut) { Remove-Item $packagesOut -Recurse -Force }
     # A child pwsh, like help generation: the packaging session must not hold the module's files.
-    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'src/Apig.Cert/Packaging/New-ApigPackage.ps1') `
+    & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $Root 'tools/packaging/New-ApigPackage.ps1') `
         -ModulePath $ModuleOut -OutputPath $packagesOut | Out-Null
     if ($LASTEXITCODE -ne 0) { throw "Packaging failed (exit code $LASTEXITCODE)." }
     Get-ChildItem $packagesOut -File | ForEach-Object { Write-Host "    package:  $($_.FullName)" }

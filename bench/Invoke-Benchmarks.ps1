@@ -18,7 +18,7 @@ param(
 $ErrorActionPreference = 'Stop'
 $ModulePath = (Resolve-Path $ModulePath).Path
 $EmulatorPath = (Resolve-Path $EmulatorPath).Path
-Import-Module (Join-Path $PSScriptRoot '../tests/Support/ApigTestSupport.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot '../tools/ApigBuild.psm1') -Force
 $pwsh = Get-PwshCommand
 $manifest = Join-Path $ModulePath 'Apig.Cert.psd1'
 $work = Join-Path ([IO.Path]::GetTempPath()) ('apig-bench-' + [guid]::NewGuid().ToString('N'))

@@ -173,7 +173,7 @@ Describe 'The help generator' {
         (Get-Content -LiteralPath $context -Raw) -replace '(?ms)^### Example 2:.*?(?=^## PARAMETERS)', '' | Set-Content -LiteralPath $context
         Remove-Item -LiteralPath (Join-Path $docsCopy 'Disconnect-Apig.md')
 
-        $output = & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $repoRoot 'src/Apig.Cert/Help/ConvertTo-ApigMaml.ps1') `
+        $output = & (Get-PwshCommand) -NoProfile -NonInteractive -File (Join-Path $repoRoot 'tools/help/ConvertTo-ApigMaml.ps1') `
             -ModulePath $moduleCopy -SourcePath $docsCopy -AboutPath (Join-Path $repoRoot 'docs/about_Apig.Cert.md') 2>&1 | Out-String
         $exitCode = $LASTEXITCODE
     }

@@ -1,7 +1,7 @@
 <#
 .SYNOPSIS
     Runs the Pester suite in this (fresh) pwsh against the built module, with the Pester version that
-    tests/tools/tools.csproj downloaded from NuGet. Writes passed/failed counts to -SummaryPath.
+    tools/test-packages/TestPackages.csproj downloaded from NuGet. Writes passed/failed counts to -SummaryPath.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -12,7 +12,7 @@ param(
     [string[]] $FullName
 )
 $ErrorActionPreference = 'Stop'
-$assetsFile = Join-Path $PSScriptRoot '../tools/obj/project.assets.json'
+$assetsFile = Join-Path $PSScriptRoot '../../tools/test-packages/obj/project.assets.json'
 if (-not (Test-Path $assetsFile)) { throw "Pester is not restored ($assetsFile missing). Run ./build.ps1 -Task Build first." }
 $assets = Get-Content $assetsFile -Raw | ConvertFrom-Json
 $packageRoot = @($assets.packageFolders.PSObject.Properties.Name)[0]
@@ -23,7 +23,7 @@ Import-Module (Join-Path $packageRoot "pester/$pesterVersion/tools/Pester.psd1")
 # What the test files need, passed through the environment so every file (and any child pwsh) sees the same.
 $env:APIG_TEST_MODULE = (Resolve-Path $ModulePath).Path
 $env:APIG_TEST_EMULATOR = (Resolve-Path $EmulatorPath).Path
-$env:APIG_TEST_SUPPORT = (Resolve-Path (Join-Path $PSScriptRoot '../Support/ApigTestSupport.psm1')).Path
+$env:APIG_TEST_SUPPORT = (Resolve-Path (Join-Path $PSScriptRoot '../../tools/ApigBuild.psm1')).Path
 $diAbstractions = $downloads | Where-Object name -EQ 'Microsoft.Extensions.DependencyInjection.Abstractions'
 if ($diAbstractions) {
     $diVersion = ($diAbstractions.version -replace '[\[\]\s]', '').Split(',')[0]

@@ -1,7 +1,7 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
     $RepoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
-    $PackageScript = Join-Path $RepoRoot 'src/Apig.Cert/Packaging/New-ApigPackage.ps1'
+    $PackageScript = Join-Path $RepoRoot 'tools/packaging/New-ApigPackage.ps1'
     $pwsh = Get-PwshCommand
     $ModuleVersion = (Import-PowerShellDataFile (Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')).ModuleVersion
 
@@ -63,7 +63,7 @@ Connect-Apig -Region cn-north-4 -ProjectId '$($Seed.ProjectId)' -Endpoint '$Emul
 }
 AfterAll { Stop-TestEmulator }
 
-Describe 'build.ps1 -Task Package (src/Apig.Cert/Packaging/New-ApigPackage.ps1)' {
+Describe 'build.ps1 -Task Package (tools/packaging/New-ApigPackage.ps1)' {
     It 'writes Apig.Cert.<ModuleVersion>.nupkg and Apig.Cert.zip' {
         $packaging.ExitCode | Should -Be 0 -Because $packaging.Output
         (Get-ChildItem $PackageDir -File).Name | Sort-Object | Should -Be @("Apig.Cert.$ModuleVersion.nupkg", 'Apig.Cert.zip')

@@ -9,7 +9,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-Import-Module (Join-Path $PSScriptRoot 'ApigTestSupport.psm1') -Force
+Import-Module (Join-Path $PSScriptRoot 'ApigBuild.psm1') -Force
 Import-Module (Join-Path $ModulePath 'Apig.Cert.psd1') -Force
 
 function Write-Step([string] $Text) { Write-Host ''; Write-Host "--- $Text" }

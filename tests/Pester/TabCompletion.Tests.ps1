@@ -1,64 +1,26 @@
-# Paging, several names, total counts and completion of server-supplied names (issue 8 §2.4-2.5, issue 9 §11).
+# Tab completion: ids and names from the connected account, and names the server supplies quoted so they parse back.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
 }
 AfterAll { Stop-TestEmulator }
 
-Describe 'Get-ApigInstance and Get-ApigGroup page like Get-ApigDomain' {
-    BeforeAll {
-        Reset-Emulator
-        # 30 more groups: 33 in all on the one instance.
-        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path bulk -Method POST -Body @{ groups = 30; domainsPerGroup = 1; namePrefix = 'page' } | Out-Null
-        Connect-TestApig | Out-Null
-    }
-    AfterAll { Reset-Emulator }
-
-    It 'Get-ApigGroup -First and -Skip pick a window of the listing' {
-        $all = @(Get-ApigGroup)
-        $all.Count | Should -Be 33
-        $window = @(Get-ApigGroup -Skip 3 -First 4)
-        $window.GroupId | Should -Be $all[3..6].GroupId
-    }
-
-    It 'Get-ApigGroup -IncludeTotalCount reports the total the API gives, even when -First stops early' {
-        $out = @(Get-ApigGroup -First 2 -IncludeTotalCount)
-        @($out | Where-Object { $_ -is [Apig.Cert.ApigGroup] }).Count | Should -Be 2
-        $total = $out | Where-Object { $_ -isnot [Apig.Cert.ApigGroup] }
-        $total.ToString() | Should -Be 'Total count: 33'
-    }
-
-    It 'Get-ApigGroup -First stops reading pages it does not need' {
-        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null
-        Get-ApigGroup -InstanceId $Seed.InstanceId -First 1 | Out-Null
-        @(Get-SentRequests | Where-Object path -Like '*/api-groups').Count | Should -Be 1
-    }
-
-    It 'Get-ApigInstance takes -First, -Skip and -IncludeTotalCount' {
-        @(Get-ApigInstance -First 1).Count | Should -Be 1
-        @(Get-ApigInstance -Skip 1).Count | Should -Be 0
-        $out = @(Get-ApigInstance -IncludeTotalCount)
-        ($out | Where-Object { $_ -isnot [Apig.Cert.ApigInstance] }).ToString() | Should -Be 'Total count: 1'
-    }
-
-    It 'a name filter counts what matched instead of reporting the API total' {
-        $out = @(Get-ApigGroup -Name 'page-0000*' -IncludeTotalCount)
-        ($out | Where-Object { $_ -isnot [Apig.Cert.ApigGroup] }).ToString() | Should -Be 'Total count: 9'
-    }
-}
-
-Describe 'Get-ApigDomain -DomainName with several names' {
-    BeforeAll {
+Describe 'Tab completion from the connected account' {
+    BeforeEach {
         Reset-Emulator
         Connect-TestApig | Out-Null
     }
 
-    It 'lists every domain matching any of the names, exact or wildcard' {
-        $names = @(Get-ApigDomain -DomainName api.example.com, 'pay*', 'CHECKOUT.example.com').DomainName | Sort-Object
-        $names | Should -Be @('api.example.com', 'checkout.example.com', 'pay.example.com')
+    It 'completes -InstanceId, -GroupId and -DomainName' {
+        (TabExpansion2 -inputScript 'Get-ApigGroup -InstanceId ' -cursorColumn 26).CompletionMatches.CompletionText | Should -Contain $Seed.InstanceId
+        $line = "Get-ApigDomain -InstanceId $($Seed.InstanceId) -GroupId grp"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'grp00000000000000000000000000002'
+        $line = 'Get-ApigDomain -DomainName pay'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'pay.example.com'
     }
 
-    It 'lists a domain matching two of the names once' {
-        @(Get-ApigDomain -DomainName 'api.example.com', 'api*').Count | Should -Be 1
+    It 'completes nothing, quickly and silently, when not connected' {
+        Disconnect-Apig
+        (TabExpansion2 -inputScript 'Get-ApigGroup -InstanceId ' -cursorColumn 26).CompletionMatches | Should -BeNullOrEmpty
     }
 }
 

@@ -1,3 +1,5 @@
+# The examples in docs/examples run as written against the emulator: the Automation runbook and the Azure DevOps
+# pipeline step (which installs the packages build.ps1 -Task Package makes).
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
     $Runbook = (Resolve-Path (Join-Path $PSScriptRoot '../../docs/examples/Rotate-ApigCertificate.Runbook.ps1')).Path
@@ -211,7 +213,7 @@ Describe 'docs/examples/azure-pipelines.yml: the PowerShell@2 step against the e
         $FakeHome = Join-Path $Agent 'home'
         New-Item -ItemType Directory -Path (Join-Path $FakeHome '.local/share') -Force | Out-Null
         # What the artifact download puts in place: the packages as ./build.ps1 -Task Package writes them.
-        $packaging = Invoke-Child -Environment @{} -Arguments @('-File', (Join-Path $PSScriptRoot '../../src/Apig.Cert/Packaging/New-ApigPackage.ps1'),
+        $packaging = Invoke-Child -Environment @{} -Arguments @('-File', (Join-Path $PSScriptRoot '../../tools/packaging/New-ApigPackage.ps1'),
             '-ModulePath', $env:APIG_TEST_MODULE, '-OutputPath', (Join-Path $Agent 'apig-cert-packages'))
         $packaging.ExitCode | Should -Be 0 -Because $packaging.Output
 

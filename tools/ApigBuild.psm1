@@ -1,5 +1,6 @@
-# Shared by build.ps1, the demo, the Pester suite and the benchmarks: start/stop the emulator, talk to its admin
-# API, find pwsh, and make real throwaway certificates with .NET's own APIs.
+# Build tooling shared by build.ps1, the demo, the benchmarks and the Pester suite: find pwsh, start/stop the
+# emulator, talk to its admin API, and make real throwaway certificates with .NET's own APIs. It lives under tools/,
+# not tests/, because the build and the demo need it too; nothing here ships in the module.
 Set-StrictMode -Version Latest
 
 function Get-PwshCommand {

@@ -1,4 +1,4 @@
-# Issue: at scale and under faults. Concurrent batches against the emulator's fault plans: every domain ends with
+# Set-ApigDomainCertificate at scale and under faults. Concurrent batches against the emulator's fault plans: every domain ends with
 # exactly one outcome, retries absorb what is transient, Ctrl+C stops starting work, re-runs change nothing.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')

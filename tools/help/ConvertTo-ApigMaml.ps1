@@ -13,7 +13,7 @@
     a parameter has no description, a cmdlet has fewer than two examples, or the markdown documents a parameter
     that does not exist.
 .EXAMPLE
-    pwsh -NoProfile -File src/Apig.Cert/Help/ConvertTo-ApigMaml.ps1 -ModulePath out/Apig.Cert -SourcePath docs/help -AboutPath docs/about_Apig.Cert.md
+    pwsh -NoProfile -File tools/help/ConvertTo-ApigMaml.ps1 -ModulePath out/Apig.Cert -SourcePath docs/help -AboutPath docs/about_Apig.Cert.md
 #>
 [CmdletBinding()]
 param(
@@ -24,7 +24,7 @@ param(
     # Markdown source of the about_Apig.Cert topic.
     [Parameter(Mandatory)] [string] $AboutPath,
     # The README whose "### <cmdlet>" sections are the Get-Help -Online pages; default: the repository root's.
-    [string] $ReadmePath = (Join-Path $PSScriptRoot '../../../README.md'),
+    [string] $ReadmePath = (Join-Path $PSScriptRoot '../../README.md'),
     [string] $Culture = 'en-US'
 )
 

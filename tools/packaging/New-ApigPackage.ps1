@@ -11,7 +11,7 @@
     Fails (throws) when the manifest does not pass Test-ModuleManifest, when Apig.Cert.dll does not carry
     ModuleVersion, or when a zip path is too long. Returns an object with Version, NupkgPath and ZipPath.
 .EXAMPLE
-    ./src/Apig.Cert/Packaging/New-ApigPackage.ps1 -ModulePath out/Apig.Cert -OutputPath out/packages
+    ./tools/packaging/New-ApigPackage.ps1 -ModulePath out/Apig.Cert -OutputPath out/packages
 #>
 [CmdletBinding()]
 param(
@@ -19,7 +19,7 @@ param(
     [Parameter(Mandatory)] [string] $ModulePath,
     [Parameter(Mandatory)] [string] $OutputPath,
     # Shipped inside both packages next to the manifest.
-    [string] $LicensePath = (Join-Path $PSScriptRoot '../../../LICENSE')
+    [string] $LicensePath = (Join-Path $PSScriptRoot '../../LICENSE')
 )
 
 $ErrorActionPreference = 'Stop'

@@ -92,7 +92,7 @@ public class ErrorParsingTests
     [InlineData("", null, null)]
     public void ErrorBodiesOfEveryKnownShapeAreParsed(string body, string? code, string? message)
     {
-        var parsed = ApigHttpPipeline.ParseError(body);
+        var parsed = ApigErrorBody.Parse(body);
 
         Assert.Equal(code, parsed.Code);
         Assert.Equal(message, parsed.Message);

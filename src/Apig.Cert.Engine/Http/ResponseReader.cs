@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.IO;
 using System.Net.Http;
@@ -11,6 +12,9 @@ namespace Apig.Cert.Engine.Http
     /// <summary>Turns an HttpResponseMessage into an <see cref="ApigResponse"/>, never holding more than <see cref="ApigHttpPipeline.MaxResponseBytes"/>.</summary>
     internal static class ResponseReader
     {
+        // Below the large-object heap's threshold, and as much as one read of a decompressing stream gives.
+        private const int CopyBufferBytes = 81920;
+
         /// <exception cref="ResponseTooLargeException">The body is, or announces itself as, larger than the cap.</exception>
         public static async Task<ApigResponse> ReadAsync(HttpResponseMessage response, CancellationToken cancellationToken)
         {
@@ -27,12 +31,20 @@ namespace Apig.Cert.Engine.Http
                 {
                     // The cap counts what decompression produces, not what came over the wire: that is what fills memory.
                     // netstandard2.0 has no ReadAsStringAsync(token); reading with the token keeps a stalled body under the deadline.
-                    byte[] chunk = new byte[81920];
-                    int read;
-                    while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, cancellationToken).ConfigureAwait(false)) > 0)
+                    // The copy buffer is pooled: a fresh 80 KB one per answer was most of what a request allocated.
+                    byte[] chunk = ArrayPool<byte>.Shared.Rent(CopyBufferBytes);
+                    try
                     {
-                        if (buffer.Length + read > ApigHttpPipeline.MaxResponseBytes) throw new ResponseTooLargeException();
-                        buffer.Write(chunk, 0, read);
+                        int read;
+                        while ((read = await stream.ReadAsync(chunk, 0, CopyBufferBytes, cancellationToken).ConfigureAwait(false)) > 0)
+                        {
+                            if (buffer.Length + read > ApigHttpPipeline.MaxResponseBytes) throw new ResponseTooLargeException();
+                            buffer.Write(chunk, 0, read);
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(chunk);
                     }
 
                     body = new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);

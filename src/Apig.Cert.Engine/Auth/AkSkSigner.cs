@@ -6,6 +6,7 @@ using System.Security.Cryptography;
 using System.Text;
 
 using Apig.Cert.Engine.Http;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Auth
 {
@@ -50,7 +51,7 @@ namespace Apig.Cert.Engine.Auth
             string signature;
             using (var hmac = new HMACSHA256(secretKey))
             {
-                signature = ToHex(hmac.ComputeHash(Encoding.UTF8.GetBytes(stringToSign)));
+                signature = Hex.Lower(hmac.ComputeHash(Encoding.UTF8.GetBytes(stringToSign)));
             }
 
             return Algorithm + " Access=" + accessKey + ", SignedHeaders=" + signedHeaderNames + ", Signature=" + signature;
@@ -132,15 +133,8 @@ namespace Apig.Cert.Engine.Auth
         {
             using (var sha = SHA256.Create())
             {
-                return ToHex(sha.ComputeHash(data));
+                return Hex.Lower(sha.ComputeHash(data));
             }
-        }
-
-        internal static string ToHex(byte[] bytes)
-        {
-            var sb = new StringBuilder(bytes.Length * 2);
-            foreach (byte b in bytes) sb.Append(b.ToString("x2", CultureInfo.InvariantCulture));
-            return sb.ToString();
         }
     }
 }

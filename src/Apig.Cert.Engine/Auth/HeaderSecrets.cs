@@ -1,6 +1,6 @@
 using System;
-using System.Runtime.InteropServices;
 using System.Security;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Auth
 {
@@ -17,13 +17,9 @@ namespace Apig.Cert.Engine.Auth
         {
             if (value == null) throw new ArgumentNullException(nameof(value));
 
-            char[] chars = new char[value.Length];
-            IntPtr unmanaged = IntPtr.Zero;
+            char[] chars = SecretText.ToChars(value);
             try
             {
-                unmanaged = Marshal.SecureStringToGlobalAllocUnicode(value);
-                Marshal.Copy(unmanaged, chars, 0, chars.Length);
-
                 int start = 0;
                 int end = chars.Length;
                 while (start < end && char.IsWhiteSpace(chars[start])) start++;
@@ -54,7 +50,6 @@ namespace Apig.Cert.Engine.Auth
             finally
             {
                 Array.Clear(chars, 0, chars.Length);
-                if (unmanaged != IntPtr.Zero) Marshal.ZeroFreeGlobalAllocUnicode(unmanaged);
             }
         }
     }

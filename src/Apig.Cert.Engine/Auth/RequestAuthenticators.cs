@@ -6,6 +6,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using Apig.Cert.Engine.Http;
 using Apig.Cert.Engine.Diagnostics;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Auth
 {

@@ -11,6 +11,7 @@ using Org.BouncyCastle.Math.EC;
 using Org.BouncyCastle.Math.EC.Multiplier;
 using Org.BouncyCastle.Pkcs;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Certificates
 {
@@ -241,13 +242,7 @@ namespace Apig.Cert.Engine.Certificates
         private static string SerialHex(Org.BouncyCastle.Math.BigInteger serial)
         {
             byte[] bytes = serial.ToByteArrayUnsigned();
-            var hex = new System.Text.StringBuilder(bytes.Length * 2);
-            foreach (byte b in bytes)
-            {
-                hex.Append(b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture));
-            }
-
-            return hex.Length == 0 ? "00" : hex.ToString();
+            return bytes.Length == 0 ? "00" : Hex.Upper(bytes);
         }
     }
 }

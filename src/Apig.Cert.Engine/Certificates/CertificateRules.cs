@@ -154,7 +154,7 @@ namespace Apig.Cert.Engine.Certificates
             IReadOnlyList<string> names = PresentedNames(bundle);
             string covered = names.Count == 0 ? "no domain names at all" : "only " + string.Join(", ", names);
             throw new ApigInputException("DomainNotCovered", inputName,
-                "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") does not cover the domain '" + domainName
+                TheCertificate(bundle) + " does not cover the domain '" + domainName
                 + "'; it covers " + covered + ". Use a certificate issued for '" + domainName + "' (or a matching wildcard), or bind it to one of the covered domains.");
         }
 
@@ -176,15 +176,14 @@ namespace Apig.Cert.Engine.Certificates
             {
                 string cn = bundle.CommonName.Length == 0 ? string.Empty : " (it names '" + bundle.CommonName + "' only in its subject CN)";
                 throw new ApigInputException("CertificateHasNoDnsName", inputName,
-                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") has no DNS name in its subject alternative names"
+                    TheCertificate(bundle) + " has no DNS name in its subject alternative names"
                     + cn + "; APIG refuses such certificates (APIG.2109). Request the certificate again with the domain names as DNS SAN entries.");
             }
 
             if (bundle.NotAfter >= LatestAcceptedExpiryUtc)
             {
                 throw new ApigInputException("CertificateExpiresTooLate", inputName,
-                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") expires on "
-                    + bundle.NotAfter.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                    TheCertificate(bundle) + " expires on " + UtcText(bundle.NotAfter)
                     + " UTC; APIG accepts only certificates that expire before 2038-01-19 03:14:07 UTC (APIG.3148). Issue it with a shorter validity.");
             }
         }
@@ -200,19 +199,23 @@ namespace Apig.Cert.Engine.Certificates
             if (now > bundle.NotAfter)
             {
                 throw new ApigInputException("CertificateExpired", inputName,
-                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") expired on "
-                    + bundle.NotAfter.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                    TheCertificate(bundle) + " expired on " + UtcText(bundle.NotAfter)
                     + " UTC. Renew it and use the new certificate.");
             }
 
             if (now < bundle.NotBefore)
             {
                 throw new ApigInputException("CertificateNotYetValid", inputName,
-                    "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ") is not valid before "
-                    + bundle.NotBefore.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+                    TheCertificate(bundle) + " is not valid before " + UtcText(bundle.NotBefore)
                     + " UTC. Check that this computer's clock is right, or wait until then.");
             }
         }
+
+        // How every message names the certificate, so the user can find it in a store or file listing.
+        private static string TheCertificate(CertificateBundle bundle) =>
+            "The certificate '" + bundle.Subject + "' (thumbprint " + bundle.Thumbprint + ")";
+
+        private static string UtcText(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
         private static IReadOnlyList<string> PresentedNames(CertificateBundle bundle)
         {

@@ -1,10 +1,10 @@
 using System;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Certificates
 {
@@ -56,22 +56,7 @@ namespace Apig.Cert.Engine.Certificates
                 () => CertificateLoader.FromPem(certificatePem, privateKeyPem, privateKeyPassword));
 
         /// <summary>Reads a SecureString at the moment of use; the caller must not keep the result longer than needed.</summary>
-        public static string ReadSecureString(SecureString value)
-        {
-            IntPtr pointer = IntPtr.Zero;
-            try
-            {
-                pointer = Marshal.SecureStringToGlobalAllocUnicode(value);
-                return Marshal.PtrToStringUni(pointer) ?? string.Empty;
-            }
-            finally
-            {
-                if (pointer != IntPtr.Zero)
-                {
-                    Marshal.ZeroFreeGlobalAllocUnicode(pointer);
-                }
-            }
-        }
+        public static string ReadSecureString(SecureString value) => SecretText.Reveal(value);
 
         // A changed file (renewed certificate written over the old one) must not be served from the cache.
         private static string FileIdentity(string path)
@@ -98,13 +83,7 @@ namespace Apig.Cert.Engine.Certificates
                 byte[] utf8 = Encoding.UTF8.GetBytes(text);
                 byte[] hash = sha.ComputeHash(utf8);
                 Array.Clear(utf8, 0, utf8.Length);
-                var builder = new StringBuilder(hash.Length * 2);
-                foreach (byte b in hash)
-                {
-                    builder.Append(b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture));
-                }
-
-                return builder.ToString();
+                return Hex.Lower(hash);
             }
         }
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X500;
 using Org.BouncyCastle.Asn1.X509;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Certificates
 {

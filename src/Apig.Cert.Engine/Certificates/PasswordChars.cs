@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using System.Security;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Certificates
 {
@@ -23,30 +23,8 @@ namespace Apig.Cert.Engine.Certificates
         /// <summary>True when the user supplied no password or an empty one.</summary>
         internal bool IsEmpty => _chars.Length == 0;
 
-        internal static PasswordChars From(SecureString? secure)
-        {
-            if (secure == null || secure.Length == 0)
-            {
-                return new PasswordChars(new char[0]);
-            }
-
-            IntPtr unmanaged = IntPtr.Zero;
-            var chars = new char[secure.Length];
-            try
-            {
-                unmanaged = Marshal.SecureStringToGlobalAllocUnicode(secure);
-                Marshal.Copy(unmanaged, chars, 0, chars.Length);
-            }
-            finally
-            {
-                if (unmanaged != IntPtr.Zero)
-                {
-                    Marshal.ZeroFreeGlobalAllocUnicode(unmanaged);
-                }
-            }
-
-            return new PasswordChars(chars);
-        }
+        internal static PasswordChars From(SecureString? secure) =>
+            new PasswordChars(secure == null ? new char[0] : SecretText.ToChars(secure));
 
         internal static PasswordChars Take(char[] chars) => new PasswordChars(chars);
 

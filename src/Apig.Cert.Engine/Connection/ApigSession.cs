@@ -10,6 +10,7 @@ using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Auth;
 using Apig.Cert.Engine.Http;
 using Apig.Cert.Engine.Diagnostics;
+using Apig.Cert.Engine.Primitives;
 
 namespace Apig.Cert.Engine.Connection
 {

@@ -1,5 +1,6 @@
 using Apig.Cert;
 using Apig.Cert.Engine.Auth;
+using Apig.Cert.Engine.Primitives;
 using System;
 
 namespace Apig.Cert.Engine.Connection

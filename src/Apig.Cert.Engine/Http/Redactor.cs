@@ -23,22 +23,27 @@ namespace Apig.Cert.Engine.Http
             "Authorization", "Proxy-Authorization", "X-Auth-Token", "X-Subject-Token", "X-Security-Token", "Cookie", "Set-Cookie",
         };
 
-        private static readonly HashSet<string> SensitiveProperties = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        // One list for the JSON walk and for the patterns that stand in for it on text that is not JSON.
+        private static readonly string[] SensitivePropertyNames =
         {
             "private_key", "private_key_sign", "password", "secret", "secret_key", "sk", "token", "security_token", "access_token",
             "id_token", "refresh_token",
         };
+
+        private static readonly HashSet<string> SensitiveProperties = new HashSet<string>(SensitivePropertyNames, StringComparer.OrdinalIgnoreCase);
+
+        private static readonly string SensitiveName = "\"(?<name>" + string.Join("|", SensitivePropertyNames) + ")\"\\s*:\\s*";
 
         private static readonly Regex PemPrivateKey = new Regex(
             @"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(-----END [A-Z0-9 ]*PRIVATE KEY-----|$)",
             RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
         private static readonly Regex SensitiveStringProperty = new Regex(
-            "\"(?<name>private_key|private_key_sign|password|secret|secret_key|sk|token|security_token|access_token|id_token|refresh_token)\"\\s*:\\s*\"(?:[^\"\\\\]|\\\\.)*(\"|$)",
+            SensitiveName + "\"(?:[^\"\\\\]|\\\\.)*(\"|$)",
             RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
         private static readonly Regex SensitiveScalarProperty = new Regex(
-            "\"(?<name>private_key|private_key_sign|password|secret|secret_key|sk|token|security_token|access_token|id_token|refresh_token)\"\\s*:\\s*(?<value>[^\"{\\[\\s,}\\]][^,}\\]\\s]*)",
+            SensitiveName + "(?<value>[^\"{\\[\\s,}\\]][^,}\\]\\s]*)",
             RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
         public static bool IsSensitiveHeader(string name) => SensitiveHeaders.Contains(name);
@@ -62,14 +67,8 @@ namespace Apig.Cert.Engine.Http
             try
             {
                 using (var document = JsonDocument.Parse(json))
-                using (var buffer = new MemoryStream())
                 {
-                    using (var writer = new Utf8JsonWriter(buffer))
-                    {
-                        WriteRedacted(document.RootElement, writer);
-                    }
-
-                    redacted = Encoding.UTF8.GetString(buffer.ToArray());
+                    redacted = Redacted(document);
                 }
             }
             catch (JsonException)
@@ -85,9 +84,7 @@ namespace Apig.Cert.Engine.Http
         public static string RedactBody(string? body)
         {
             if (string.IsNullOrEmpty(body)) return "(empty)";
-            string redacted = RedactJson(body!);
-            if (redacted.Length <= MaxBodyChars) return redacted;
-            return redacted.Substring(0, MaxBodyChars) + "... (" + redacted.Length + " chars, truncated)";
+            return Cut(RedactJson(body!));
         }
 
         /// <summary>
@@ -101,14 +98,8 @@ namespace Apig.Cert.Engine.Http
             try
             {
                 using (var document = JsonDocument.Parse(utf8Body))
-                using (var buffer = new MemoryStream())
                 {
-                    using (var writer = new Utf8JsonWriter(buffer))
-                    {
-                        WriteRedacted(document.RootElement, writer);
-                    }
-
-                    redacted = PemPrivateKey.Replace(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), Mask);
+                    redacted = PemPrivateKey.Replace(Redacted(document), Mask);
                 }
             }
             catch (JsonException)
@@ -116,8 +107,25 @@ namespace Apig.Cert.Engine.Http
                 return RedactBody(Encoding.UTF8.GetString(utf8Body));
             }
 
-            if (redacted.Length <= MaxBodyChars) return redacted;
-            return redacted.Substring(0, MaxBodyChars) + "... (" + redacted.Length + " chars, truncated)";
+            return Cut(redacted);
+        }
+
+        private static string Cut(string redacted) =>
+            redacted.Length <= MaxBodyChars
+                ? redacted
+                : redacted.Substring(0, MaxBodyChars) + "... (" + redacted.Length + " chars, truncated)";
+
+        private static string Redacted(JsonDocument document)
+        {
+            using (var buffer = new MemoryStream())
+            {
+                using (var writer = new Utf8JsonWriter(buffer))
+                {
+                    WriteRedacted(document.RootElement, writer);
+                }
+
+                return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+            }
         }
 
         private static void WriteRedacted(JsonElement element, Utf8JsonWriter writer)

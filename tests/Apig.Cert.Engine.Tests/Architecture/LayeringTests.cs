@@ -14,8 +14,12 @@ namespace Apig.Cert.Engine.Tests.Architecture;
 /// </summary>
 public class LayeringTests
 {
+    /// <summary>Below every layer (hex, reading a SecureString): any folder may use it, and it uses none.</summary>
+    private const string Primitives = "Primitives";
+
     private static readonly Dictionary<string, string[]> s_mayUse = new(StringComparer.Ordinal)
     {
+        [Primitives] = Array.Empty<string>(),
         ["Diagnostics"] = Array.Empty<string>(),
         ["Http"] = new[] { "Diagnostics" },
         ["Auth"] = new[] { "Diagnostics", "Http" },
@@ -55,7 +59,7 @@ public class LayeringTests
             foreach (Match match in s_engineReference.Matches(WithoutComments(File.ReadAllText(file.Path))))
             {
                 string used = match.Groups["layer"].Value;
-                if (used != file.Layer && s_mayUse.ContainsKey(used) && !s_mayUse[file.Layer].Contains(used))
+                if (used != file.Layer && used != Primitives && s_mayUse.ContainsKey(used) && !s_mayUse[file.Layer].Contains(used))
                 {
                     violations.Add(file.Relative + " uses " + used);
                 }

@@ -9,11 +9,14 @@ param(
     [Parameter(Mandatory)] [string] $ReportPath,
     [string] $CeilingPath,
     [int] $ImportRuns = 10,
+    [int] $OneShotRuns = 9,
+    [int] $LatencyRuns = 3,
+    [int] $ZeroRuns = 3,
     [int] $Domains = 500,
     [int] $MemoryDomains = 5000,
     [int] $ThrottleLimit = 32,
     # Run one part only while investigating; the report is written only for a full run.
-    [ValidateSet('All', 'Import', 'Rotation', 'Memory', 'Emulator')] [string] $Scenario = 'All'
+    [ValidateSet('All', 'Import', 'OneShot', 'Rotation', 'Memory', 'Emulator')] [string] $Scenario = 'All'
 )
 $ErrorActionPreference = 'Stop'
 $ModulePath = (Resolve-Path $ModulePath).Path
@@ -38,6 +41,13 @@ function Measure-Process([string] $Command) {
     $watch.Elapsed.TotalMilliseconds
 }
 function Round([double] $value, [int] $digits = 0) { [Math]::Round($value, $digits) }
+function Format-Range([double[]] $values, [int] $digits = 0) {
+    $sorted = @($values | Sort-Object)
+    '{0}-{1}' -f (Round $sorted[0] $digits), (Round $sorted[-1] $digits)
+}
+# Run i of one side against run i of the other: the spread of the ratio within this run.
+function Get-PairRatios([double[]] $top, [double[]] $bottom) { for ($i = 0; $i -lt $top.Count; $i++) { $top[$i] / $bottom[$i] } }
+function Get-PairDifferences([double[]] $first, [double[]] $second) { for ($i = 0; $i -lt $first.Count; $i++) { $first[$i] - $second[$i] } }
 
 $results = [ordered]@{}
 
@@ -52,6 +62,10 @@ for ($i = 0; $i -lt $ImportRuns; $i++) {
 }
 $results.ImportBareMs = Get-Median $bare
 $results.ImportModuleMs = Get-Median $imported
+$results.ImportBareRange = Format-Range $bare
+$results.ImportModuleRange = Format-Range $imported
+# Run i of each side against each other: how far the cost moves within this run.
+$results.ImportCostRange = Format-Range (Get-PairDifferences $imported $bare)
 }
 
 # The three ways of rotating one certificate onto every benchmark domain, each in a fresh process.
@@ -86,6 +100,32 @@ else {
 }
 "{0}|{1}" -f @($bound).Count, $watch.Elapsed.TotalMilliseconds
 '@ | Set-Content -LiteralPath $runner
+
+# One-shot: what a scheduled runbook or the first command of a session does, in a fresh process timed from outside
+# (pwsh start included). 'bare' starts pwsh and exits, so the cost of the job itself is each side less that.
+$oneShotRunner = Join-Path $work 'oneshot.ps1'
+@'
+param($Mode, $Manifest, $Url, $ProjectId, $Token, $CertFile, $KeyFile, $Domain)
+if ($Mode -eq 'bare') { exit 0 }
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+if ($Mode -eq 'module') {
+    Import-Module $Manifest
+    Connect-Apig -Region cn-north-4 -ProjectId $ProjectId -Endpoint $Url -Token (ConvertTo-SecureString $Token -AsPlainText -Force) | Out-Null
+    $bound = Set-ApigDomainCertificate -DomainName $Domain -CertificatePath $CertFile -PrivateKeyPath $KeyFile
+    if (-not $bound.Changed) { throw "Nothing was bound to $Domain." }
+}
+else {
+    # The same job from the API page: token auth, find the domain in the group listing, one POST.
+    $headers = @{ 'X-Auth-Token' = $Token }
+    $base = "$Url/v2/$ProjectId/apigw/instances/inst0000000000000000000000000001"
+    $body = @{ name = 'oneshot_cert'; cert_content = (Get-Content -Raw $CertFile); private_key = (Get-Content -Raw $KeyFile) } | ConvertTo-Json
+    $page = Invoke-RestMethod -Uri "$base/api-groups?offset=0&limit=500" -Headers $headers
+    $found = foreach ($g in $page.groups) { foreach ($d in $g.url_domains) { if ($d.domain -eq $Domain) { [pscustomobject]@{ Group = $g.id; Id = $d.id } } } }
+    if (@($found).Count -ne 1) { throw "Domain $Domain not found." }
+    Invoke-RestMethod -Method Post -Uri "$base/api-groups/$($found.Group)/domains/$($found.Id)/certificate" -Headers $headers -ContentType 'application/json;charset=UTF-8' -Body $body | Out-Null
+}
+'@ | Set-Content -LiteralPath $oneShotRunner
 
 $memoryRunner = Join-Path $work 'memory.ps1'
 @'
@@ -170,25 +210,64 @@ try {
         if ([int]$count -ne $Domains) { throw "$Mode bound $count of $Domains domains." }
         [double]$ms
     }
+    # Medians per way, plus each way's range and the range of the per-round ratios against the script.
     function Measure-Rotations([int] $Runs, [string[]] $Modes) {
         $times = @{}; foreach ($m in $Modes) { $times[$m] = [Collections.Generic.List[double]]::new() }
         for ($i = 0; $i -lt $Runs; $i++) { foreach ($m in $Modes) { $times[$m].Add((Invoke-Rotation $m)) } }
-        $medians = @{}; foreach ($m in $Modes) { $medians[$m] = Get-Median $times[$m] }
-        $medians
+        $summary = @{}
+        foreach ($m in $Modes) {
+            $summary[$m] = Get-Median $times[$m]
+            $summary["${m}Range"] = Format-Range $times[$m]
+            $summary["${m}RatioRange"] = Format-Range (Get-PairRatios $times.script $times[$m]) 1
+        }
+        $summary.moduleOfCeilingRange = Format-Range (Get-PairRatios $times.ceiling $times.module | ForEach-Object { $_ * 100 })
+        $summary
+    }
+
+    if ($Scenario -in 'All', 'OneShot') {
+    # --- One-shot bind: fresh process, import, connect, bind one domain; alternating module, script, bare.
+    Write-Host "==> One-shot bind ($OneShotRuns fresh pwsh processes each)"
+    $oneShotGroups = 2 * $OneShotRuns + 2
+    Reset-Domains $oneShotGroups 'one'
+    $oneShotNames = [Collections.Generic.Queue[string]]::new()
+    for ($n = 1; $n -le $oneShotGroups; $n++) { $oneShotNames.Enqueue(('one-{0:00000}-d1.example.com' -f $n)) }
+    function Measure-OneShot([string] $Mode) {
+        # Every bind is a real change: each run takes a domain nobody has bound yet.
+        $domain = if ($Mode -eq 'bare') { 'none' } else { $oneShotNames.Dequeue() }
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        & $pwsh -NoProfile -NonInteractive -File $oneShotRunner -Mode $Mode -Manifest $manifest -Url $emulator.Url -ProjectId $projectId `
+            -Token $token -CertFile $cert.FullChainFile -KeyFile $cert.KeyFile -Domain $domain | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw "One-shot $Mode run failed for $domain." }
+        $watch.Elapsed.TotalMilliseconds
+    }
+    Measure-OneShot 'bare' | Out-Null
+    $oneShot = @{ module = [Collections.Generic.List[double]]::new(); script = [Collections.Generic.List[double]]::new(); bare = [Collections.Generic.List[double]]::new() }
+    for ($i = 0; $i -lt $OneShotRuns; $i++) {
+        # The order turns each round so no side always follows the same one.
+        $modes = 'module', 'script', 'bare'
+        foreach ($k in 0..2) { $m = $modes[($i + $k) % 3]; $oneShot[$m].Add((Measure-OneShot $m)) }
+    }
+    foreach ($m in 'module', 'script', 'bare') {
+        $results["OneShot${m}Ms"] = Get-Median $oneShot[$m]
+        $results["OneShot${m}Range"] = Format-Range $oneShot[$m]
+    }
+    $results.OneShotRatioRange = Format-Range (Get-PairRatios $oneShot.module $oneShot.script) 2
     }
 
     if ($Scenario -in 'All', 'Rotation') {
     # --- 2. Rotation with 25 +- 5 ms of latency per request, as on a real network.
     Write-Host "==> Rotation of $Domains domains at 25 +- 5 ms latency"
     Set-Latency 20 10
-    $latency = Measure-Rotations 2 @('script', 'module', 'ceiling')
+    $latency = Measure-Rotations $LatencyRuns @('script', 'module', 'ceiling')
     $results.LatencyScriptMs = $latency.script; $results.LatencyModuleMs = $latency.module; $results.LatencyCeilingMs = $latency.ceiling
+    $results.Latency = $latency
 
     # --- 3. The same at zero latency: what is left is per-request overhead.
     Write-Host "==> Rotation of $Domains domains at zero latency"
     Set-Latency 0 0
-    $zero = Measure-Rotations 3 @('script', 'module', 'ceiling')
+    $zero = Measure-Rotations $ZeroRuns @('script', 'module', 'ceiling')
     $results.ZeroScriptMs = $zero.script; $results.ZeroModuleMs = $zero.module; $results.ZeroCeilingMs = $zero.ceiling
+    $results.Zero = $zero
 
     # --- Where the module's time goes at zero latency: cold first calls against the warm steady state, one process.
     Write-Host "==> Profile of one process at zero latency"
@@ -258,15 +337,23 @@ $memoryAbove = ($results.MemoryPeakBytes - $results.MemoryIdleBytes) / 1MB
 function Verdict([bool] $met) { if ($met) { 'met' } else { '**not met**' } }
 function Rate([double] $ms) { Round ($Domains / $ms * 1000) }
 
+$oneShotRatio = $results.OneShotmoduleMs / $results.OneShotscriptMs
+$zeroRatio = $results.ZeroScriptMs / $results.ZeroModuleMs
+$latencyOfCeiling = $results.LatencyCeilingMs / $results.LatencyModuleMs
+$zeroOfCeiling = $results.ZeroCeilingMs / $results.ZeroModuleMs
+
 $shortfalls = [Collections.Generic.List[string]]::new()
-if ($results.ZeroScriptMs / $results.ZeroModuleMs -lt 2) {
-    $shortfalls.Add("- Zero latency, $(Round ($results.ZeroScriptMs / $results.ZeroModuleMs) 2)x against the 2x goal: with no network wait, a fresh process spends about $(Round ($results.ProfileColdListMs - $results.ProfileWarmListMs + $results.ProfileColdFirstBindMs)) ms on first calls (HTTP client and dependency-injection set-up, JSON and BouncyCastle code compiled on first use; see the profile) inside the timed run, and the emulator competes for the same two cores. Warm, the $Domains binds take $(Round $results.ProfileWarmBindMs) ms, $(Round ($results.ZeroScriptMs / $results.ProfileWarmBindMs) 1)x faster than the script's run.")
+if ($oneShotRatio -gt 1.0) {
+    $shortfalls.Add("- One-shot bind, $(Round $oneShotRatio 2)x the script's time against the 1.0 goal: the module's process spends $(Round ($results.OneShotmoduleMs - $results.OneShotbareMs)) ms after the bare start, the script's $(Round ($results.OneShotscriptMs - $results.OneShotbareMs)) ms. What is left is code compiled on first use (the engine, BouncyCastle and the HTTP set-up are not precompiled: a netstandard2.0 library that Windows PowerShell also loads cannot ship ReadyToRun code), while ``Invoke-RestMethod`` runs on PowerShell's own precompiled code; see the profile below.")
 }
-if ($results.LatencyScriptMs / $results.LatencyModuleMs -lt 10) {
-    $shortfalls.Add("- 25 ms latency, $(Round ($results.LatencyScriptMs / $results.LatencyModuleMs) 1)x against the 10x goal: the same one-off first calls weigh on a run of about a second and a half; the bare ``HttpClient`` ceiling at the same concurrency reaches $(Round ($results.LatencyScriptMs / $results.LatencyCeilingMs) 1)x.")
+if ($zeroRatio -lt 2.5) {
+    $shortfalls.Add("- Zero latency, $(Round $zeroRatio 2)x against the 2.5x goal: with no network wait, a fresh process spends about $(Round ($results.ProfileColdListMs - $results.ProfileWarmListMs + $results.ProfileColdFirstBindMs)) ms on first calls inside the timed run, and the emulator competes for the same two cores. Warm, the $Domains binds take $(Round $results.ProfileWarmBindMs) ms, $(Round ($results.ZeroScriptMs / $results.ProfileWarmBindMs) 1)x faster than the script's run.")
 }
-if ($importCost -gt 150) {
-    $shortfalls.Add("- Import-Module, $(Round $importCost) ms against 150 ms: see the note under section 3; this figure moves by tens of milliseconds between runs on the shared VM.")
+if ($latencyOfCeiling -lt 0.8) {
+    $shortfalls.Add("- 25 ms latency, $(Round ($latencyOfCeiling * 100))% of the bare ``HttpClient`` ceiling against the 80% goal: the ceiling only POSTs, while the module first reads each domain's state (the listing, then one read per domain of the bound certificate when the listing does not show it) and pays the one-off first calls inside the timed run.")
+}
+if ($importCost -gt 120) {
+    $shortfalls.Add("- Import-Module, $(Round $importCost) ms against 120 ms: see the note under section 4; this figure moves by tens of milliseconds between runs on the shared VM (paired differences in this run: $($results.ImportCostRange) ms).")
 }
 if ($memoryAbove -ge 50) {
     $shortfalls.Add("- Peak memory, $(Round $memoryAbove 1) MB against 50 MB: the listing pages (up to 500 groups each) and the garbage collector's allocation budget dominate; nothing is retained (the managed heap after the run is within a few MB of idle).")
@@ -278,7 +365,8 @@ $report = @"
 
 Written by ``./build.ps1 -Task Bench``. Each comparison is measured side by side in one run on one machine and
 reported as a ratio; absolute times vary between machines and runs. Every run is a fresh process against the
-built-in emulator on loopback, with a freshly seeded set of domains (so every bind is a real change).
+built-in emulator on loopback, with a freshly seeded set of domains (so every bind is a real change). Ranges are the
+lowest and highest single run (for ratios: of the runs paired round by round), so a median can be judged by its spread.
 
 - Date: $((Get-Date).ToUniversalTime().ToString('yyyy-MM-dd HH:mm')) UTC; commit $commit
 - Machine: $([Environment]::ProcessorCount) cores ($cpu), $memoryGiB GiB, $([Runtime.InteropServices.RuntimeInformation]::OSDescription)
@@ -286,35 +374,53 @@ built-in emulator on loopback, with a freshly seeded set of domains (so every bi
 
 ## Summary
 
-| goal | measured | verdict |
-| --- | --- | --- |
-| rotation at 25 +- 5 ms: module at least 10x the admin's script | $(Round ($results.LatencyScriptMs / $results.LatencyModuleMs) 1)x | $(Verdict ($results.LatencyScriptMs / $results.LatencyModuleMs -ge 10)) |
-| rotation at zero latency: at least 2x | $(Round ($results.ZeroScriptMs / $results.ZeroModuleMs) 1)x | $(Verdict ($results.ZeroScriptMs / $results.ZeroModuleMs -ge 2)) |
-| at least half the bare HttpClient ceiling (25 ms) | $(Round ($results.LatencyCeilingMs / $results.LatencyModuleMs * 100))% of its throughput | $(Verdict ($results.LatencyCeilingMs / $results.LatencyModuleMs -ge 0.5)) |
-| at least half the bare HttpClient ceiling (zero latency) | $(Round ($results.ZeroCeilingMs / $results.ZeroModuleMs * 100))% of its throughput | $(Verdict ($results.ZeroCeilingMs / $results.ZeroModuleMs -ge 0.5)) |
-| Import-Module at most 150 ms over a bare start (median of $ImportRuns) | $(Round $importCost) ms | $(Verdict ($importCost -le 150)) |
-| peak memory piping $MemoryDomains domains under 50 MB above the idle module | $(Round $memoryAbove 1) MB | $(Verdict ($memoryAbove -lt 50)) |
+| goal | measured | range in this run | verdict |
+| --- | --- | --- | --- |
+| one-shot bind (fresh process: import, connect, bind one domain) no slower than the ``Invoke-RestMethod`` script | $(Round $oneShotRatio 2)x its time | $($results.OneShotRatioRange)x | $(Verdict ($oneShotRatio -le 1.0)) |
+| Import-Module at most 120 ms over a bare start (median of $ImportRuns, alternating) | $(Round $importCost) ms | $($results.ImportCostRange) ms | $(Verdict ($importCost -le 120)) |
+| rotation of $Domains domains at zero latency: at least 2.5x the admin's script | $(Round $zeroRatio 2)x | $($results.Zero.moduleRatioRange)x | $(Verdict ($zeroRatio -ge 2.5)) |
+| rotation at 25 +- 5 ms: at least 80% of the bare HttpClient ceiling's throughput | $(Round ($latencyOfCeiling * 100))% | $($results.Latency.moduleOfCeilingRange)% | $(Verdict ($latencyOfCeiling -ge 0.8)) |
+| peak memory piping $MemoryDomains domains under 50 MB above the idle module | $(Round $memoryAbove 1) MB | one run | $(Verdict ($memoryAbove -lt 50)) |
 
 $shortfallText
-## 1. Rotation: one certificate onto $Domains domains, 25 +- 5 ms per request
+## 1. One-shot bind: a fresh process that imports, connects with a token and binds one certificate to one domain
 
-Median of 2 runs each, alternating. Timed from the first listing request to the last result.
+What a scheduled runbook and the first command of an interactive session feel. Median of $OneShotRuns fresh
+``pwsh -NoProfile`` processes each, timed from outside (process start to exit), the three ways taking turns in a
+rotating order; each bind goes to a domain nobody has bound yet.
 
-| way | median | domains/s | vs script |
+| way | median | range | after the bare start |
 | --- | --- | --- | --- |
-| admin's script: list groups, then ``Invoke-RestMethod`` in a ``foreach`` (token auth, files read once) | $(Round $results.LatencyScriptMs) ms | $(Rate $results.LatencyScriptMs) | 1x |
-| ``Get-ApigDomain \| Set-ApigDomainCertificate`` | $(Round $results.LatencyModuleMs) ms | $(Rate $results.LatencyModuleMs) | $(Round ($results.LatencyScriptMs / $results.LatencyModuleMs) 1)x |
-| ceiling: bare C# ``HttpClient`` loop, $ThrottleLimit at a time, binds only | $(Round $results.LatencyCeilingMs) ms | $(Rate $results.LatencyCeilingMs) | $(Round ($results.LatencyScriptMs / $results.LatencyCeilingMs) 1)x |
+| bare ``pwsh`` start and exit | $(Round $results.OneShotbareMs) ms | $($results.OneShotbareRange) ms | 0 ms |
+| admin's script: ``Invoke-RestMethod`` for the group listing, then one POST (token auth, files read with ``Get-Content``) | $(Round $results.OneShotscriptMs) ms | $($results.OneShotscriptRange) ms | $(Round ($results.OneShotscriptMs - $results.OneShotbareMs)) ms |
+| ``Import-Module``; ``Connect-Apig -Token``; ``Set-ApigDomainCertificate -DomainName``  | $(Round $results.OneShotmoduleMs) ms | $($results.OneShotmoduleRange) ms | $(Round ($results.OneShotmoduleMs - $results.OneShotbareMs)) ms |
 
-## 2. The same at zero latency
+The module does more than the script for the same job: ``Connect-Apig`` proves the credentials with one request,
+and the bind parses and checks the certificate chain and private key (a signature round trip) before anything is sent.
 
-Median of 3 runs each, alternating.
+## 2. Rotation: one certificate onto $Domains domains, 25 +- 5 ms per request
 
-| way | median | domains/s | vs script |
-| --- | --- | --- | --- |
-| admin's script | $(Round $results.ZeroScriptMs) ms | $(Rate $results.ZeroScriptMs) | 1x |
-| ``Get-ApigDomain \| Set-ApigDomainCertificate`` | $(Round $results.ZeroModuleMs) ms | $(Rate $results.ZeroModuleMs) | $(Round ($results.ZeroScriptMs / $results.ZeroModuleMs) 1)x |
-| ceiling: bare C# ``HttpClient`` loop | $(Round $results.ZeroCeilingMs) ms | $(Rate $results.ZeroCeilingMs) | $(Round ($results.ZeroScriptMs / $results.ZeroCeilingMs) 1)x |
+Median of $LatencyRuns runs each, alternating. Timed from the first listing request to the last result.
+
+| way | median | range | domains/s | vs script | range |
+| --- | --- | --- | --- | --- | --- |
+| admin's script: list groups, then ``Invoke-RestMethod`` in a ``foreach`` (token auth, files read once) | $(Round $results.LatencyScriptMs) ms | $($results.Latency.scriptRange) ms | $(Rate $results.LatencyScriptMs) | 1x | |
+| ``Get-ApigDomain \| Set-ApigDomainCertificate`` | $(Round $results.LatencyModuleMs) ms | $($results.Latency.moduleRange) ms | $(Rate $results.LatencyModuleMs) | $(Round ($results.LatencyScriptMs / $results.LatencyModuleMs) 1)x | $($results.Latency.moduleRatioRange)x |
+| ceiling: bare C# ``HttpClient`` loop, $ThrottleLimit at a time, binds only | $(Round $results.LatencyCeilingMs) ms | $($results.Latency.ceilingRange) ms | $(Rate $results.LatencyCeilingMs) | $(Round ($results.LatencyScriptMs / $results.LatencyCeilingMs) 1)x | $($results.Latency.ceilingRatioRange)x |
+
+The module reaches $(Round ($latencyOfCeiling * 100))% of the ceiling's throughput (range $($results.Latency.moduleOfCeilingRange)%).
+
+## 3. The same at zero latency
+
+Median of $ZeroRuns runs each, alternating.
+
+| way | median | range | domains/s | vs script | range |
+| --- | --- | --- | --- | --- | --- |
+| admin's script | $(Round $results.ZeroScriptMs) ms | $($results.Zero.scriptRange) ms | $(Rate $results.ZeroScriptMs) | 1x | |
+| ``Get-ApigDomain \| Set-ApigDomainCertificate`` | $(Round $results.ZeroModuleMs) ms | $($results.Zero.moduleRange) ms | $(Rate $results.ZeroModuleMs) | $(Round $zeroRatio 1)x | $($results.Zero.moduleRatioRange)x |
+| ceiling: bare C# ``HttpClient`` loop | $(Round $results.ZeroCeilingMs) ms | $($results.Zero.ceilingRange) ms | $(Rate $results.ZeroCeilingMs) | $(Round ($results.ZeroScriptMs / $results.ZeroCeilingMs) 1)x | $($results.Zero.ceilingRatioRange)x |
+
+The module reaches $(Round ($zeroOfCeiling * 100))% of the ceiling's throughput (range $($results.Zero.moduleOfCeilingRange)%).
 
 ## Where the module's time goes (one fresh process, zero latency, $Domains domains)
 
@@ -327,28 +433,24 @@ Median of 3 runs each, alternating.
 | warm rotation of all $Domains domains (``-Force``) | $(Round $results.ProfileWarmBindMs) ms |
 | warm re-run, nothing to change (no POST; one read of each bound certificate) | $(Round $results.ProfileUnchangedMs) ms |
 
-A fresh process pays the cold first calls once (the first two rows less their warm cost); that one-off start-up is
-what keeps the zero-latency ratio near 2x in sections 1 and 2, while the warm rotation runs close to the bare
-``HttpClient`` ceiling. The emulator shares the machine's two cores with the client, so every figure here
-includes its certificate checks too.
+A fresh process pays the cold first calls once (the first two rows less their warm cost) inside the timed rotation.
+The emulator shares the machine's two cores with the client, so every figure here includes its certificate checks too.
 
-## 3. Import-Module cost
+## 4. Import-Module cost
 
-Median of $ImportRuns fresh ``pwsh -NoProfile`` processes each, alternating.
+Median of $ImportRuns fresh ``pwsh -NoProfile`` processes each, alternating a bare start and a start with the import.
 
-| measure | median |
-| --- | --- |
-| bare pwsh start | $(Round $results.ImportBareMs) ms |
-| pwsh start + ``Import-Module Apig.Cert`` | $(Round $results.ImportModuleMs) ms |
-| **import cost** | **$(Round $importCost) ms** |
+| measure | median | range |
+| --- | --- | --- |
+| bare pwsh start | $(Round $results.ImportBareMs) ms | $($results.ImportBareRange) ms |
+| pwsh start + ``Import-Module Apig.Cert`` | $(Round $results.ImportModuleMs) ms | $($results.ImportModuleRange) ms |
+| **import cost** (median of the module runs less median of the bare runs) | **$(Round $importCost) ms** | $($results.ImportCostRange) ms (run against run) |
 
-This is the most machine-sensitive figure here: on the shared build VM a bare ``pwsh`` start alone varied from about
-440 to 810 ms between runs during development, and the import cost between about 105 and 180 ms. Measured inside one
-process during development, loading ``Apig.Cert.dll`` and discovering its cmdlets takes about 70 ms, processing the
-manifest about 50 ms more and the format file about 35 ms; the engine, BouncyCastle and the HTTP stack are not loaded
-until the first command runs.
+This is the most machine-sensitive figure here: on the shared build VM a bare ``pwsh`` start alone varies by hundreds
+of milliseconds between runs, so the cost is only meaningful as the difference of the two medians of one run. The
+engine, BouncyCastle and the HTTP stack are not loaded until the first command runs.
 
-## 4. Peak memory while piping $MemoryDomains domains
+## 5. Peak memory while piping $MemoryDomains domains
 
 ``Get-ApigDomain | Set-ApigDomainCertificate ... | ForEach-Object { `$count++ }`` in a fresh pwsh, after a warm-up
 bind; the peak resident set during the run (sampled every 10 ms) against the resident set of the idle, warmed
@@ -360,7 +462,7 @@ module.
 | peak during the run | $(Round ($results.MemoryPeakBytes / 1MB) 1) MB |
 | **above idle** | **$(Round $memoryAbove 1) MB** |
 
-## 5. The emulator's admin API
+## 6. The emulator's admin API
 
 Figures only, no goal: the emulator's unit tests check what these calls do, and these show that the test
 machinery itself is cheap (an admin call is never delayed by the latency setting; a bulk seed is one call).

@@ -52,7 +52,7 @@ namespace Apig.Cert.Engine.Api
             if (string.IsNullOrWhiteSpace(certificatePem)) throw new ApigInputException("CertificateRequired", "Certificate", "The certificate is empty.");
             if (privateKeyPem.Span.IsWhiteSpace()) throw new ApigInputException("PrivateKeyRequired", "PrivateKey", "The private key is empty.");
 
-            byte[] withoutKey = ApigJson.Serialize(new CertFormBody { Name = name, CertContent = certificatePem, PrivateKey = null });
+            byte[] withoutKey = ApigJson.Serialize(new CertFormBody { Name = name, CertContent = certificatePem, PrivateKey = null }, ApiJson.Options);
             byte[] body = SecretJsonProperty.Append(withoutKey, "private_key", privateKeyPem.Span);
             try
             {
@@ -141,7 +141,7 @@ namespace Apig.Cert.Engine.Api
             {
                 UrlDomain = urlDomain.Trim(),
                 MinSslVersion = string.IsNullOrWhiteSpace(minSslVersion) ? null : minSslVersion!.Trim(),
-            });
+            }, ApiJson.Options);
             UrlDomainInfo? associated = null;
             var response = await SendAsync(new ApigRequest(HttpMethod.Post, _apigBase, path, null, body)
             {
@@ -180,7 +180,7 @@ namespace Apig.Cert.Engine.Api
         {
             try
             {
-                return ApigJson.Deserialize<T>(response.BodyUtf8);
+                return ApigJson.Deserialize<T>(response.BodyUtf8, ApiJson.Options);
             }
             catch (JsonException ex)
             {

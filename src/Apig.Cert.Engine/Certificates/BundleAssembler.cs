@@ -117,7 +117,7 @@ namespace Apig.Cert.Engine.Certificates
                 keyAlgorithm,
                 chain.Count)
             {
-                SignatureAlgorithm = SignatureAlgorithmName(leaf),
+                SignatureAlgorithmSource = () => SignatureAlgorithmName(leaf),
             };
         }
 

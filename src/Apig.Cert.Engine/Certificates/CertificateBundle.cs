@@ -13,6 +13,7 @@ namespace Apig.Cert.Engine.Certificates
     {
         private readonly char[] _privateKeyPem;
         private volatile bool _disposed;
+        private string? _signatureAlgorithm;
 
         internal CertificateBundle(
             string certificateChainPem,
@@ -80,7 +81,13 @@ namespace Apig.Cert.Engine.Certificates
         public string KeyAlgorithm { get; }
 
         /// <summary>Leaf signature algorithm as BouncyCastle names it, e.g. "SHA-256withRSA" or "SHA-256withECDSA".</summary>
-        public string SignatureAlgorithm { get; internal set; } = string.Empty;
+        /// <remarks>
+        /// Named on first read: BouncyCastle's table of algorithm names costs a process's first bind some twenty
+        /// milliseconds, and binding never needs the name.
+        /// </remarks>
+        public string SignatureAlgorithm => _signatureAlgorithm ??= SignatureAlgorithmSource?.Invoke() ?? string.Empty;
+
+        internal Func<string>? SignatureAlgorithmSource { private get; set; }
 
         /// <summary>Number of certificates in <see cref="CertificateChainPem"/> (leaf included).</summary>
         public int ChainLength { get; }

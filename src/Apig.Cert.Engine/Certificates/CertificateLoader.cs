@@ -27,7 +27,7 @@ namespace Apig.Cert.Engine.Certificates
             using (RawInput certificateInput = RawInput.FromFile(certificatePath, "CertificatePath"))
             using (RawInput keyInput = RawInput.FromFile(privateKeyPath, "PrivateKeyPath"))
             {
-                return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+                return WithoutModulusPrimalityTest(() => FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword"));
             }
         }
 
@@ -36,7 +36,7 @@ namespace Apig.Cert.Engine.Certificates
             using (RawInput certificateInput = RawInput.FromString(certificatePem, "CertificatePem"))
             using (RawInput keyInput = RawInput.FromString(privateKeyPem, "PrivateKeyPem"))
             {
-                return FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword");
+                return WithoutModulusPrimalityTest(() => FromCertificateAndKey(certificateInput, keyInput, privateKeyPassword, "PrivateKeyPassword"));
             }
         }
 
@@ -45,7 +45,7 @@ namespace Apig.Cert.Engine.Certificates
             using (RawInput input = RawInput.FromFile(pfxPath, "PfxPath"))
             using (PasswordChars password = PasswordChars.From(pfxPassword))
             {
-                return FromPfx(input, password, "PfxPassword", new List<BcCertificate>());
+                return WithoutModulusPrimalityTest(() => FromPfx(input, password, "PfxPassword", new List<BcCertificate>()));
             }
         }
 
@@ -100,7 +100,7 @@ namespace Apig.Cert.Engine.Certificates
                 {
                     var input = RawInput.FromBytes(pfx, inputName,
                         "the certificate '" + certificate.Subject + "' (-" + inputName + ") and the chain given with it");
-                    return FromPfx(input, password, inputName, extraCertificates);
+                    return WithoutModulusPrimalityTest(() => FromPfx(input, password, inputName, extraCertificates));
                 }
                 finally
                 {
@@ -108,6 +108,16 @@ namespace Apig.Cert.Engine.Certificates
                 }
             }
         }
+
+        /// <summary>
+        /// BouncyCastle proves every RSA modulus it reads composite with Miller-Rabin rounds: tens of milliseconds per key,
+        /// and a few hundred on a first call, before its big-integer code is compiled. Here the test proves nothing: the key
+        /// proof checks p * q = n for the private key, and so for the leaf, which must have the same modulus; an issuer's key
+        /// only checks a link of the chain, which whoever holds that key could make true with any modulus. The cheap checks
+        /// (even modulus, small factors, size) stay.
+        /// </summary>
+        private static CertificateBundle WithoutModulusPrimalityTest(Func<CertificateBundle> load) =>
+            Org.BouncyCastle.Utilities.Properties.WithThreadProperty("Org.BouncyCastle.Rsa.MaxMRTests", "0", load);
 
         private static CertificateBundle FromCertificateAndKey(
             RawInput certificateInput, RawInput keyInput, SecureString? privateKeyPassword, string passwordInputName)

@@ -20,7 +20,7 @@ namespace Apig.Cert.Engine.Certificates
             try
             {
                 works = privateKey is RsaKeyParameters rsa
-                    ? RsaPartsAgree(rsa) && RoundTrip("SHA-256withRSA", rsa, certificatePublicKey)
+                    ? RsaPartsAgree(rsa) && (PlatformRsaRoundTrip(rsa, certificatePublicKey) ?? RoundTrip("SHA-256withRSA", rsa, certificatePublicKey))
                     : RoundTrip("SHA-256withECDSA", privateKey, certificatePublicKey);
             }
             catch (Exception ex) when (ex is CryptoException || ex is ArgumentException || ex is InvalidOperationException || ex is ArithmeticException)
@@ -58,6 +58,102 @@ namespace Apig.Cert.Engine.Certificates
                 && crt.QInv.Multiply(q).Mod(p).Equals(BigInteger.One)
                 && crt.PublicExponent.Multiply(d).Mod(pMinus1).Equals(BigInteger.One)
                 && crt.PublicExponent.Multiply(d).Mod(qMinus1).Equals(BigInteger.One);
+        }
+
+        /// <summary>
+        /// The same round trip with the platform's RSA, which is precompiled and native: BouncyCastle's big-integer code
+        /// costs tens of milliseconds per signature, and far more on a first call while it is compiled. With the parts
+        /// agreeing (checked before) the platform's CRT signature proves what BouncyCastle's would. Null when the platform
+        /// will not take the key in this shape (for example primes of unequal length), so BouncyCastle decides instead.
+        /// </summary>
+        private static bool? PlatformRsaRoundTrip(RsaKeyParameters privateKey, AsymmetricKeyParameter certificatePublicKey)
+        {
+            if (!(privateKey is RsaPrivateCrtKeyParameters crt) || !(certificatePublicKey is RsaKeyParameters publicKey) || publicKey.IsPrivate)
+            {
+                return null;
+            }
+
+            int modulusLength = (crt.Modulus.BitLength + 7) / 8;
+            int halfLength = (modulusLength + 1) / 2;
+            var parameters = new RSAParameters
+            {
+                Modulus = crt.Modulus.ToByteArrayUnsigned(),
+                Exponent = crt.PublicExponent.ToByteArrayUnsigned(),
+                D = Fixed(crt.Exponent, modulusLength),
+                P = Fixed(crt.P, halfLength),
+                Q = Fixed(crt.Q, halfLength),
+                DP = Fixed(crt.DP, halfLength),
+                DQ = Fixed(crt.DQ, halfLength),
+                InverseQ = Fixed(crt.QInv, halfLength),
+            };
+            try
+            {
+                if (parameters.D == null || parameters.P == null || parameters.Q == null || parameters.DP == null || parameters.DQ == null || parameters.InverseQ == null)
+                {
+                    return null;
+                }
+
+                byte[] challenge = new byte[32];
+                using (RandomNumberGenerator random = RandomNumberGenerator.Create())
+                {
+                    random.GetBytes(challenge);
+                }
+
+                byte[] signature;
+                using (RSA signer = RSA.Create())
+                {
+                    signer.ImportParameters(parameters);
+                    signature = signer.SignData(challenge, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                }
+
+                using (RSA verifier = RSA.Create())
+                {
+                    verifier.ImportParameters(new RSAParameters { Modulus = publicKey.Modulus.ToByteArrayUnsigned(), Exponent = publicKey.Exponent.ToByteArrayUnsigned() });
+                    return verifier.VerifyData(challenge, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                }
+            }
+            catch (CryptographicException)
+            {
+                return null;
+            }
+            finally
+            {
+                Clear(parameters.D);
+                Clear(parameters.P);
+                Clear(parameters.Q);
+                Clear(parameters.DP);
+                Clear(parameters.DQ);
+                Clear(parameters.InverseQ);
+            }
+        }
+
+        /// <summary>Big-endian, left-padded to <paramref name="length"/> bytes as the platform wants; null when it does not fit.</summary>
+        private static byte[]? Fixed(BigInteger value, int length)
+        {
+            byte[] bytes = value.ToByteArrayUnsigned();
+            if (bytes.Length == length)
+            {
+                return bytes;
+            }
+
+            if (bytes.Length > length)
+            {
+                Array.Clear(bytes, 0, bytes.Length);
+                return null;
+            }
+
+            var padded = new byte[length];
+            Buffer.BlockCopy(bytes, 0, padded, length - bytes.Length, bytes.Length);
+            Array.Clear(bytes, 0, bytes.Length);
+            return padded;
+        }
+
+        private static void Clear(byte[]? secret)
+        {
+            if (secret != null)
+            {
+                Array.Clear(secret, 0, secret.Length);
+            }
         }
 
         private static bool RoundTrip(string algorithm, AsymmetricKeyParameter privateKey, AsymmetricKeyParameter publicKey)

@@ -6,6 +6,7 @@ using System.Net.Http;
 using System.Reflection;
 using System.Threading;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http;
 
 namespace Apig.Cert.Engine.Http
@@ -72,24 +73,27 @@ namespace Apig.Cert.Engine.Http
 
         private static IHttpClientFactory CreateFactory()
         {
+            // Only what the factory itself needs. AddHttpClient also registers a handler filter that wraps every client in
+            // logging handlers for loggers nobody registered: building it brings up the whole logging stack on the first
+            // request of a process. The pipeline does its own (redacted) logging, so the filters go.
             var services = new ServiceCollection();
-            services.ConfigureHttpClientDefaults(builder => builder
-                .ConfigureHttpClient(client =>
+            services.AddHttpClient();
+            services.RemoveAll<IHttpMessageHandlerBuilderFilter>();
+            // Every client name (the default one and each proxy one) gets its settings and primary handler here, from the
+            // name, so proxy pools need no registration up front and still get the factory's handler rotation.
+            services.ConfigureAll<HttpClientFactoryOptions>(options =>
+            {
+                options.HttpClientActions.Add(client =>
                 {
                     // Per-request deadlines come from the session's Timeout through a linked token, so retries get
                     // a fresh deadline each; a client-wide timeout would also cut the retry loop short.
                     client.Timeout = Timeout.InfiniteTimeSpan;
                     client.DefaultRequestHeaders.UserAgent.ParseAdd(UserAgent);
-                })
-                // The factory's default logging handlers open log scopes around every request for loggers nobody
-                // registered; the pipeline does its own (redacted) logging.
-                .RemoveAllLoggers());
-            // Every client name (the default one and each proxy one) builds its primary handler here, from the name,
-            // so proxy pools need no registration up front and still get the factory's handler rotation.
-            services.ConfigureAll<HttpClientFactoryOptions>(options =>
+                });
                 options.HttpMessageHandlerBuilderActions.Add(builder => builder.PrimaryHandler = builder.Name == DirectClientName
                     ? CreateDirectHandler()
-                    : CreateHandler(ChoiceForClientName(builder.Name))));
+                    : CreateHandler(ChoiceForClientName(builder.Name)));
+            });
             return services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
         }
 

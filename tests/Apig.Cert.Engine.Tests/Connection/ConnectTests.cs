@@ -32,12 +32,28 @@ public class ConnectTests
     [InlineData("", "RegionRequired", "Region")]
     [InlineData("cn north 4", "InvalidRegion", "Region")]
     [InlineData("cn-north-4.evil.com/", "InvalidRegion", "Region")]
+    [InlineData("-cn-north-4", "InvalidRegion", "Region")]
+    [InlineData("cn-north-4-", "InvalidRegion", "Region")]
+    [InlineData("cn--north-4", "InvalidRegion", "Region")]
+    [InlineData("cn_north_4", "InvalidRegion", "Region")]
+    [InlineData("cn-n\u00f6rth-4", "InvalidRegion", "Region")]
     public async Task RegionIsRequiredAndMustLookLikeARegion(string region, string errorId, string inputName)
     {
         var error = await Refused(Remote(s => s.Region = region));
 
         Assert.Equal(errorId, error.ErrorId);
         Assert.Equal(inputName, error.InputName);
+    }
+
+    [Theory]
+    [InlineData("HPUA-ABC_DEF9")]
+    [InlineData("a")]
+    [InlineData("HPUAABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789HPUAABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789HPUAABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789HPUAABCD")]
+    public async Task AccessKeysOfUpTo128LettersDigitsUnderscoresAndDashesAreAccepted(string accessKey)
+    {
+        var session = await TestSessions.ConnectAsync(Remote(s => s.AccessKey = accessKey));
+
+        Assert.Equal(ApigAuthType.AccessKey, session.Context.AuthType);
     }
 
     [Fact]
@@ -179,6 +195,9 @@ public class ConnectTests
     [Theory]
     [InlineData(null, "sk", "AccessKeyRequired")]
     [InlineData("HPUA ABC", "sk", "InvalidAccessKey")]
+    [InlineData("HPUA+ABC", "sk", "InvalidAccessKey")]
+    [InlineData("HPUA\u00c4BC", "sk", "InvalidAccessKey")]
+    [InlineData("HPUAABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789HPUAABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789HPUAABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789HPUAABCDEF1", "sk", "InvalidAccessKey")]
     [InlineData("HPUAABCDEFGHWXYZ", null, "SecretKeyRequired")]
     public async Task AccessKeyAuthNeedsBothHalves(string? accessKey, string? secretKey, string errorId)
     {

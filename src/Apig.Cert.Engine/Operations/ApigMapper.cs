@@ -6,7 +6,7 @@ using Apig.Cert.Engine.Api;
 namespace Apig.Cert.Engine.Operations
 {
     /// <summary>Turns the API's wire shapes into the module's output types, adding the ids needed to pipe onward.</summary>
-    public static class ApigMapper
+    internal static class ApigMapper
     {
         public static ApigInstance ToInstance(InstanceInfo info, string projectId) => new ApigInstance
         {
@@ -98,7 +98,7 @@ namespace Apig.Cert.Engine.Operations
         private const int InstanceScope = 1;
         private const int GlobalScope = 2;
 
-        /// <param name="algorithmType">From the domain's listing: the details do not carry it.</param>
+        // The algorithm comes from the domain's listing: the details do not carry it.
         public static ApigDomainCertificate ToDomainCertificate(
             DomainCertificateDetails details, DomainRef domain, string? domainName, string? algorithmType, string projectId, DateTime utcNow)
         {

@@ -51,9 +51,9 @@ public class ResourceListingTests
         int before = ApiRequests(server);
 
         var pages = listing.Domains(null, null, null);
-        var first = await pages.NextAsync(CancellationToken.None);
+        var first = (await pages.NextAsync(CancellationToken.None))!;
 
-        Assert.Equal(["api0.i1.example.com", "api1.i1.example.com"], first!.Select(d => d.DomainName));
+        Assert.Equal(["api0.i1.example.com", "api1.i1.example.com"], first.Select(d => d.DomainName));
         Assert.Equal(["i1g0", "i1g1"], first.Select(d => d.GroupId));
         Assert.All(first, d => Assert.Equal("i1", d.InstanceId));
         // The instance page and one group page: nothing is read ahead of what the caller takes.

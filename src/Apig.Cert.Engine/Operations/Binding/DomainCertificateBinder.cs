@@ -229,7 +229,7 @@ namespace Apig.Cert.Engine.Operations
             async Task<bool> IsBoundAsync(CancellationToken token)
             {
                 GroupInfo group = await client.GetGroupAsync(binding.Domain.InstanceId, binding.Domain.GroupId, token).ConfigureAwait(false);
-                UrlDomainInfo? listed = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, binding.Domain.DomainId, StringComparison.Ordinal));
+                UrlDomainInfo? listed = group.DomainWithId(binding.Domain.DomainId);
                 if (listed is null) return false;
                 var same = await FindSameAsync(client, binding, listed, token).ConfigureAwait(false);
                 if (same is null) return false;

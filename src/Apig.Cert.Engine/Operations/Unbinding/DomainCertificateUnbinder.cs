@@ -81,7 +81,7 @@ namespace Apig.Cert.Engine.Operations
         private async Task<ApigDomain?> CurrentDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
             GroupInfo group = await _certificates.Client.GetGroupAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);
-            UrlDomainInfo? current = group.UrlDomains.FirstOrDefault(d => d.Id == domain.DomainId);
+            UrlDomainInfo? current = group.DomainWithId(domain.DomainId);
             return current is null ? null : ApigMapper.ToDomain(current, group, domain.InstanceId, _certificates.ProjectId);
         }
     }

@@ -12,7 +12,10 @@ using Apig.Cert.Engine.Diagnostics;
 
 namespace Apig.Cert.Engine.Api
 {
-    /// <summary>One async method per APIG operation. Builds URLs from validated ids; never writes to a PowerShell stream.</summary>
+    /// <summary>
+    /// One async method per APIG operation. Builds URLs from validated ids; never writes to a PowerShell stream. The
+    /// operations and their wire bodies are internal: outside the engine the client is a handle that use-cases take.
+    /// </summary>
     public sealed class ApigClient
     {
         public const int MaxPageSize = 500;
@@ -39,12 +42,12 @@ namespace Apig.Cert.Engine.Api
         /// open whether the upload took effect, so a bind that did is not uploaded twice. Without it such a bind is not
         /// repeated. A bind it confirms returns a response with <see cref="BindCertificateResponse.AppliedWithoutAnswer"/> set and no ids.
         /// </remarks>
-        public Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, string privateKeyPem,
+        internal Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, string privateKeyPem,
             CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? confirmBound = null) =>
             BindCertificateAsync(domain, name, certificatePem, (privateKeyPem ?? string.Empty).AsMemory(), cancellationToken, confirmBound);
 
         /// <summary>The same, with the key as characters the caller owns and clears; no string of the key is made on the way.</summary>
-        public async Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, ReadOnlyMemory<char> privateKeyPem,
+        internal async Task<BindCertificateResponse> BindCertificateAsync(DomainRef domain, string name, string certificatePem, ReadOnlyMemory<char> privateKeyPem,
             CancellationToken cancellationToken, Func<CancellationToken, Task<bool>>? confirmBound = null)
         {
             string path = DomainPath(domain) + "/certificate";
@@ -75,7 +78,7 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>ShowDetailsOfDomainNameCertificateV2.</summary>
-        public async Task<DomainCertificateDetails> GetDomainCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
+        internal async Task<DomainCertificateDetails> GetDomainCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
         {
             string path = DomainPath(domain) + "/certificate/" + Segment(certificateId, "CertificateId");
             var response = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken).ConfigureAwait(false);
@@ -83,7 +86,7 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>DisassociateCertificateV2 (204). After an answer that leaves it open, the group is read again to see whether the unbind happened.</summary>
-        public Task UnbindCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
+        internal Task UnbindCertificateAsync(DomainRef domain, string certificateId, CancellationToken cancellationToken)
         {
             string path = DomainPath(domain) + "/certificate/" + Segment(certificateId, "CertificateId");
             return SendAsync(new ApigRequest(HttpMethod.Delete, _apigBase, path, null, null)
@@ -91,7 +94,7 @@ namespace Apig.Cert.Engine.Api
                 ConfirmApplied = async token =>
                 {
                     GroupInfo group = await GetGroupAsync(domain.InstanceId, domain.GroupId, token).ConfigureAwait(false);
-                    UrlDomainInfo? listed = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, domain.DomainId, StringComparison.Ordinal));
+                    UrlDomainInfo? listed = group.DomainWithId(domain.DomainId);
                     return listed == null ||
                            (!string.Equals(listed.SslId, certificateId, StringComparison.Ordinal) &&
                             listed.SslInfos.All(ssl => !string.Equals(ssl.SslId, certificateId, StringComparison.Ordinal)));
@@ -102,7 +105,7 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>ListInstancesV2, one page.</summary>
-        public async Task<PageResult<InstanceInfo>> ListInstancesAsync(int offset, int limit, CancellationToken cancellationToken)
+        internal async Task<PageResult<InstanceInfo>> ListInstancesAsync(int offset, int limit, CancellationToken cancellationToken)
         {
             string query = PageQuery(offset, limit);
             var response = await SendAsync(HttpMethod.Get, ProjectPath() + "/instances", query, null, cancellationToken).ConfigureAwait(false);
@@ -111,7 +114,7 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>ListApiGroupsV2, one page. <paramref name="name"/> filters by group name the way APIG does (substring match).</summary>
-        public async Task<PageResult<GroupInfo>> ListGroupsAsync(string instanceId, int offset, int limit, string? name, CancellationToken cancellationToken)
+        internal async Task<PageResult<GroupInfo>> ListGroupsAsync(string instanceId, int offset, int limit, string? name, CancellationToken cancellationToken)
         {
             string path = InstancePath(instanceId) + "/api-groups";
             string query = PageQuery(offset, limit);
@@ -124,7 +127,7 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>ShowDetailsOfApiGroupV2, including url_domains and their ssl_infos.</summary>
-        public async Task<GroupInfo> GetGroupAsync(string instanceId, string groupId, CancellationToken cancellationToken)
+        internal async Task<GroupInfo> GetGroupAsync(string instanceId, string groupId, CancellationToken cancellationToken)
         {
             string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId");
             var response = await SendAsync(HttpMethod.Get, path, null, null, cancellationToken).ConfigureAwait(false);
@@ -132,7 +135,7 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>AssociateDomainV2: adds a custom domain to the group. <paramref name="minSslVersion"/> is TLSv1.1 or TLSv1.2; null keeps the region default.</summary>
-        public async Task<UrlDomainInfo> AssociateDomainAsync(string instanceId, string groupId, string urlDomain, string? minSslVersion,
+        internal async Task<UrlDomainInfo> AssociateDomainAsync(string instanceId, string groupId, string urlDomain, string? minSslVersion,
             CancellationToken cancellationToken)
         {
             string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId") + "/domains";
@@ -159,7 +162,7 @@ namespace Apig.Cert.Engine.Api
         }
 
         /// <summary>DisassociateDomainV2 (204): removes the custom domain from the group.</summary>
-        public Task DisassociateDomainAsync(string instanceId, string groupId, string domainId, CancellationToken cancellationToken)
+        internal Task DisassociateDomainAsync(string instanceId, string groupId, string domainId, CancellationToken cancellationToken)
         {
             string path = InstancePath(instanceId) + "/api-groups/" + Segment(groupId, "GroupId") + "/domains/" + Segment(domainId, "DomainId");
             return SendAsync(new ApigRequest(HttpMethod.Delete, _apigBase, path, null, null) { ChangeName = "the domain removal" },

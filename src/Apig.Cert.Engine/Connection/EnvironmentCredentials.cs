@@ -46,16 +46,7 @@ namespace Apig.Cert.Engine.Connection
                 settings.SecurityToken = token == null ? null : SecretText.FromString(token);
             }
 
-            if (string.IsNullOrEmpty(settings.ProjectId))
-            {
-                settings.ProjectId = Trimmed(getVariable(ProjectIdVariable)) ?? string.Empty;
-            }
-
-            if (string.IsNullOrEmpty(settings.Region))
-            {
-                settings.Region = Trimmed(getVariable(RegionVariable)) ?? string.Empty;
-            }
-
+            ApplyLocation(settings, getVariable);
             if (string.IsNullOrEmpty(settings.AccessKey) || SecretText.IsNullOrEmpty(settings.SecretKey))
             {
                 throw new ApigInputException("CredentialsNotFound", "AccessKey",
@@ -65,6 +56,26 @@ namespace Apig.Cert.Engine.Connection
             }
 
             settings.AuthType = ApigAuthType.AccessKey;
+        }
+
+        /// <summary>
+        /// Fills only the project id and region from the environment, where <paramref name="settings"/> lacks them: what
+        /// an explicit sign-in (AK/SK, token, password) still takes from the environment. Values already set win.
+        /// </summary>
+        public static void ApplyLocation(ApigConnectionSettings settings, Func<string, string?> getVariable)
+        {
+            if (settings == null) throw new ArgumentNullException(nameof(settings));
+            if (getVariable == null) throw new ArgumentNullException(nameof(getVariable));
+
+            if (string.IsNullOrEmpty(settings.ProjectId))
+            {
+                settings.ProjectId = Trimmed(getVariable(ProjectIdVariable)) ?? string.Empty;
+            }
+
+            if (string.IsNullOrEmpty(settings.Region))
+            {
+                settings.Region = Trimmed(getVariable(RegionVariable)) ?? string.Empty;
+            }
         }
 
         private static string? Trimmed(string? value)

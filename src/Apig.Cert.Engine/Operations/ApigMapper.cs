@@ -6,7 +6,7 @@ using Apig.Cert.Engine.Api;
 namespace Apig.Cert.Engine.Operations
 {
     /// <summary>Turns the API's wire shapes into the module's output types, adding the ids needed to pipe onward.</summary>
-    public static class ApigMapper
+    internal static class ApigMapper
     {
         public static ApigInstance ToInstance(InstanceInfo info, string projectId) => new ApigInstance
         {
@@ -50,17 +50,7 @@ namespace Apig.Cert.Engine.Operations
             MinSslVersion = domain.MinSslVersion,
             CertificateId = string.IsNullOrEmpty(domain.SslId) ? null : domain.SslId,
             CertificateName = string.IsNullOrEmpty(domain.SslName) ? null : domain.SslName,
-            Certificates = domain.SslInfos
-                .Where(ssl => !string.IsNullOrEmpty(ssl.SslId))
-                .Select(ssl => new ApigCertificateReference
-                {
-                    CertificateId = ssl.SslId!,
-                    Name = ssl.SslName,
-                    AlgorithmType = ssl.AlgorithmType,
-                    Type = ssl.Type == 2 ? "Global" : ssl.Type == 1 ? "Instance" : null,
-                    HasTrustedRootCa = ssl.IsHasTrustedRootCa == true,
-                })
-                .ToList(),
+            Certificates = domain.SslInfos.Where(ssl => !string.IsNullOrEmpty(ssl.SslId)).Select(ToReference).ToList(),
             HttpsPort = domain.IngressHttpsPort,
             HttpPort = domain.IngressHttpPort,
             RedirectToHttps = domain.IsHttpRedirectToHttps == true,
@@ -81,19 +71,36 @@ namespace Apig.Cert.Engine.Operations
             SslName = domain.CertificateName,
             SslInfos = domain.Certificates
                 .Where(reference => reference != null && !string.IsNullOrEmpty(reference.CertificateId))
-                .Select(reference => new SslInfo
-                {
-                    SslId = reference.CertificateId,
-                    SslName = reference.Name,
-                    AlgorithmType = reference.AlgorithmType,
-                    Type = reference.Type == "Global" ? 2 : reference.Type == "Instance" ? 1 : (int?)null,
-                    IsHasTrustedRootCa = reference.HasTrustedRootCa,
-                })
+                .Select(FromReference)
                 .ToList(),
         };
 
+        // The one mapping between ssl_infos entries and the output's certificate references, both ways: a piped object
+        // must read back exactly as the listing it came from.
+        private static ApigCertificateReference ToReference(SslInfo ssl) => new ApigCertificateReference
+        {
+            CertificateId = ssl.SslId ?? string.Empty,
+            Name = ssl.SslName,
+            AlgorithmType = ssl.AlgorithmType,
+            Type = ssl.Type == GlobalScope ? "Global" : ssl.Type == InstanceScope ? "Instance" : null,
+            HasTrustedRootCa = ssl.IsHasTrustedRootCa == true,
+        };
+
+        private static SslInfo FromReference(ApigCertificateReference reference) => new SslInfo
+        {
+            SslId = reference.CertificateId,
+            SslName = reference.Name,
+            AlgorithmType = reference.AlgorithmType,
+            Type = reference.Type == "Global" ? GlobalScope : reference.Type == "Instance" ? InstanceScope : (int?)null,
+            IsHasTrustedRootCa = reference.HasTrustedRootCa,
+        };
+
+        private const int InstanceScope = 1;
+        private const int GlobalScope = 2;
+
+        // The algorithm comes from the domain's listing: the details do not carry it.
         public static ApigDomainCertificate ToDomainCertificate(
-            DomainCertificateDetails details, DomainRef domain, string? domainName, string projectId, DateTime utcNow)
+            DomainCertificateDetails details, DomainRef domain, string? domainName, string? algorithmType, string projectId, DateTime utcNow)
         {
             DateTime? notAfter = details.NotAfter?.UtcDateTime;
             return new ApigDomainCertificate
@@ -105,6 +112,7 @@ namespace Apig.Cert.Engine.Operations
                 DomainName = domainName,
                 CertificateId = details.Id ?? string.Empty,
                 Name = details.Name,
+                AlgorithmType = algorithmType,
                 CommonName = details.CommonName,
                 SubjectAlternativeNames = details.San,
                 NotBefore = details.NotBefore?.UtcDateTime,

@@ -25,7 +25,7 @@ namespace Apig.Cert.Engine.Operations
             _client = client;
         }
 
-        public Task<GroupInfo> GetAsync(string instanceId, string groupId, CancellationToken cancellationToken)
+        internal Task<GroupInfo> GetAsync(string instanceId, string groupId, CancellationToken cancellationToken)
         {
             Lazy<Task<GroupInfo>> entry = _groups.GetOrAdd(
                 instanceId + "/" + groupId,
@@ -37,17 +37,17 @@ namespace Apig.Cert.Engine.Operations
         public void Invalidate(string instanceId, string groupId) => _groups.TryRemove(instanceId + "/" + groupId, out _);
 
         /// <summary>The domain as its group lists it, or null when the group has no such domain.</summary>
-        public async Task<UrlDomainInfo?> TryFindDomainAsync(DomainRef domain, CancellationToken cancellationToken)
+        internal async Task<UrlDomainInfo?> TryFindDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
             GroupInfo group = await GetAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);
-            return group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, domain.DomainId, StringComparison.Ordinal));
+            return group.DomainWithId(domain.DomainId);
         }
 
         /// <summary>
         /// The certificates bound to the domain: every entry of ssl_infos (an RSA and an ECC one can be bound together;
         /// ssl_id shows only the RSA one), or ssl_id where a service sends no ssl_infos.
         /// </summary>
-        public static IReadOnlyList<SslInfo> BoundCertificates(UrlDomainInfo listed)
+        internal static IReadOnlyList<SslInfo> BoundCertificates(UrlDomainInfo listed)
         {
             var bound = listed.SslInfos.Where(ssl => !string.IsNullOrEmpty(ssl.SslId)).ToList();
             if (bound.Count == 0 && !string.IsNullOrEmpty(listed.SslId))
@@ -125,7 +125,7 @@ namespace Apig.Cert.Engine.Operations
         }
 
         /// <summary>The domain as its group lists it; <see cref="ApigInputException"/> "DomainNotFound" when the group has no such domain.</summary>
-        public async Task<UrlDomainInfo> FindDomainAsync(DomainRef domain, CancellationToken cancellationToken)
+        internal async Task<UrlDomainInfo> FindDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
             UrlDomainInfo? found = await TryFindDomainAsync(domain, cancellationToken).ConfigureAwait(false);
             if (found is null)
@@ -144,7 +144,7 @@ namespace Apig.Cert.Engine.Operations
     /// <summary>A custom domain with the instance and group it belongs to.</summary>
     public sealed class ListedDomain
     {
-        public ListedDomain(string instanceId, GroupInfo group, UrlDomainInfo domain)
+        internal ListedDomain(string instanceId, GroupInfo group, UrlDomainInfo domain)
         {
             InstanceId = instanceId;
             Group = group;
@@ -153,9 +153,9 @@ namespace Apig.Cert.Engine.Operations
 
         public string InstanceId { get; }
 
-        public GroupInfo Group { get; }
+        internal GroupInfo Group { get; }
 
-        public UrlDomainInfo Domain { get; }
+        internal UrlDomainInfo Domain { get; }
 
         public DomainRef Ref => new DomainRef(InstanceId, Group.Id ?? string.Empty, Domain.Id ?? string.Empty);
     }

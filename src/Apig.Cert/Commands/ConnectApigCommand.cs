@@ -3,7 +3,6 @@ using System.Management.Automation;
 using System.Security;
 using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
-using Apig.Cert.Engine.Auth;
 using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
@@ -197,8 +196,7 @@ namespace Apig.Cert.Commands
             }
             else
             {
-                settings.Region = settings.Region.Length > 0 ? settings.Region : Environment.GetEnvironmentVariable("HUAWEICLOUD_SDK_REGION") ?? string.Empty;
-                settings.ProjectId = settings.ProjectId.Length > 0 ? settings.ProjectId : Environment.GetEnvironmentVariable("HUAWEICLOUD_SDK_PROJECT_ID") ?? string.Empty;
+                EnvironmentCredentials.ApplyLocation(settings, Environment.GetEnvironmentVariable);
             }
 
             return Await(ApigSession.ConnectAsync(settings, Log, StopToken));

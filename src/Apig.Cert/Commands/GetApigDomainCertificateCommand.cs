@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
@@ -21,33 +19,18 @@ namespace Apig.Cert.Commands
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            CertificateRequest request = CurrentRequest();
-            string? domainName = string.IsNullOrWhiteSpace(DomainName) ? null : DomainName!.Trim();
-            string projectId = Session.Context.ProjectId;
+            CertificateChoice choice = CurrentChoice();
+            string? domainName = DomainName;
             StartWork(target, async ct =>
             {
-                BoundSelection selection = await SelectAsync(domain, request, null, ct).ConfigureAwait(false);
-                string shownName = domainName ?? selection.Listed?.Domain ?? domain.DomainId;
-                if (selection.StaleId != null)
+                BoundCertificateList found = await BoundCertificates.GetAsync(domain, domainName, choice, ct).ConfigureAwait(false);
+                if (found.NothingBound)
                 {
-                    Log.Verbose("Certificate " + selection.StaleId + " is no longer bound to '" + shownName + "'; showing what is bound now.");
-                }
-
-                if (selection.Certificates.Count == 0)
-                {
-                    Log.Verbose("Domain '" + shownName + "' has no certificate bound.");
                     return null;
                 }
 
                 var certificates = new Results();
-                foreach (SslInfo bound in selection.Certificates)
-                {
-                    DomainCertificateDetails details = await Client.GetDomainCertificateAsync(domain, bound.SslId!, ct).ConfigureAwait(false);
-                    ApigDomainCertificate shown = ApigMapper.ToDomainCertificate(details, domain, domainName ?? selection.Listed?.Domain, projectId, DateTime.UtcNow);
-                    shown.AlgorithmType = bound.AlgorithmType;
-                    certificates.Add(shown);
-                }
-
+                certificates.AddRange(found.Certificates);
                 return certificates;
             });
         }

@@ -2,8 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using Apig.Cert.Completers;
-using Apig.Cert.Engine.Api;
-using Apig.Cert.Engine.Operations;
 using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
@@ -32,37 +30,23 @@ namespace Apig.Cert.Commands
 
         protected override void ProcessRecord()
         {
-            // Domains come inside group answers: the API gives no domain total, so any total is counted here.
-            TotalNotFromApi();
             ApigSession session = RequireSession();
-            ApigClient client = session.CreateClient(Log);
             string[] names = (DomainName ?? Array.Empty<string>()).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToArray();
-            WildcardPattern[] patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
             try
             {
-                foreach (string instanceId in InstanceIdsFor(client, InstanceId, GroupId))
-                {
-                    foreach (GroupInfo group in EnumerateGroups(client, instanceId, GroupId, null))
-                    {
-                        foreach (ApigDomain domain in ApigMapper.ToDomains(group, instanceId, session.Context.ProjectId))
-                        {
-                            if (patterns.Length > 0 && !patterns.Any(p => p.IsMatch(domain.DomainName)))
-                            {
-                                continue;
-                            }
-
-                            if (!WritePaged(domain))
-                            {
-                                return;
-                            }
-                        }
-                    }
-                }
+                WritePages(Listing(session).Domains(InstanceId, GroupId, AnyNameMatcher(names)));
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {
                 WriteFailure(ex, GroupId ?? InstanceId ?? string.Join(", ", names));
             }
+        }
+
+        private static Func<string, bool>? AnyNameMatcher(string[] names)
+        {
+            if (names.Length == 0) return null;
+            WildcardPattern[] patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+            return name => patterns.Any(p => p.IsMatch(name));
         }
     }
 }

@@ -1,8 +1,6 @@
 using System;
 using System.Management.Automation;
 using Apig.Cert.Completers;
-using Apig.Cert.Engine.Api;
-using Apig.Cert.Engine.Operations;
 using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
@@ -25,44 +23,9 @@ namespace Apig.Cert.Commands
         protected override void ProcessRecord()
         {
             ApigSession session = RequireSession();
-            ApigClient client = session.CreateClient(Log);
-            WildcardPattern? pattern = Name is null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
             try
             {
-                if (InstanceId != null)
-                {
-                    ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
-                }
-
-                // Filtered here, so the API's total would count instances that are not shown.
-                bool filtered = InstanceId != null || pattern != null;
-                if (filtered) TotalNotFromApi();
-
-                bool found = false;
-                foreach (InstanceInfo info in EnumerateInstances(client, filtered ? null : AddApiTotal))
-                {
-                    if (InstanceId != null && !string.Equals(info.Id, InstanceId, StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-
-                    if (pattern != null && !pattern.IsMatch(info.InstanceName ?? string.Empty))
-                    {
-                        continue;
-                    }
-
-                    found = true;
-                    if (!WritePaged(ApigMapper.ToInstance(info, session.Context.ProjectId)))
-                    {
-                        return;
-                    }
-                }
-
-                if (!found && InstanceId != null)
-                {
-                    throw InputError("InstanceNotFound", nameof(InstanceId), "No APIG instance with id '" + InstanceId + "' in project " +
-                        session.Context.ProjectId + ". List the instances with Get-ApigInstance.");
-                }
+                WritePages(Listing(session).Instances(InstanceId, NameMatcher(Name)));
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {

@@ -1,11 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Globalization;
-using System.Linq;
 using System.Management.Automation;
 using System.Management.Automation.Host;
-using System.Threading;
-using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -22,6 +18,7 @@ namespace Apig.Cert.Commands
         private int _withoutCertificate;
         private bool _yesToAll;
         private bool _noToAll;
+        private DomainCertificateUnbinder? _unbinder;
 
         /// <summary>Only the certificate of this algorithm.</summary>
         [Parameter]
@@ -46,62 +43,36 @@ namespace Apig.Cert.Commands
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            CertificateRequest request = CurrentRequest();
-            string? domainName = string.IsNullOrWhiteSpace(DomainName) ? null : DomainName!.Trim();
+            CertificateChoice choice = CurrentChoice();
+            string? domainName = DomainName;
             string? algorithmType = AlgorithmType;
             bool passThru = PassThru.IsPresent;
+            DomainCertificateUnbinder unbinder = _unbinder ??= new DomainCertificateUnbinder(BoundCertificates);
             StartChange(
                 target,
-                async ct =>
-                {
-                    BoundSelection selection = await SelectAsync(domain, request, algorithmType, ct).ConfigureAwait(false);
-                    var described = new List<(SslInfo Bound, DomainCertificateDetails Details)>();
-                    foreach (SslInfo bound in selection.Certificates)
-                    {
-                        // The details name what the prompt and -WhatIf show; for an id typed by hand APIG also says
-                        // here whether it is bound (APIG.3021) before anything is changed.
-                        described.Add((bound, await Client.GetDomainCertificateAsync(domain, bound.SslId!, ct).ConfigureAwait(false)));
-                    }
-
-                    ApigDomain? before = described.Count == 0 && passThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : null;
-                    return new Planned(selection, described, before);
-                },
-                state => Decide(domain, domainName, (Planned)state!));
+                async ct => await unbinder.PlanAsync(domain, domainName, choice, algorithmType, passThru, ct).ConfigureAwait(false),
+                state => Decide(unbinder, (UnbindPlan)state!));
         }
 
-        private ItemStep Decide(DomainRef domain, string? domainName, Planned plan)
+        private ItemStep Decide(DomainCertificateUnbinder unbinder, UnbindPlan plan)
         {
-            string shownName = domainName ?? plan.Selection.Listed?.Domain ?? domain.DomainId;
-            if (plan.Selection.StaleId != null)
+            if (plan.NothingBound)
             {
-                Log.Verbose("Certificate " + plan.Selection.StaleId + " is no longer bound to '" + shownName + "'; nothing of it to remove.");
-            }
-
-            if (plan.Certificates.Count == 0)
-            {
-                Log.Verbose("Domain '" + shownName + "' has no certificate bound" + (AlgorithmType is null ? string.Empty : " of type " + AlgorithmType) + "; nothing to remove.");
                 return ItemStep.Done(new NothingBound(plan.DomainBefore));
             }
 
-            string shown = shownName + " (" + domain + ")";
-            string certificates = string.Join("; ", plan.Certificates.Select(c => Describe(c.Bound, c.Details)));
-            string action = "unbind " + plan.Certificates.Count.ToString(CultureInfo.InvariantCulture) + " certificate(s) from " + shown + ": " + certificates;
-            if (!Confirmed(shownName, action))
+            string shown = plan.DomainName + " (" + plan.Domain + ")";
+            string action = "unbind " + plan.Certificates.Count.ToString(CultureInfo.InvariantCulture) + " certificate(s) from " + shown + ": " + plan.Description;
+            if (!Confirmed(plan.DomainName, action))
             {
                 return ItemStep.Done(Declined);
             }
 
             bool passThru = PassThru.IsPresent;
-            var ids = plan.Certificates.Select(c => c.Bound.SslId!).ToList();
             return ItemStep.Send(async ct =>
             {
-                foreach (string id in ids)
-                {
-                    await Client.UnbindCertificateAsync(domain, id, ct).ConfigureAwait(false);
-                    Log.Verbose("Unbound certificate " + id + " from " + shownName + ".");
-                }
-
-                return passThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : NoOutput;
+                UnbindResult result = await unbinder.UnbindAsync(plan, passThru, ct).ConfigureAwait(false);
+                return passThru ? result.Domain : NoOutput;
             });
         }
 
@@ -153,11 +124,6 @@ namespace Apig.Cert.Commands
 
         private static string Capitalized(string text) => text.Substring(0, 1).ToUpperInvariant() + text.Substring(1);
 
-        private static string Describe(SslInfo bound, DomainCertificateDetails details) =>
-            "'" + (details.Name ?? bound.SslName ?? bound.SslId) + "' (" + (bound.AlgorithmType ?? "algorithm not listed") +
-            (details.NotAfter.HasValue ? ", expires " + details.NotAfter.Value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty) +
-            ", id " + bound.SslId + ")";
-
         private protected override object? Count(object? result)
         {
             if (result is NothingBound nothing)
@@ -173,37 +139,12 @@ namespace Apig.Cert.Commands
         private protected override string SummaryDetail() =>
             _withoutCertificate > 0 ? "; " + _withoutCertificate + " had no certificate to remove" : string.Empty;
 
-        private async Task<ApigDomain?> CurrentDomainAsync(DomainRef domain, CancellationToken cancellationToken)
-        {
-            // Read the group fresh: the cached copy predates the unbind.
-            GroupInfo group = await Client.GetGroupAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);
-            UrlDomainInfo? current = group.UrlDomains.FirstOrDefault(d => d.Id == domain.DomainId);
-            return current is null ? null : ApigMapper.ToDomain(current, group, domain.InstanceId, Session.Context.ProjectId);
-        }
-
         /// <summary>A domain that had no certificate: counted apart, and with -PassThru still written.</summary>
         private sealed class NothingBound
         {
             public NothingBound(ApigDomain? domain) => Domain = domain;
 
             public ApigDomain? Domain { get; }
-        }
-
-        /// <summary>What one domain's read found: the certificates to unbind, described for the prompt.</summary>
-        private sealed class Planned
-        {
-            public Planned(BoundSelection selection, List<(SslInfo Bound, DomainCertificateDetails Details)> certificates, ApigDomain? domainBefore)
-            {
-                Selection = selection;
-                Certificates = certificates;
-                DomainBefore = domainBefore;
-            }
-
-            public BoundSelection Selection { get; }
-
-            public List<(SslInfo Bound, DomainCertificateDetails Details)> Certificates { get; }
-
-            public ApigDomain? DomainBefore { get; }
         }
     }
 }

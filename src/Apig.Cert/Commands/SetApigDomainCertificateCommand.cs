@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
@@ -103,12 +101,11 @@ namespace Apig.Cert.Commands
         {
             CertificateSource input = BuildInput(out string inputName);
             CertificateBundle bundle = _certificates.Get(input);
-            PreparedBinding prepared = DomainCertificateBinder.Prepare(
-                domain.InstanceId, domain.GroupId, domain.DomainId, DomainName, bundle, Name, inputName, DateTime.UtcNow);
+            PreparedBinding prepared = DomainCertificateBinder.Prepare(domain, DomainName, bundle, Name, inputName, DateTime.UtcNow);
 
             bool force = Force.IsPresent;
             string projectId = Session.Context.ProjectId;
-            UrlDomainInfo? piped = PipedListing(domain);
+            ApigDomain? piped = PipedListing(domain);
             StartChange(
                 target,
                 async ct => await DomainCertificateBinder.ReadStateAsync(Client, Groups, projectId, prepared, force, piped, ct).ConfigureAwait(false),
@@ -117,18 +114,18 @@ namespace Apig.Cert.Commands
 
         // Only a piped Get-ApigDomain object for this very domain counts: ids typed next to it, or another object type
         // that merely carries ids (an earlier result, a CSV row), leave the reading to the group.
-        private UrlDomainInfo? PipedListing(DomainRef domain) =>
+        private ApigDomain? PipedListing(DomainRef domain) =>
             (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) is ApigDomain listed
             && string.Equals(listed.InstanceId, domain.InstanceId, StringComparison.Ordinal)
             && string.Equals(listed.GroupId, domain.GroupId, StringComparison.Ordinal)
             && string.Equals(listed.DomainId, domain.DomainId, StringComparison.Ordinal)
-                ? ApigMapper.FromDomain(listed)
+                ? listed
                 : null;
 
         // On the pipeline thread, once the domain's state is known: -WhatIf and -Confirm see only real changes.
         private ItemStep Decide(PreparedBinding prepared, BindingState state, string projectId)
         {
-            string domainName = prepared.DomainName ?? state.Listed?.Domain ?? prepared.Domain.DomainId;
+            string domainName = prepared.DomainName ?? state.ListedName ?? prepared.Domain.DomainId;
             string shown = domainName + " (" + prepared.Domain + ")";
             if (state.Unchanged != null)
             {
@@ -144,24 +141,13 @@ namespace Apig.Cert.Commands
                 return ItemStep.Done(state.Unchanged);
             }
 
-            if (prepared.DomainName is null && !string.IsNullOrEmpty(state.Listed?.Domain))
-            {
-                // Called by ids: the listing gave the name, so coverage is checked here instead of by APIG (APIG.2103).
-                CertificateRules.EnsureCovers(prepared.Bundle, state.Listed!.Domain!, "DomainName");
-            }
-
             string what = prepared.Action.Substring(0, 1).ToLowerInvariant() + prepared.Action.Substring(1);
             if (!ShouldProcess("Would " + what + " on " + shown + ".", what.Substring(0, 1).ToUpperInvariant() + what.Substring(1) + " on " + shown + "?", "Set-ApigDomainCertificate"))
             {
                 return ItemStep.Done(Declined);
             }
 
-            return ItemStep.Send(async ct =>
-            {
-                DomainCertificateBinding bound = await DomainCertificateBinder.BindAsync(Client, projectId, prepared, ct).ConfigureAwait(false);
-                bound.DomainName ??= state.Listed?.Domain;
-                return bound;
-            });
+            return ItemStep.Send(async ct => await DomainCertificateBinder.BindAsync(Client, projectId, prepared, state, ct).ConfigureAwait(false));
         }
 
         private protected override object? Count(object? result)

@@ -7,7 +7,6 @@ using System.Management.Automation.Language;
 using System.Text.RegularExpressions;
 using System.Threading;
 using System.Threading.Tasks;
-using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 using Apig.Cert.Engine.Connection;
 
@@ -36,7 +35,8 @@ namespace Apig.Cert.Completers
                 using (var deadline = new CancellationTokenSource(s_deadline))
                 {
                     Task<List<KeyValuePair<string, string>>> lookup = Task.Run(
-                        () => SuggestAsync(session.CreateClient(null), fakeBoundParameters, deadline.Token), deadline.Token);
+                        () => SuggestAsync(new ResourceListing(session.CreateClient(null), session.Context.ProjectId), fakeBoundParameters, deadline.Token),
+                        deadline.Token);
                     if (!lookup.Wait(s_deadline))
                     {
                         deadline.Cancel();
@@ -60,40 +60,10 @@ namespace Apig.Cert.Completers
         }
 
         /// <summary>Value to insert and its tooltip.</summary>
-        private protected abstract Task<List<KeyValuePair<string, string>>> SuggestAsync(ApigClient client, IDictionary bound, CancellationToken cancellationToken);
+        private protected abstract Task<List<KeyValuePair<string, string>>> SuggestAsync(ResourceListing listing, IDictionary bound, CancellationToken cancellationToken);
 
         private protected static string? Bound(IDictionary bound, string name) =>
             bound != null && bound.Contains(name) ? bound[name]?.ToString() : null;
-
-        private protected static async Task<List<InstanceInfo>> InstancesAsync(ApigClient client, CancellationToken cancellationToken)
-        {
-            var result = new List<InstanceInfo>();
-            var cursor = new PageCursor<InstanceInfo>((o, l, ct) => client.ListInstancesAsync(o, l, ct), keyOf: i => i.Id);
-            while (await cursor.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
-            {
-                result.AddRange(page);
-            }
-
-            return result;
-        }
-
-        private protected static async Task<List<KeyValuePair<string, GroupInfo>>> GroupsAsync(ApigClient client, string? instanceId, CancellationToken cancellationToken)
-        {
-            var result = new List<KeyValuePair<string, GroupInfo>>();
-            IEnumerable<string> instanceIds = instanceId != null
-                ? new[] { instanceId }
-                : (await InstancesAsync(client, cancellationToken).ConfigureAwait(false)).Select(i => i.Id ?? string.Empty).Where(id => id.Length > 0);
-            foreach (string id in instanceIds)
-            {
-                var cursor = new PageCursor<GroupInfo>((o, l, ct) => client.ListGroupsAsync(id, o, l, null, ct), keyOf: g => g.Id);
-                while (await cursor.NextAsync(cancellationToken).ConfigureAwait(false) is { } page)
-                {
-                    result.AddRange(page.Select(g => new KeyValuePair<string, GroupInfo>(id, g)));
-                }
-            }
-
-            return result;
-        }
 
         private static readonly Regex s_plainName = new Regex("^[A-Za-z0-9_][A-Za-z0-9_.\\-]*$", RegexOptions.CultureInvariant);
 
@@ -111,31 +81,32 @@ namespace Apig.Cert.Completers
 
     public sealed class InstanceIdCompleter : ConnectedCompleter
     {
-        private protected override async Task<List<KeyValuePair<string, string>>> SuggestAsync(ApigClient client, IDictionary bound, CancellationToken cancellationToken) =>
-            (await InstancesAsync(client, cancellationToken).ConfigureAwait(false))
-                .Where(i => !string.IsNullOrEmpty(i.Id))
-                .Select(i => new KeyValuePair<string, string>(i.Id!, (i.InstanceName ?? i.Id!) + " (" + i.Status + ")"))
+        private protected override async Task<List<KeyValuePair<string, string>>> SuggestAsync(ResourceListing listing, IDictionary bound, CancellationToken cancellationToken) =>
+            (await listing.Instances(null, null).ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                .Where(i => i.InstanceId.Length > 0)
+                .Select(i => new KeyValuePair<string, string>(i.InstanceId, (i.Name ?? i.InstanceId) + " (" + i.Status + ")"))
                 .ToList();
     }
 
     public sealed class GroupIdCompleter : ConnectedCompleter
     {
-        private protected override async Task<List<KeyValuePair<string, string>>> SuggestAsync(ApigClient client, IDictionary bound, CancellationToken cancellationToken) =>
-            (await GroupsAsync(client, Bound(bound, "InstanceId"), cancellationToken).ConfigureAwait(false))
-                .Where(g => !string.IsNullOrEmpty(g.Value.Id))
-                .Select(g => new KeyValuePair<string, string>(g.Value.Id!, g.Value.Name ?? g.Value.Id!))
+        private protected override async Task<List<KeyValuePair<string, string>>> SuggestAsync(ResourceListing listing, IDictionary bound, CancellationToken cancellationToken) =>
+            (await listing.Groups(Bound(bound, "InstanceId"), null, null, null).ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                .Where(g => g.GroupId.Length > 0)
+                .Select(g => new KeyValuePair<string, string>(g.GroupId, g.Name ?? g.GroupId))
                 .ToList();
     }
 
     public sealed class DomainNameCompleter : ConnectedCompleter
     {
-        private protected override async Task<List<KeyValuePair<string, string>>> SuggestAsync(ApigClient client, IDictionary bound, CancellationToken cancellationToken)
+        // Every group is listed and the bound group id matched here: a group id without an instance id still completes.
+        private protected override async Task<List<KeyValuePair<string, string>>> SuggestAsync(ResourceListing listing, IDictionary bound, CancellationToken cancellationToken)
         {
             string? groupId = Bound(bound, "GroupId");
-            return (await GroupsAsync(client, Bound(bound, "InstanceId"), cancellationToken).ConfigureAwait(false))
-                .Where(g => groupId is null || g.Value.Id == groupId)
-                .SelectMany(g => g.Value.UrlDomains.Select(d => new KeyValuePair<string, string>(d.Domain ?? string.Empty, d.Domain + " (group " + g.Value.Name + ")")))
-                .Where(s => s.Key.Length > 0)
+            return (await listing.Domains(Bound(bound, "InstanceId"), null, null).ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                .Where(d => groupId is null || d.GroupId == groupId)
+                .Where(d => d.DomainName.Length > 0)
+                .Select(d => new KeyValuePair<string, string>(d.DomainName, d.DomainName + " (group " + d.GroupName + ")"))
                 .ToList();
         }
     }

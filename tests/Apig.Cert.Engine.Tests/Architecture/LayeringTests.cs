@@ -69,6 +69,52 @@ public class LayeringTests
         Assert.Empty(violations.Distinct());
     }
 
+    /// <summary>
+    /// The cmdlet layer is parameters, prompts and one engine call: it reaches the engine through the use-cases
+    /// (Operations), the connection, the log and the certificate input, and names a domain with Api's DomainRef. Never
+    /// the transport or the signers, and never a wire body: those change with the API, the cmdlets must not.
+    /// </summary>
+    [Fact]
+    public void The_cmdlet_layer_uses_no_transport_signer_or_wire_type()
+    {
+        string[] wireTypes = Directory.GetFiles(Path.Combine(EngineSource(), "Api", "Wire"), "*.cs")
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), @"\b(?:class|struct|enum)\s+(?<name>[A-Z]\w*)").Select(m => m.Groups["name"].Value))
+            .Distinct()
+            .ToArray();
+        Assert.Contains("SslInfo", wireTypes);
+
+        var violations = new List<string>();
+        foreach (string path in Directory.GetFiles(CmdletSource(), "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(CmdletSource(), path).Replace('\\', '/');
+            if (relative.StartsWith("obj/", StringComparison.Ordinal) || relative.StartsWith("bin/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            string source = WithoutComments(File.ReadAllText(path));
+            foreach (Match match in s_engineReference.Matches(source))
+            {
+                string used = match.Groups["layer"].Value;
+                // Error records turn the transport's errors into advice: the one place that reads Http's error types.
+                bool allowed = s_cmdletMayUse.Contains(used) || (used == "Http" && relative == "ErrorRecords.cs");
+                if (!allowed) violations.Add(relative + " uses " + used);
+            }
+
+            foreach (string wire in wireTypes.Where(name => Regex.IsMatch(source, @"\b" + name + @"\b")))
+            {
+                violations.Add(relative + " uses the wire type " + wire);
+            }
+        }
+
+        Assert.Empty(violations.Distinct());
+    }
+
+    private static readonly string[] s_cmdletMayUse = { "Operations", "Connection", "Diagnostics", "Certificates", "Api" };
+
+    private static string CmdletSource([CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", "..", "src", "Apig.Cert"));
+
     private static string WithoutComments(string source) => Regex.Replace(source, @"//[^\n]*", string.Empty);
 
     private static IEnumerable<(string Path, string Relative, string Layer)> SourceFiles()

@@ -83,4 +83,22 @@ public class EnvironmentCredentialsTests
         Assert.DoesNotContain("-Password", error.Message);
         if (secretKey != null) Assert.DoesNotContain(secretKey, error.Message);
     }
+
+    [Fact]
+    public void AnExplicitSignInTakesOnlyProjectAndRegionFromTheEnvironment()
+    {
+        var settings = new ApigConnectionSettings { AuthType = ApigAuthType.Token, Region = "cn-north-4" };
+
+        EnvironmentCredentials.ApplyLocation(settings, Environment(
+            ("HUAWEICLOUD_SDK_AK", "HPUAENV0000KEY"),
+            ("HUAWEICLOUD_SDK_SK", "env-secret"),
+            ("HUAWEICLOUD_SDK_PROJECT_ID", " env-project "),
+            ("HUAWEICLOUD_SDK_REGION", "ap-southeast-3")));
+
+        Assert.Equal("env-project", settings.ProjectId);
+        Assert.Equal("cn-north-4", settings.Region);
+        Assert.Null(settings.AccessKey);
+        Assert.Null(settings.SecretKey);
+        Assert.Equal(ApigAuthType.Token, settings.AuthType);
+    }
 }

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Apig.Cert.Engine.Api
 {
     /// <summary>201 body of AssociateCertificateV2.</summary>
-    public sealed class BindCertificateResponse
+    internal sealed class BindCertificateResponse
     {
         public string? UrlDomain { get; set; }
         public string? Id { get; set; }
@@ -27,7 +27,7 @@ namespace Apig.Cert.Engine.Api
     }
 
     /// <summary>200 body of ShowDetailsOfDomainNameCertificateV2.</summary>
-    public sealed class DomainCertificateDetails
+    internal sealed class DomainCertificateDetails
     {
         public string? Id { get; set; }
         public string? Name { get; set; }
@@ -51,7 +51,7 @@ namespace Apig.Cert.Engine.Api
         public DateTimeOffset? UpdateTime { get; set; }
     }
 
-    public sealed class InstanceInfo
+    internal sealed class InstanceInfo
     {
         public string? Id { get; set; }
         public string? ProjectId { get; set; }
@@ -66,7 +66,7 @@ namespace Apig.Cert.Engine.Api
         public string? EipAddress { get; set; }
     }
 
-    public sealed class SslInfo
+    internal sealed class SslInfo
     {
         public string? SslId { get; set; }
         public string? SslName { get; set; }
@@ -78,7 +78,7 @@ namespace Apig.Cert.Engine.Api
         public bool? IsHasTrustedRootCa { get; set; }
     }
 
-    public sealed class UrlDomainInfo
+    internal sealed class UrlDomainInfo
     {
         public string? Id { get; set; }
         public string? Domain { get; set; }
@@ -94,7 +94,7 @@ namespace Apig.Cert.Engine.Api
         public IReadOnlyList<SslInfo> SslInfos { get; set; } = Array.Empty<SslInfo>();
     }
 
-    public sealed class GroupInfo
+    internal sealed class GroupInfo
     {
         public string? Id { get; set; }
         public string? Name { get; set; }
@@ -105,5 +105,16 @@ namespace Apig.Cert.Engine.Api
         public DateTimeOffset? RegisterTime { get; set; }
         public DateTimeOffset? UpdateTime { get; set; }
         public IReadOnlyList<UrlDomainInfo> UrlDomains { get; set; } = Array.Empty<UrlDomainInfo>();
+
+        /// <summary>The custom domain with this id as the group lists it, or null.</summary>
+        public UrlDomainInfo? DomainWithId(string? domainId)
+        {
+            foreach (UrlDomainInfo domain in UrlDomains)
+            {
+                if (string.Equals(domain.Id, domainId, StringComparison.Ordinal)) return domain;
+            }
+
+            return null;
+        }
     }
 }

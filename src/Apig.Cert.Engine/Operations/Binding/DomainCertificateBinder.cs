@@ -38,13 +38,16 @@ namespace Apig.Cert.Engine.Operations
     /// <summary>What a domain holds before a bind: its listing (null when its group does not list it) and, when it already holds the certificate, the unchanged result.</summary>
     public sealed class BindingState
     {
-        public BindingState(UrlDomainInfo? listed, DomainCertificateBinding? unchanged)
+        internal BindingState(UrlDomainInfo? listed, DomainCertificateBinding? unchanged)
         {
             Listed = listed;
             Unchanged = unchanged;
         }
 
-        public UrlDomainInfo? Listed { get; }
+        internal UrlDomainInfo? Listed { get; }
+
+        /// <summary>The domain's name as its group lists it; null when the group does not list the domain or was not read.</summary>
+        public string? ListedName => string.IsNullOrEmpty(Listed?.Domain) ? null : Listed!.Domain;
 
         public DomainCertificateBinding? Unchanged { get; }
     }
@@ -60,7 +63,14 @@ namespace Apig.Cert.Engine.Operations
             ApigIds.EnsureValid(instanceId, "InstanceId");
             ApigIds.EnsureValid(groupId, "GroupId");
             ApigIds.EnsureValid(domainId, "DomainId");
+            return Prepare(new DomainRef(instanceId!, groupId!, domainId!), domainName, bundle, explicitName, certificateInputName, utcNow);
+        }
 
+        /// <summary>The same for a domain whose ids were checked where they came in.</summary>
+        public static PreparedBinding Prepare(
+            DomainRef domain, string? domainName, CertificateBundle bundle, string? explicitName, string certificateInputName, DateTime utcNow)
+        {
+            if (domain == null) throw new ArgumentNullException(nameof(domain));
             CertificateRules.EnsureCurrentlyValid(bundle, utcNow, certificateInputName);
             CertificateRules.EnsureApigAccepts(bundle, certificateInputName);
 
@@ -81,7 +91,7 @@ namespace Apig.Cert.Engine.Operations
                 CertificateRules.EnsureCovers(bundle, normalizedDomainName, "DomainName");
             }
 
-            return new PreparedBinding(new DomainRef(instanceId!, groupId!, domainId!), normalizedDomainName, bundle, name);
+            return new PreparedBinding(domain, normalizedDomainName, bundle, name);
         }
 
         /// <summary>
@@ -91,7 +101,25 @@ namespace Apig.Cert.Engine.Operations
         /// gone since (the object is stale), the group is read after all. Without it the group is read once per command.
         /// With <paramref name="force"/> nothing is compared, so nothing is read once the domain's name is known.
         /// </summary>
+        /// <remarks>
+        /// A bind called by ids alone (no name) has its coverage checked against the listed name here, instead of by APIG
+        /// (APIG.2103); a domain that already holds the certificate is not checked, since nothing would be sent.
+        /// </remarks>
         public static async Task<BindingState> ReadStateAsync(
+            ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, ApigDomain? piped,
+            CancellationToken cancellationToken)
+        {
+            UrlDomainInfo? pipedListing = piped is null ? null : ApigMapper.FromDomain(piped);
+            BindingState state = await ReadListedStateAsync(client, groups, projectId, binding, force, pipedListing, cancellationToken).ConfigureAwait(false);
+            if (state.Unchanged is null && binding.DomainName is null && state.ListedName != null)
+            {
+                CertificateRules.EnsureCovers(binding.Bundle, state.ListedName, "DomainName");
+            }
+
+            return state;
+        }
+
+        private static async Task<BindingState> ReadListedStateAsync(
             ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, UrlDomainInfo? piped,
             CancellationToken cancellationToken)
         {
@@ -151,7 +179,7 @@ namespace Apig.Cert.Engine.Operations
             ApigClient client, GroupLookup groups, string projectId, PreparedBinding binding, bool force, CancellationToken cancellationToken)
         {
             BindingState state = await ReadStateAsync(client, groups, projectId, binding, force, null, cancellationToken).ConfigureAwait(false);
-            return state.Unchanged ?? await BindAsync(client, projectId, binding, cancellationToken).ConfigureAwait(false);
+            return state.Unchanged ?? await BindAsync(client, projectId, binding, state, cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>
@@ -179,9 +207,18 @@ namespace Apig.Cert.Engine.Operations
             };
 
         /// <summary>Same serial number (as a number), exactly the same issuer, the same NotAfter and, where APIG lists one, the same SAN set.</summary>
-        public static bool IsSameCertificate(DomainCertificateDetails details, CertificateBundle bundle) =>
+        internal static bool IsSameCertificate(DomainCertificateDetails details, CertificateBundle bundle) =>
             CertificateIdentity.IsSame(details.SerialNumber, details.Issuer, details.NotAfter, details.San,
                 bundle.SerialNumber, bundle.IssuerParts, bundle.NotAfter, bundle.DnsNames);
+
+        /// <summary>Binds after <see cref="ReadStateAsync"/>: the result names the domain as listed when the caller gave no name.</summary>
+        public static async Task<DomainCertificateBinding> BindAsync(
+            ApigClient client, string projectId, PreparedBinding binding, BindingState state, CancellationToken cancellationToken)
+        {
+            DomainCertificateBinding bound = await BindAsync(client, projectId, binding, cancellationToken).ConfigureAwait(false);
+            bound.DomainName ??= state?.Listed?.Domain;
+            return bound;
+        }
 
         public static async Task<DomainCertificateBinding> BindAsync(
             ApigClient client, string projectId, PreparedBinding binding, CancellationToken cancellationToken)
@@ -192,7 +229,7 @@ namespace Apig.Cert.Engine.Operations
             async Task<bool> IsBoundAsync(CancellationToken token)
             {
                 GroupInfo group = await client.GetGroupAsync(binding.Domain.InstanceId, binding.Domain.GroupId, token).ConfigureAwait(false);
-                UrlDomainInfo? listed = group.UrlDomains.FirstOrDefault(d => string.Equals(d.Id, binding.Domain.DomainId, StringComparison.Ordinal));
+                UrlDomainInfo? listed = group.DomainWithId(binding.Domain.DomainId);
                 if (listed is null) return false;
                 var same = await FindSameAsync(client, binding, listed, token).ConfigureAwait(false);
                 if (same is null) return false;

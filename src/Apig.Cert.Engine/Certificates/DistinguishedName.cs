@@ -9,7 +9,9 @@ namespace Apig.Cert.Engine.Certificates
 {
     /// <summary>
     /// Renders names the way Windows and RFC 4514 readers expect ("CN=www.example.com, O=Example": most specific
-    /// first), rather than BouncyCastle's encoding-order "C=..,O=..,CN=..".
+    /// first), rather than BouncyCastle's encoding-order "C=..,O=..,CN=..". Not .NET's X500DistinguishedName: it quotes
+    /// values (O="Smith, Jones") where RFC 4514 escapes them, writes "OID.1.2.3" and "S=", and on netstandard2.0 cannot
+    /// list the attributes one by one, which <see cref="Parts"/> needs.
     /// </summary>
     internal static class DistinguishedName
     {
@@ -46,10 +48,7 @@ namespace Apig.Cert.Engine.Certificates
                 foreach (Asn1Encodable element in Asn1Set.GetInstance(rdnElement))
                 {
                     AttributeTypeAndValue attribute = AttributeTypeAndValue.GetInstance(element);
-                    string value = attribute.Value is IAsn1String text && !(attribute.Value is DerBitString)
-                        ? text.GetString()
-                        : "#" + Hex.Upper(attribute.Value.GetEncoded(Asn1Encodable.Der));
-                    parts.Add(AttributeName(attribute.Type) + "=" + value);
+                    parts.Add(AttributeName(attribute.Type) + "=" + (TextOf(attribute.Value) ?? HexForm(attribute.Value)));
                 }
             }
 
@@ -73,14 +72,20 @@ namespace Apig.Cert.Engine.Certificates
             return X509Name.DefaultSymbols.TryGetValue(oid, out string? symbol) ? symbol : oid.Id;
         }
 
+        private static string? TextOf(Asn1Encodable value) =>
+            value is IAsn1String text && !(value is DerBitString) ? text.GetString() : null;
+
+        // RFC 4514: a value that is not a string is written as '#' and the hex of its DER encoding.
+        private static string HexForm(Asn1Encodable value) => "#" + Hex.Upper(value.GetEncoded(Asn1Encodable.Der));
+
         private static string AttributeValue(Asn1Encodable value)
         {
-            if (!(value is IAsn1String text) || value is DerBitString)
+            string? raw = TextOf(value);
+            if (raw == null)
             {
-                return "#" + Hex.Upper(value.GetEncoded(Asn1Encodable.Der));
+                return HexForm(value);
             }
 
-            string raw = text.GetString();
             var escaped = new StringBuilder(raw.Length + 4);
             for (int i = 0; i < raw.Length; i++)
             {

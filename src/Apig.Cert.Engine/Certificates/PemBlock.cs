@@ -3,7 +3,12 @@ using System.Collections.Generic;
 
 namespace Apig.Cert.Engine.Certificates
 {
-    /// <summary>One "-----BEGIN LABEL-----" ... "-----END LABEL-----" block, decoded.</summary>
+    /// <summary>
+    /// One "-----BEGIN LABEL-----" ... "-----END LABEL-----" block, decoded. Not BouncyCastle's PemReader: it collects
+    /// each body in a string and an uncleared buffer before decoding (a key must stay in arrays we clear), refuses the whole
+    /// text when one BEGIN is left unterminated or one body is damaged instead of skipping to the next block, and
+    /// does not read PEM pasted with JSON "\n" escapes.
+    /// </summary>
     internal sealed class PemBlock
     {
         private const string BeginMarker = "-----BEGIN ";

@@ -82,6 +82,13 @@ public class LayeringTests
             .Distinct()
             .ToArray();
         Assert.Contains("SslInfo", wireTypes);
+        // Of the API layer itself, only the name of a domain, the id rules and the client as a handle to pass on.
+        string[] apiTypesNotForCmdlets = Directory.GetFiles(Path.Combine(EngineSource(), "Api"), "*.cs")
+            .SelectMany(file => Regex.Matches(File.ReadAllText(file), @"\bpublic\s+(?:sealed\s+|static\s+|abstract\s+)*(?:class|struct|enum|interface)\s+(?<name>[A-Z]\w*)")
+                .Select(m => m.Groups["name"].Value))
+            .Except(new[] { "DomainRef", "ApigIds", "ApigClient" })
+            .ToArray();
+        Assert.Contains("PageCursor", apiTypesNotForCmdlets);
 
         var violations = new List<string>();
         foreach (string path in Directory.GetFiles(CmdletSource(), "*.cs", SearchOption.AllDirectories))
@@ -104,6 +111,11 @@ public class LayeringTests
             foreach (string wire in wireTypes.Where(name => Regex.IsMatch(source, @"\b" + name + @"\b")))
             {
                 violations.Add(relative + " uses the wire type " + wire);
+            }
+
+            foreach (string apiType in apiTypesNotForCmdlets.Where(name => Regex.IsMatch(source, @"\b" + name + @"\b")))
+            {
+                violations.Add(relative + " uses " + apiType + " of the API layer");
             }
         }
 

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
@@ -27,6 +28,7 @@ namespace Apig.Cert.Commands
 
         private readonly CertificateInputCache _certificates = new CertificateInputCache();
         private bool _warnedPlainTextKey;
+        private Task? _earlyParse;
 
         /// <summary>Certificate file (PEM full chain or DER).</summary>
         [Parameter(Mandatory = true, ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
@@ -97,6 +99,48 @@ namespace Apig.Cert.Commands
             {
                 WarnPlainTextKey();
             }
+
+            StartEarlyParse();
+        }
+
+        /// <summary>
+        /// A certificate given on the command line is the same for every domain of the command: parsed now, on a worker
+        /// thread, it overlaps the first domain's lookup (and, in a pipeline, Get-ApigDomain's listing) instead of
+        /// following it. The cache still parses it once, and a failure is still reported by each domain that needs it.
+        /// </summary>
+        private void StartEarlyParse()
+        {
+            IDictionary<string, object> bound = MyInvocation.BoundParameters;
+            bool fromCommandLine = ParameterSetName == FilesSet
+                ? bound.ContainsKey(nameof(CertificatePath)) && bound.ContainsKey(nameof(PrivateKeyPath))
+                : ParameterSetName == PfxSet && bound.ContainsKey(nameof(PfxPath)) && bound.ContainsKey(nameof(PfxPassword));
+            if (!fromCommandLine)
+            {
+                return;
+            }
+
+            CertificateInput input;
+            try
+            {
+                input = BuildInput(out _);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                // The first domain builds the input again and reports this failure as its own.
+                return;
+            }
+
+            _earlyParse = Task.Run(() =>
+            {
+                try
+                {
+                    _certificates.Get(input);
+                }
+                catch (Exception)
+                {
+                    // Remembered by the cache: every domain that needs the certificate gets it as its error.
+                }
+            });
         }
 
         private protected override void ProcessDomain(DomainRef domain, string target)
@@ -188,6 +232,8 @@ namespace Apig.Cert.Commands
             base.Dispose(disposing);
             if (disposing)
             {
+                // A parse still running would otherwise finish after the keys were cleared, and keep its copy.
+                _earlyParse?.GetAwaiter().GetResult();
                 _certificates.Dispose();
             }
         }

@@ -27,6 +27,7 @@ namespace Apig.Cert.Commands
         private const string PemSet = "Pem";
 
         private readonly CertificateInputCache _certificates = new CertificateInputCache();
+        private readonly Dictionary<string, string> _rootedPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         private bool _warnedPlainTextKey;
         private Task? _earlyParse;
 
@@ -304,8 +305,35 @@ namespace Apig.Cert.Commands
                     "-" + parameterName + " is empty. Give the path of the file, for example -" + parameterName + " ./certificate.pem.");
             }
 
+            // A rooted path resolves the same for every domain of the command, and resolving it costs the pipeline thread
+            // about half a millisecond per call (PowerShell checks the drive each time), twice per domain. A relative one
+            // depends on the current location, which may change between records, so it is resolved each time.
+            if (_rootedPaths.TryGetValue(path, out string? known))
+            {
+                return known;
+            }
+
             // Unresolved: a missing file must reach the loader, which names it in a clear FileNotFound error.
-            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            if (IsRooted(path))
+            {
+                _rootedPaths[path] = resolved;
+            }
+
+            return resolved;
+        }
+
+        private static bool IsRooted(string path)
+        {
+            try
+            {
+                return System.IO.Path.IsPathRooted(path);
+            }
+            catch (ArgumentException)
+            {
+                // .NET Framework refuses some characters outright; such a path is simply resolved every time.
+                return false;
+            }
         }
     }
 }

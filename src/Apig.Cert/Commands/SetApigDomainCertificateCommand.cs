@@ -1,7 +1,9 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
@@ -24,7 +26,9 @@ namespace Apig.Cert.Commands
         private const string PemSet = "Pem";
 
         private readonly CertificateSourceCache _certificates = new CertificateSourceCache();
+        private readonly Dictionary<string, string> _rootedPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         private bool _warnedPlainTextKey;
+        private Task? _earlyParse;
 
         /// <summary>Certificate file (PEM full chain or DER).</summary>
         [Parameter(Mandatory = true, ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
@@ -95,6 +99,48 @@ namespace Apig.Cert.Commands
             {
                 WarnPlainTextKey();
             }
+
+            StartEarlyParse();
+        }
+
+        /// <summary>
+        /// A certificate given on the command line is the same for every domain of the command: parsed now, on a worker
+        /// thread, it overlaps the first domain's lookup (and, in a pipeline, Get-ApigDomain's listing) instead of
+        /// following it. The cache still parses it once, and a failure is still reported by each domain that needs it.
+        /// </summary>
+        private void StartEarlyParse()
+        {
+            IDictionary<string, object> bound = MyInvocation.BoundParameters;
+            bool fromCommandLine = ParameterSetName == FilesSet
+                ? bound.ContainsKey(nameof(CertificatePath)) && bound.ContainsKey(nameof(PrivateKeyPath))
+                : ParameterSetName == PfxSet && bound.ContainsKey(nameof(PfxPath)) && bound.ContainsKey(nameof(PfxPassword));
+            if (!fromCommandLine)
+            {
+                return;
+            }
+
+            CertificateSource input;
+            try
+            {
+                input = BuildInput(out _);
+            }
+            catch (Exception ex) when (!(ex is PipelineStoppedException))
+            {
+                // The first domain builds the input again and reports this failure as its own.
+                return;
+            }
+
+            _earlyParse = Task.Run(() =>
+            {
+                try
+                {
+                    _certificates.Get(input);
+                }
+                catch (Exception)
+                {
+                    // Remembered by the cache: every domain that needs the certificate gets it as its error.
+                }
+            });
         }
 
         private protected override void ProcessDomain(DomainRef domain, string target)
@@ -174,6 +220,8 @@ namespace Apig.Cert.Commands
             base.Dispose(disposing);
             if (disposing)
             {
+                // A parse still running would otherwise finish after the keys were cleared, and keep its copy.
+                _earlyParse?.GetAwaiter().GetResult();
                 _certificates.Dispose();
             }
         }
@@ -244,8 +292,35 @@ namespace Apig.Cert.Commands
                     "-" + parameterName + " is empty. Give the path of the file, for example -" + parameterName + " ./certificate.pem.");
             }
 
+            // A rooted path resolves the same for every domain of the command, and resolving it costs the pipeline thread
+            // about half a millisecond per call (PowerShell checks the drive each time), twice per domain. A relative one
+            // depends on the current location, which may change between records, so it is resolved each time.
+            if (_rootedPaths.TryGetValue(path, out string? known))
+            {
+                return known;
+            }
+
             // Unresolved: a missing file must reach the loader, which names it in a clear FileNotFound error.
-            return SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            if (IsRooted(path))
+            {
+                _rootedPaths[path] = resolved;
+            }
+
+            return resolved;
+        }
+
+        private static bool IsRooted(string path)
+        {
+            try
+            {
+                return System.IO.Path.IsPathRooted(path);
+            }
+            catch (ArgumentException)
+            {
+                // .NET Framework refuses some characters outright; such a path is simply resolved every time.
+                return false;
+            }
         }
     }
 }

@@ -13,9 +13,9 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomainCertificate))]
     public sealed class GetApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private int _withoutCertificate;
-
         private protected override string SuccessWord => "shown";
+
+        private protected override string NothingToDoWord => "without a certificate";
 
         private protected override string ProgressActivity => "Reading domain certificates";
 
@@ -36,10 +36,10 @@ namespace Apig.Cert.Commands
                 if (selection.Certificates.Count == 0)
                 {
                     Log.Verbose("Domain '" + shownName + "' has no certificate bound.");
-                    return null;
+                    return ItemResult.NothingToDo();
                 }
 
-                var certificates = new Results();
+                var certificates = new List<ApigDomainCertificate>();
                 foreach (SslInfo bound in selection.Certificates)
                 {
                     DomainCertificateDetails details = await Client.GetDomainCertificateAsync(domain, bound.SslId!, ct).ConfigureAwait(false);
@@ -48,27 +48,8 @@ namespace Apig.Cert.Commands
                     certificates.Add(shown);
                 }
 
-                return certificates;
+                return ItemResult.Succeeded(certificates);
             });
         }
-
-        private protected override object? Count(object? result)
-        {
-            if (result is null)
-            {
-                _withoutCertificate++;
-            }
-            else
-            {
-                Succeeded++;
-            }
-
-            return result;
-        }
-
-        private protected override int Uncounted => _withoutCertificate;
-
-        private protected override string SummaryDetail() =>
-            _withoutCertificate > 0 ? "; " + _withoutCertificate + " without a certificate" : string.Empty;
     }
 }

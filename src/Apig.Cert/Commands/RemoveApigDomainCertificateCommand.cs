@@ -19,7 +19,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomain))]
     public sealed class RemoveApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private int _withoutCertificate;
         private bool _yesToAll;
         private bool _noToAll;
 
@@ -42,7 +41,7 @@ namespace Apig.Cert.Commands
 
         private protected override string ProgressActivity => "Unbinding domain certificates";
 
-        private protected override int Uncounted => _withoutCertificate;
+        private protected override string NothingToDoWord => "had no certificate to remove";
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
@@ -66,7 +65,7 @@ namespace Apig.Cert.Commands
                     ApigDomain? before = described.Count == 0 && passThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : null;
                     return new Planned(selection, described, before);
                 },
-                state => Decide(domain, domainName, (Planned)state!));
+                plan => Decide(domain, domainName, plan));
         }
 
         private ItemStep Decide(DomainRef domain, string? domainName, Planned plan)
@@ -80,7 +79,8 @@ namespace Apig.Cert.Commands
             if (plan.Certificates.Count == 0)
             {
                 Log.Verbose("Domain '" + shownName + "' has no certificate bound" + (AlgorithmType is null ? string.Empty : " of type " + AlgorithmType) + "; nothing to remove.");
-                return ItemStep.Done(new NothingBound(plan.DomainBefore));
+                // With -PassThru the domain is still written.
+                return ItemStep.Done(ItemResult.NothingToDo(plan.DomainBefore));
             }
 
             string shown = shownName + " (" + domain + ")";
@@ -88,7 +88,7 @@ namespace Apig.Cert.Commands
             string action = "unbind " + plan.Certificates.Count.ToString(CultureInfo.InvariantCulture) + " certificate(s) from " + shown + ": " + certificates;
             if (!Confirmed(shownName, action))
             {
-                return ItemStep.Done(Declined);
+                return ItemStep.Done(NotConfirmed());
             }
 
             bool passThru = PassThru.IsPresent;
@@ -101,7 +101,7 @@ namespace Apig.Cert.Commands
                     Log.Verbose("Unbound certificate " + id + " from " + shownName + ".");
                 }
 
-                return passThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : NoOutput;
+                return ItemResult.Succeeded(passThru ? await CurrentDomainAsync(domain, ct).ConfigureAwait(false) : null);
             });
         }
 
@@ -158,35 +158,12 @@ namespace Apig.Cert.Commands
             (details.NotAfter.HasValue ? ", expires " + details.NotAfter.Value.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : string.Empty) +
             ", id " + bound.SslId + ")";
 
-        private protected override object? Count(object? result)
-        {
-            if (result is NothingBound nothing)
-            {
-                _withoutCertificate++;
-                return nothing.Domain;
-            }
-
-            Succeeded++;
-            return result;
-        }
-
-        private protected override string SummaryDetail() =>
-            _withoutCertificate > 0 ? "; " + _withoutCertificate + " had no certificate to remove" : string.Empty;
-
         private async Task<ApigDomain?> CurrentDomainAsync(DomainRef domain, CancellationToken cancellationToken)
         {
             // Read the group fresh: the cached copy predates the unbind.
             GroupInfo group = await Client.GetGroupAsync(domain.InstanceId, domain.GroupId, cancellationToken).ConfigureAwait(false);
             UrlDomainInfo? current = group.UrlDomains.FirstOrDefault(d => d.Id == domain.DomainId);
             return current is null ? null : ApigMapper.ToDomain(current, group, domain.InstanceId, Session.Context.ProjectId);
-        }
-
-        /// <summary>A domain that had no certificate: counted apart, and with -PassThru still written.</summary>
-        private sealed class NothingBound
-        {
-            public NothingBound(ApigDomain? domain) => Domain = domain;
-
-            public ApigDomain? Domain { get; }
         }
 
         /// <summary>What one domain's read found: the certificates to unbind, described for the prompt.</summary>

@@ -54,13 +54,9 @@ namespace Apig.Cert.Engine.Operations
     {
         /// <summary>All checks that need no network. Throws <see cref="ApigInputException"/>; nothing is sent.</summary>
         public static PreparedBinding Prepare(
-            string? instanceId, string? groupId, string? domainId, string? domainName,
+            DomainRef domain, string? domainName,
             CertificateBundle bundle, string? explicitName, string certificateInputName, DateTime utcNow)
         {
-            ApigIds.EnsureValid(instanceId, "InstanceId");
-            ApigIds.EnsureValid(groupId, "GroupId");
-            ApigIds.EnsureValid(domainId, "DomainId");
-
             CertificateRules.EnsureCurrentlyValid(bundle, utcNow, certificateInputName);
             CertificateRules.EnsureApigAccepts(bundle, certificateInputName);
 
@@ -81,7 +77,7 @@ namespace Apig.Cert.Engine.Operations
                 CertificateRules.EnsureCovers(bundle, normalizedDomainName, "DomainName");
             }
 
-            return new PreparedBinding(new DomainRef(instanceId!, groupId!, domainId!), normalizedDomainName, bundle, name);
+            return new PreparedBinding(domain, normalizedDomainName, bundle, name);
         }
 
         /// <summary>

@@ -85,6 +85,7 @@ namespace Apig.Cert
         private readonly bool _inInputOrder;
         private readonly string _activity;
         private readonly TimeSpan _inputPause;
+        private readonly TimeSpan _progressInterval;
         private readonly CancellationTokenSource _abort;
         private readonly CancellationToken _token;
         private readonly object _gate = new object();
@@ -112,9 +113,11 @@ namespace Apig.Cert
         private volatile bool _disposed;
 
         /// <remarks><paramref name="inputPause"/>: how long input must pause before held work starts (default 100 ms);
-        /// Timeout.InfiniteTimeSpan holds it until the backlog fills or input ends, so a test decides when work starts.</remarks>
+        /// Timeout.InfiniteTimeSpan holds it until the backlog fills or input ends, so a test decides when work starts.
+        /// <paramref name="progressInterval"/>: how often progress is refreshed while nothing else happens (default 250 ms);
+        /// Timeout.InfiniteTimeSpan refreshes it only on other events.</remarks>
         public BatchRunner(IBatchSink sink, PipelineSignal wake, int throttleLimit, bool inInputOrder, string activity, CancellationToken stop,
-            TimeSpan? inputPause = null)
+            TimeSpan? inputPause = null, TimeSpan? progressInterval = null)
         {
             _sink = sink;
             _wake = wake;
@@ -122,6 +125,7 @@ namespace Apig.Cert
             _inInputOrder = inInputOrder;
             _activity = activity;
             _inputPause = inputPause ?? s_inputPause;
+            _progressInterval = progressInterval ?? s_progressInterval;
             _abort = CancellationTokenSource.CreateLinkedTokenSource(stop);
             _token = _abort.Token;
             _token.Register(wake.Set);
@@ -301,7 +305,11 @@ namespace Apig.Cert
         // Sleeps until an item finishes, a log line is queued, a progress tick comes or the batch is stopped.
         private void WaitForEvent()
         {
-            _progressTicker ??= new Timer(_ => _wake.Set(), null, s_progressInterval, s_progressInterval);
+            if (_progressTicker is null && _progressInterval != Timeout.InfiniteTimeSpan)
+            {
+                _progressTicker = new Timer(_ => _wake.Set(), null, _progressInterval, _progressInterval);
+            }
+
             _wake.Wait();
             ThrowIfStopped();
         }

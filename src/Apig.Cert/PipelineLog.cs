@@ -45,7 +45,7 @@ namespace Apig.Cert
 
         public void Drain(PSCmdlet cmdlet)
         {
-            while (_lines.TryDequeue(out LogLine line))
+            while (TryTake(out LogLine line))
             {
                 if (line.IsVerbose)
                 {
@@ -58,17 +58,20 @@ namespace Apig.Cert
             }
         }
 
-        private readonly struct LogLine
+        /// <summary>The oldest line not yet written, if any.</summary>
+        public bool TryTake(out LogLine line) => _lines.TryDequeue(out line);
+    }
+
+    internal readonly struct LogLine
+    {
+        public LogLine(bool isVerbose, string message)
         {
-            public LogLine(bool isVerbose, string message)
-            {
-                IsVerbose = isVerbose;
-                Message = message;
-            }
-
-            public bool IsVerbose { get; }
-
-            public string Message { get; }
+            IsVerbose = isVerbose;
+            Message = message;
         }
+
+        public bool IsVerbose { get; }
+
+        public string Message { get; }
     }
 }

@@ -10,48 +10,37 @@ using System.Threading.Tasks;
 
 namespace Apig.Cert
 {
-    /// <summary>What one piped input came to: a result object (or nothing), or the failure for its error record.</summary>
+    /// <summary>
+    /// Where a batch writes. The cmdlet implements it; every call comes on the pipeline thread (the thread that calls
+    /// the runner), so the runner itself needs no PSCmdlet.
+    /// </summary>
+    internal interface IBatchSink
+    {
+        /// <summary>One item's outcome, exactly once per item.</summary>
+        void Write(ItemOutcome outcome);
+
+        void Progress(ProgressRecord record);
+
+        /// <summary>Writes the log lines queued so far.</summary>
+        void DrainLog();
+    }
+
+    /// <summary>What one piped input came to, and whether its change request was sent.</summary>
     internal sealed class ItemOutcome
     {
-        public ItemOutcome(object target, object? result, Exception? failure, bool changeSent)
+        public ItemOutcome(object target, ItemResult result, bool changeSent)
         {
             Target = target;
             Result = result;
-            Failure = failure;
             ChangeSent = changeSent;
         }
 
         public object Target { get; }
 
-        public object? Result { get; }
-
-        public Exception? Failure { get; }
+        public ItemResult Result { get; }
 
         /// <summary>True once the item's change request (its second phase) was started: the server may have applied it.</summary>
         public bool ChangeSent { get; }
-    }
-
-    /// <summary>What the pipeline thread decided for an item after its read: a final result, a failure, or a change to send.</summary>
-    internal sealed class ItemStep
-    {
-        private ItemStep(object? result, Exception? failure, Func<CancellationToken, Task<object?>>? change)
-        {
-            Result = result;
-            Failure = failure;
-            Change = change;
-        }
-
-        public object? Result { get; }
-
-        public Exception? Failure { get; }
-
-        public Func<CancellationToken, Task<object?>>? Change { get; }
-
-        public static ItemStep Done(object? result) => new ItemStep(result, null, null);
-
-        public static ItemStep Fail(Exception failure) => new ItemStep(null, failure, null);
-
-        public static ItemStep Send(Func<CancellationToken, Task<object?>> change) => new ItemStep(null, null, change);
     }
 
     /// <summary>What a batch ended with when it was cut short: the items whose change the server may hold.</summary>
@@ -68,41 +57,47 @@ namespace Apig.Cert
 
     /// <summary>
     /// Runs the per-item network work of a cmdlet concurrently, at most ThrottleLimit requests at a time, while every
-    /// Write*, ShouldProcess and prompt stays on the pipeline thread.
+    /// write, ShouldProcess and prompt stays on the pipeline thread.
     /// <para>An item is one request (a read), or two phases: a concurrent read, a decision on the pipeline thread
     /// (ShouldProcess: -WhatIf and -Confirm then know what would really change), and a concurrent change. Results are
     /// written in input order by default (a reorder buffer bounded by the backlog limit) or as they finish.</para>
     /// <para>Nothing starts until the input in hand has been checked: work is held while items keep arriving back to
     /// back (an array, a CSV) and released once input ends, pauses, or fills the backlog. A bad row found locally then
     /// stops a batch with -ErrorAction Stop before anything was sent.</para>
+    /// <para>While it waits, the pipeline thread sleeps on one <see cref="PipelineSignal"/>, set by a finishing item, a
+    /// queued log line, a progress tick and Ctrl+C; it never polls.</para>
     /// <para>On any termination <see cref="Abort"/> cancels what is in flight at once and says which changes were
     /// sent, so the command can report them.</para>
     /// </summary>
     internal sealed class BatchRunner : IDisposable
     {
-        private static readonly TimeSpan s_poll = TimeSpan.FromMilliseconds(50);
         private static readonly TimeSpan s_progressInterval = TimeSpan.FromMilliseconds(250);
 
         /// <summary>How long input may pause before held work starts: longer than the gap between piped array items.</summary>
         private static readonly TimeSpan s_inputPause = TimeSpan.FromMilliseconds(100);
 
         /// <summary>How many items may wait per slot before input is slowed down: 32 slots hold up to 1,024.</summary>
-        private const int MaxBacklogPerSlot = 32;
+        internal const int MaxBacklogPerSlot = 32;
 
-        private readonly PSCmdlet _cmdlet;
-        private readonly PipelineLog _log;
+        private readonly IBatchSink _sink;
+        private readonly PipelineSignal _wake;
         private readonly int _throttleLimit;
         private readonly bool _inInputOrder;
-        private readonly CancellationTokenSource _abort;
-        private readonly Action<ItemOutcome> _deliver;
         private readonly string _activity;
+        private readonly TimeSpan _inputPause;
+        private readonly TimeSpan _progressInterval;
+        private readonly CancellationTokenSource _abort;
+        private readonly CancellationToken _token;
         private readonly object _gate = new object();
         private readonly LinkedList<Launchable> _pending = new LinkedList<Launchable>();
-        private readonly BlockingCollection<Finished> _finished = new BlockingCollection<Finished>();
+
+        // Never disposed: a task cancelled by Abort or Dispose may still finish and add to it afterwards.
+        private readonly ConcurrentQueue<Finished> _finished = new ConcurrentQueue<Finished>();
         private readonly Dictionary<long, ItemOutcome> _reorder = new Dictionary<long, ItemOutcome>();
         private readonly Dictionary<long, Finished> _awaitingTurn = new Dictionary<long, Finished>();
         private readonly Stopwatch _clock = Stopwatch.StartNew();
         private readonly Timer _releaseTimer;
+        private Timer? _progressTicker;
         private TimeSpan _lastProgress = TimeSpan.Zero;
         private TimeSpan _firstCompletion = TimeSpan.Zero;
         private long _lastInputTicks;
@@ -113,63 +108,52 @@ namespace Apig.Cert
         private long _delivered;
         private bool _inputComplete;
         private bool _progressShown;
+        private bool _releaseArmed;
         private volatile bool _released;
         private volatile bool _disposed;
 
-        public BatchRunner(PSCmdlet cmdlet, PipelineLog log, int throttleLimit, bool inInputOrder, string activity, Action<ItemOutcome> deliver, CancellationToken stop)
+        /// <remarks><paramref name="inputPause"/>: how long input must pause before held work starts (default 100 ms);
+        /// Timeout.InfiniteTimeSpan holds it until the backlog fills or input ends, so a test decides when work starts.
+        /// <paramref name="progressInterval"/>: how often progress is refreshed while nothing else happens (default 250 ms);
+        /// Timeout.InfiniteTimeSpan refreshes it only on other events.</remarks>
+        public BatchRunner(IBatchSink sink, PipelineSignal wake, int throttleLimit, bool inInputOrder, string activity, CancellationToken stop,
+            TimeSpan? inputPause = null, TimeSpan? progressInterval = null)
         {
-            _cmdlet = cmdlet;
-            _log = log;
+            _sink = sink;
+            _wake = wake;
             _throttleLimit = Math.Max(1, throttleLimit);
             _inInputOrder = inInputOrder;
             _activity = activity;
-            _deliver = deliver;
+            _inputPause = inputPause ?? s_inputPause;
+            _progressInterval = progressInterval ?? s_progressInterval;
             _abort = CancellationTokenSource.CreateLinkedTokenSource(stop);
-            _releaseTimer = new Timer(_ => ReleaseAfterPause(), null, s_poll, s_poll);
+            _token = _abort.Token;
+            _token.Register(wake.Set);
+            _releaseTimer = new Timer(_ => ReleaseAfterPause(), null, Timeout.Infinite, Timeout.Infinite);
         }
 
-        private CancellationToken Token => _abort.Token;
+        /// <summary>The most items that may be queued and not yet written before <see cref="Start(object, Func{CancellationToken, Task{ItemResult}})"/> waits.</summary>
+        public int BacklogLimit => _throttleLimit * MaxBacklogPerSlot;
 
         /// <summary>Queues a one-request item. Called on the pipeline thread only.</summary>
-        public void Start(object target, Func<CancellationToken, Task<object?>> work) => Start(target, work, null);
+        public void Start(object target, Func<CancellationToken, Task<ItemResult>> work) => Enqueue(target, work, null);
 
         /// <summary>
-        /// Queues an item; it starts as soon as a slot is free. With <paramref name="decide"/>, the read's result is
-        /// handed to it on the pipeline thread, and what it returns ends the item or sends its change. The queue is
-        /// bounded: past <see cref="MaxBacklogPerSlot"/> items per slot the pipeline thread waits, delivering results,
-        /// so a 50,000-domain pipeline streams instead of being held in memory.
+        /// Queues a two-phase item: <paramref name="read"/> runs concurrently, its result goes to <paramref name="decide"/>
+        /// on the pipeline thread, and what that returns ends the item or sends its change.
         /// </summary>
-        public void Start(object target, Func<CancellationToken, Task<object?>> read, Func<object?, ItemStep>? decide)
-        {
-            while (_queued - _delivered >= _throttleLimit * MaxBacklogPerSlot)
-            {
-                _released = true;
-                Pump();
-                WaitForOne();
-            }
-
-            ThrowIfStopped();
-            var item = new Launchable(_queued, target, read, decide, isChange: false);
-            lock (_gate)
-            {
-                _pending.AddLast(item);
-            }
-
-            _queued++;
-            Interlocked.Exchange(ref _lastInputTicks, _clock.Elapsed.Ticks);
-            Pump();
-            DeliverReady();
-        }
+        public void Start<TState>(object target, Func<CancellationToken, Task<TState>> read, Func<TState, ItemStep> decide) =>
+            Enqueue(target, read, finishedRead => decide(((Task<TState>)finishedRead).Result));
 
         /// <summary>Delivers whatever has finished, without waiting.</summary>
         public void DeliverReady()
         {
-            while (_finished.TryTake(out Finished? done))
+            while (_finished.TryDequeue(out Finished? done))
             {
                 Handle(done);
             }
 
-            _log.Drain(_cmdlet);
+            _sink.DrainLog();
             ReportProgress();
         }
 
@@ -177,22 +161,20 @@ namespace Apig.Cert
         public void Complete()
         {
             _inputComplete = true;
-            _released = true;
-            Pump();
+            Release();
+            DeliverReady();
             while (_delivered < _queued)
             {
-                WaitForOne();
+                WaitForEvent();
+                DeliverReady();
             }
 
-            _log.Drain(_cmdlet);
+            _sink.DrainLog();
             if (_progressShown)
             {
-                StreamWriter.Progress(_cmdlet, new ProgressRecord(1, _activity, "Done") { RecordType = ProgressRecordType.Completed });
+                _sink.Progress(new ProgressRecord(1, _activity, "Done") { RecordType = ProgressRecordType.Completed });
             }
         }
-
-        /// <summary>True once any request of this batch was started.</summary>
-        public bool AnythingStarted { get; private set; }
 
         /// <summary>
         /// Ends the batch now: nothing new starts, what is in flight is cancelled, and the outcomes not yet written
@@ -206,18 +188,22 @@ namespace Apig.Cert
                 _pending.Clear();
             }
 
-            _abort.Cancel();
+            if (!_disposed)
+            {
+                _abort.Cancel();
+            }
+
             while (Volatile.Read(ref _inFlight) > 0)
             {
-                Thread.Sleep(10);
+                _wake.Wait();
             }
 
             var report = new BatchAbortReport();
             var leftovers = new List<(long Sequence, ItemOutcome Outcome)>();
-            while (_finished.TryTake(out Finished? done))
+            while (_finished.TryDequeue(out Finished? done))
             {
                 // A read still waiting for its decision changed nothing.
-                if (done.Item.Decide is null || done.Item.IsChange)
+                if (!done.IsReadToDecide)
                 {
                     leftovers.Add((done.Item.Sequence, done.ToOutcome()));
                 }
@@ -225,7 +211,7 @@ namespace Apig.Cert
 
             foreach (Finished waiting in _awaitingTurn.Values)
             {
-                if (waiting.Item.Decide is null)
+                if (!waiting.IsReadToDecide)
                 {
                     leftovers.Add((waiting.Item.Sequence, waiting.ToOutcome()));
                 }
@@ -236,11 +222,12 @@ namespace Apig.Cert
             _reorder.Clear();
             foreach (var (_, outcome) in leftovers.OrderBy(entry => entry.Sequence))
             {
-                if (outcome.Failure is null)
+                Exception? failure = outcome.Result.Failure;
+                if (failure is null)
                 {
                     report.Unwritten.Add(outcome);
                 }
-                else if (outcome.ChangeSent && outcome.Failure is OperationCanceledException)
+                else if (outcome.ChangeSent && failure is OperationCanceledException)
                 {
                     report.InFlight.Add(outcome.Target.ToString() ?? string.Empty);
                 }
@@ -253,41 +240,113 @@ namespace Apig.Cert
             return report;
         }
 
+        /// <summary>
+        /// Cancels what is still running. Tasks may finish after this returns; they still find everything they touch
+        /// usable, and the cancellation source goes with the last of them.
+        /// </summary>
         public void Dispose()
         {
-            _disposed = true;
-            _abort.Cancel();
-            _releaseTimer.Dispose();
-            _abort.Dispose();
-            _finished.Dispose();
-        }
-
-        private void WaitForOne()
-        {
-            if (_finished.TryTake(out Finished? done, s_poll))
-            {
-                Handle(done);
-            }
-            else
-            {
-                ThrowIfStopped();
-            }
-
-            _log.Drain(_cmdlet);
-            ReportProgress();
-        }
-
-        private void ReleaseAfterPause()
-        {
-            if (_disposed || _released || _queued == 0)
+            if (_disposed)
             {
                 return;
             }
 
-            if (_clock.Elapsed.Ticks - Interlocked.Read(ref _lastInputTicks) >= s_inputPause.Ticks)
+            _abort.Cancel();
+            bool nothingRunning;
+            lock (_gate)
             {
-                _released = true;
-                Pump();
+                _disposed = true;
+                _releaseTimer.Dispose();
+                _progressTicker?.Dispose();
+                nothingRunning = _inFlight == 0;
+            }
+
+            if (nothingRunning)
+            {
+                _abort.Dispose();
+            }
+        }
+
+        private void Enqueue(object target, Func<CancellationToken, Task> work, Func<Task, ItemStep>? decide)
+        {
+            // Bounded: past the backlog limit the pipeline thread waits, delivering results, so a 50,000-domain
+            // pipeline streams instead of being held in memory.
+            while (_queued - _delivered >= BacklogLimit)
+            {
+                Release();
+                DeliverReady();
+                if (_queued - _delivered < BacklogLimit)
+                {
+                    break;
+                }
+
+                WaitForEvent();
+            }
+
+            ThrowIfStopped();
+            var item = new Launchable(_queued, target, work, decide, isChange: false);
+            lock (_gate)
+            {
+                _pending.AddLast(item);
+            }
+
+            _queued++;
+            Interlocked.Exchange(ref _lastInputTicks, _clock.Elapsed.Ticks);
+            if (!_released && !_releaseArmed && _inputPause != Timeout.InfiniteTimeSpan)
+            {
+                _releaseArmed = true;
+                ArmRelease(_inputPause);
+            }
+
+            Pump();
+            DeliverReady();
+        }
+
+        // Sleeps until an item finishes, a log line is queued, a progress tick comes or the batch is stopped.
+        private void WaitForEvent()
+        {
+            if (_progressTicker is null && _progressInterval != Timeout.InfiniteTimeSpan)
+            {
+                _progressTicker = new Timer(_ => _wake.Set(), null, _progressInterval, _progressInterval);
+            }
+
+            _wake.Wait();
+            ThrowIfStopped();
+        }
+
+        private void Release()
+        {
+            _released = true;
+            Pump();
+        }
+
+        // Runs on the release timer's thread: held work starts once input has been quiet for the input pause.
+        private void ReleaseAfterPause()
+        {
+            if (_disposed || _released)
+            {
+                return;
+            }
+
+            long quietTicks = _clock.Elapsed.Ticks - Interlocked.Read(ref _lastInputTicks);
+            if (quietTicks >= _inputPause.Ticks)
+            {
+                Release();
+            }
+            else
+            {
+                ArmRelease(TimeSpan.FromTicks(_inputPause.Ticks - quietTicks));
+            }
+        }
+
+        private void ArmRelease(TimeSpan due)
+        {
+            lock (_gate)
+            {
+                if (!_disposed)
+                {
+                    _releaseTimer.Change(due, Timeout.InfiniteTimeSpan);
+                }
             }
         }
 
@@ -314,10 +373,10 @@ namespace Apig.Cert
         private void HandleInTurn(Finished done)
         {
             Launchable item = done.Item;
-            if (item.Decide != null && !item.IsChange && done.Failure is null)
+            if (done.IsReadToDecide)
             {
                 ThrowIfStopped();
-                ItemStep step = item.Decide(done.Result);
+                ItemStep step = item.Decide!(done.Task);
                 if (step.Change != null)
                 {
                     var change = new Launchable(item.Sequence, item.Target, step.Change, null, isChange: true);
@@ -331,7 +390,7 @@ namespace Apig.Cert
                     return;
                 }
 
-                Ready(item.Sequence, new ItemOutcome(item.Target, step.Result, step.Failure, changeSent: false));
+                Ready(item.Sequence, new ItemOutcome(item.Target, step.Result!, changeSent: false));
                 return;
             }
 
@@ -376,35 +435,44 @@ namespace Apig.Cert
             }
         }
 
-        private bool Stopping => _disposed || _abort.IsCancellationRequested;
+        private bool Stopping => _disposed || _token.IsCancellationRequested;
 
         private void Launch(Launchable item)
         {
-            AnythingStarted = true;
-            Task<object?> task;
+            Task task;
             try
             {
-                task = item.Work!(Token);
+                task = item.Work(_token) ?? Task.FromException(new InvalidOperationException("The work of this item returned no task."));
             }
             catch (Exception ex)
             {
-                task = Task.FromException<object?>(ex);
+                task = Task.FromException(ex);
             }
 
-            task.ContinueWith(
-                done =>
-                {
-                    _finished.Add(new Finished(item, done.Status == TaskStatus.RanToCompletion ? done.Result : null, Failure(done)));
-                    lock (_gate)
-                    {
-                        _inFlight--;
-                    }
+            task.ContinueWith(done => Finish(item, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
 
-                    Pump();
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
+        // On the thread that completed the item's task. Must not throw: nothing would observe it.
+        private void Finish(Launchable item, Task done)
+        {
+            // The failure is read here, not when the outcome is written: a batch that ends first still observes it.
+            _finished.Enqueue(new Finished(item, done, Failure(done)));
+            bool lastAfterDispose;
+            lock (_gate)
+            {
+                _inFlight--;
+                lastAfterDispose = _disposed && _inFlight == 0;
+            }
+
+            _wake.Set();
+            if (lastAfterDispose)
+            {
+                _abort.Dispose();
+            }
+            else
+            {
+                Pump();
+            }
         }
 
         private void Deliver(ItemOutcome outcome)
@@ -418,12 +486,12 @@ namespace Apig.Cert
             // After Ctrl+C, whatever finished late is not written: the command is ending and must not report work
             // the user asked to stop as if it were the normal outcome.
             ThrowIfStopped();
-            _deliver(outcome);
+            _sink.Write(outcome);
         }
 
         private void ThrowIfStopped()
         {
-            if (Token.IsCancellationRequested)
+            if (_token.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
             }
@@ -456,7 +524,7 @@ namespace Apig.Cert
                 }
             }
 
-            StreamWriter.Progress(_cmdlet, record);
+            _sink.Progress(record);
         }
 
         private static Exception? Failure(Task task)
@@ -476,7 +544,7 @@ namespace Apig.Cert
 
         private sealed class Launchable
         {
-            public Launchable(long sequence, object target, Func<CancellationToken, Task<object?>>? work, Func<object?, ItemStep>? decide, bool isChange)
+            public Launchable(long sequence, object target, Func<CancellationToken, Task> work, Func<Task, ItemStep>? decide, bool isChange)
             {
                 Sequence = sequence;
                 Target = target;
@@ -489,29 +557,39 @@ namespace Apig.Cert
 
             public object Target { get; }
 
-            public Func<CancellationToken, Task<object?>>? Work { get; }
+            /// <summary>A Task of ItemResult, or for a read to decide on, a Task of whatever <see cref="Decide"/> takes.</summary>
+            public Func<CancellationToken, Task> Work { get; }
 
-            public Func<object?, ItemStep>? Decide { get; }
+            public Func<Task, ItemStep>? Decide { get; }
 
             public bool IsChange { get; }
         }
 
         private sealed class Finished
         {
-            public Finished(Launchable item, object? result, Exception? failure)
+            public Finished(Launchable item, Task task, Exception? failure)
             {
                 Item = item;
-                Result = result;
+                Task = task;
                 Failure = failure;
             }
 
             public Launchable Item { get; }
 
-            public object? Result { get; }
+            public Task Task { get; }
 
             public Exception? Failure { get; }
 
-            public ItemOutcome ToOutcome() => new ItemOutcome(Item.Target, Result, Failure, Item.IsChange);
+            /// <summary>A read that succeeded and waits for its decision: not yet an outcome.</summary>
+            public bool IsReadToDecide => Item.Decide != null && Failure is null;
+
+            public ItemOutcome ToOutcome() =>
+                new ItemOutcome(
+                    Item.Target,
+                    Failure != null
+                        ? ItemResult.Failed(Failure)
+                        : ((Task<ItemResult>)Task).Result ?? ItemResult.Failed(new InvalidOperationException("The work of this item returned no result.")),
+                    Item.IsChange);
         }
     }
 }

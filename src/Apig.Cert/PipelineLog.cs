@@ -7,16 +7,18 @@ namespace Apig.Cert
 {
     /// <summary>
     /// The engine reports from whatever thread an await resumed on; PowerShell streams may only be written from the
-    /// pipeline thread. Lines wait here until the cmdlet drains them.
+    /// pipeline thread. Lines wait here until the cmdlet drains them; each one wakes the pipeline thread if it is waiting.
     /// </summary>
     internal sealed class PipelineLog : IApigLog
     {
         private readonly ConcurrentQueue<LogLine> _lines = new ConcurrentQueue<LogLine>();
+        private readonly PipelineSignal _wake;
 
-        public PipelineLog(bool isVerboseEnabled, bool isDebugEnabled)
+        public PipelineLog(bool isVerboseEnabled, bool isDebugEnabled, PipelineSignal wake)
         {
             IsVerboseEnabled = isVerboseEnabled;
             IsDebugEnabled = isDebugEnabled;
+            _wake = wake;
         }
 
         public bool IsVerboseEnabled { get; }
@@ -28,6 +30,7 @@ namespace Apig.Cert
             if (IsVerboseEnabled)
             {
                 _lines.Enqueue(new LogLine(true, message));
+                _wake.Set();
             }
         }
 
@@ -36,12 +39,13 @@ namespace Apig.Cert
             if (IsDebugEnabled)
             {
                 _lines.Enqueue(new LogLine(false, message));
+                _wake.Set();
             }
         }
 
         public void Drain(PSCmdlet cmdlet)
         {
-            while (_lines.TryDequeue(out LogLine line))
+            while (TryTake(out LogLine line))
             {
                 if (line.IsVerbose)
                 {
@@ -54,17 +58,20 @@ namespace Apig.Cert
             }
         }
 
-        private readonly struct LogLine
+        /// <summary>The oldest line not yet written, if any.</summary>
+        public bool TryTake(out LogLine line) => _lines.TryDequeue(out line);
+    }
+
+    internal readonly struct LogLine
+    {
+        public LogLine(bool isVerbose, string message)
         {
-            public LogLine(bool isVerbose, string message)
-            {
-                IsVerbose = isVerbose;
-                Message = message;
-            }
-
-            public bool IsVerbose { get; }
-
-            public string Message { get; }
+            IsVerbose = isVerbose;
+            Message = message;
         }
+
+        public bool IsVerbose { get; }
+
+        public string Message { get; }
     }
 }

@@ -195,10 +195,12 @@ namespace Apig.Cert.Engine.Api
 
         private string InstancePath(string instanceId) => ProjectPath() + "/instances/" + Segment(instanceId, "InstanceId");
 
+        // A DomainRef was checked when it was made (DomainRef.Create): its ids are only escaped here.
         private string DomainPath(DomainRef domain)
         {
             if (domain == null) throw new ArgumentNullException(nameof(domain));
-            return InstancePath(domain.InstanceId) + "/api-groups/" + Segment(domain.GroupId, "GroupId") + "/domains/" + Segment(domain.DomainId, "DomainId");
+            return ProjectPath() + "/instances/" + Uri.EscapeDataString(domain.InstanceId) + "/api-groups/" + Uri.EscapeDataString(domain.GroupId) +
+                   "/domains/" + Uri.EscapeDataString(domain.DomainId);
         }
 
         /// <summary>Validation makes an id path-safe; escaping anyway means a future relaxation of the rules cannot open a hole.</summary>

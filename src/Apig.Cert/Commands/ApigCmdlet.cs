@@ -16,9 +16,17 @@ namespace Apig.Cert.Commands
         private readonly CancellationTokenSource _stopSource = new CancellationTokenSource();
         private PipelineLog? _log;
 
+        protected ApigCmdlet()
+        {
+            _stopSource.Token.Register(Wake.Set);
+        }
+
         private protected CancellationToken StopToken => _stopSource.Token;
 
-        private protected PipelineLog Log => _log ??= new PipelineLog(StreamEnabled("Verbose"), StreamEnabled("Debug"));
+        /// <summary>What the pipeline thread sleeps on while engine work runs: log lines, finished work, Ctrl+C.</summary>
+        private protected PipelineSignal Wake { get; } = new PipelineSignal();
+
+        private protected PipelineLog Log => _log ??= new PipelineLog(StreamEnabled("Verbose"), StreamEnabled("Debug"), Wake);
 
         protected override void StopProcessing() => _stopSource.Cancel();
 
@@ -55,24 +63,50 @@ namespace Apig.Cert.Commands
         /// </summary>
         private protected T Await<T>(Task<T> task)
         {
-            while (!task.Wait(TimeSpan.FromMilliseconds(50)))
-            {
-                Log.Drain(this);
-            }
-
-            Log.Drain(this);
+            WaitFor(task);
             return task.GetAwaiter().GetResult();
         }
 
         private protected void Await(Task task)
         {
-            while (!task.Wait(TimeSpan.FromMilliseconds(50)))
+            WaitFor(task);
+            task.GetAwaiter().GetResult();
+        }
+
+        // Sleeps until the task ends or a log line or Ctrl+C wakes the thread. After Ctrl+C the command is ending, so
+        // it does not wait for a task that has not yet noticed the cancellation (its failure is observed regardless).
+        private void WaitFor(Task task)
+        {
+            if (!task.IsCompleted)
             {
-                Log.Drain(this);
+                task.ContinueWith(
+                    (done, signal) =>
+                    {
+                        _ = done.Exception;
+                        ((PipelineSignal)signal!).Set();
+                    },
+                    Wake,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+                while (!task.IsCompleted)
+                {
+                    Log.Drain(this);
+                    if (task.IsCompleted)
+                    {
+                        break;
+                    }
+
+                    if (StopToken.IsCancellationRequested)
+                    {
+                        throw new PipelineStoppedException();
+                    }
+
+                    Wake.Wait();
+                }
             }
 
             Log.Drain(this);
-            task.GetAwaiter().GetResult();
         }
 
         /// <summary>

@@ -16,7 +16,7 @@ namespace Apig.Cert.Commands
     /// Base of the cmdlets that act on piped domains: the domain by property name (or found by its name alone), and
     /// concurrent processing bounded by -ThrottleLimit with every result, error and prompt on the pipeline thread.
     /// </summary>
-    public abstract class DomainBatchCmdlet : ApigCmdlet
+    public abstract class DomainBatchCmdlet : ApigCmdlet, IBatchSink
     {
         /// <summary>
         /// Enough requests in flight to hide network latency (25 ms per request: 500 domains in about a second), still
@@ -26,20 +26,6 @@ namespace Apig.Cert.Commands
 
         /// <summary>How many names an abort message lists before it says "and N more".</summary>
         private const int NamesListed = 20;
-
-        /// <summary>A work result that counts as a success but writes nothing (e.g. an unbind without -PassThru).</summary>
-        private protected static readonly object NoOutput = new object();
-
-        /// <summary>An item -WhatIf found already current: counted unchanged, nothing written.</summary>
-        private protected static readonly object PreviewedUnchanged = new object();
-
-        /// <summary>An item declined at ShouldProcess (or only previewed under -WhatIf): nothing was sent.</summary>
-        private protected static readonly object Declined = new object();
-
-        /// <summary>Several objects for one input (one per bound certificate), written one by one.</summary>
-        private protected sealed class Results : List<object>
-        {
-        }
 
         private readonly List<string> _changed = new List<string>();
         private BatchRunner? _batch;
@@ -80,22 +66,17 @@ namespace Apig.Cert.Commands
         /// <summary>Each group is read at most once per invocation, however many of its domains are piped.</summary>
         private protected GroupLookup Groups { get; private set; } = null!;
 
-        private protected int Succeeded { get; set; }
-
-        private protected int Unchanged { get; set; }
-
-        private protected int Failed { get; set; }
-
-        private protected int Skipped { get; set; }
-
-        /// <summary>Items only previewed under -WhatIf: they would have been changed.</summary>
-        private protected int WouldChange { get; set; }
+        /// <summary>Items by how they ended; the Verbose summary is made from these.</summary>
+        private readonly int[] _counts = new int[Enum.GetValues(typeof(ItemResultKind)).Length];
 
         /// <summary>What the Verbose summary calls a success, e.g. "bound".</summary>
         private protected abstract string SuccessWord { get; }
 
         /// <summary>What the Verbose summary calls an item -WhatIf previewed, e.g. "would be bound".</summary>
         private protected virtual string WouldChangeWord => "would be changed";
+
+        /// <summary>What the Verbose summary says of items with nothing to act on, e.g. "without a certificate".</summary>
+        private protected virtual string NothingToDoWord => "had nothing to do";
 
         private protected abstract string ProgressActivity { get; }
 
@@ -116,7 +97,7 @@ namespace Apig.Cert.Commands
             Session = RequireSession();
             Client = Session.CreateClient(Log);
             Groups = new GroupLookup(Client);
-            _batch = new BatchRunner(this, Log, ThrottleLimit, !AsCompleted.IsPresent, ProgressActivity, Deliver, StopToken);
+            _batch = new BatchRunner(this, Wake, ThrottleLimit, !AsCompleted.IsPresent, ProgressActivity, StopToken);
         }
 
         protected override void ProcessRecord()
@@ -144,14 +125,20 @@ namespace Apig.Cert.Commands
         protected override void EndProcessing()
         {
             Guarded(() => _batch!.Complete());
+            int previewed = Counted(ItemResultKind.Previewed);
+            int declined = Counted(ItemResultKind.Declined);
+            int nothingToDo = Counted(ItemResultKind.NothingToDo);
             WriteVerbose(string.Format(
                 CultureInfo.InvariantCulture,
-                "{0} domain(s): {1} {2}, {3} unchanged, {4} failed{5}{6}{7}.",
-                Succeeded + Unchanged + Failed + Skipped + WouldChange + Uncounted, Succeeded, SuccessWord, Unchanged, Failed,
-                WouldChange > 0 ? ", " + WouldChange.ToString(CultureInfo.InvariantCulture) + " " + WouldChangeWord + " (-WhatIf)" : string.Empty,
-                Skipped > 0 ? ", " + Skipped.ToString(CultureInfo.InvariantCulture) + " skipped" : string.Empty,
+                "{0} domain(s): {1} {2}, {3} unchanged, {4} failed{5}{6}{7}{8}.",
+                _counts.Sum(), Counted(ItemResultKind.Succeeded), SuccessWord, Counted(ItemResultKind.Unchanged), Counted(ItemResultKind.Failed),
+                previewed > 0 ? ", " + previewed.ToString(CultureInfo.InvariantCulture) + " " + WouldChangeWord + " (-WhatIf)" : string.Empty,
+                declined > 0 ? ", " + declined.ToString(CultureInfo.InvariantCulture) + " skipped" : string.Empty,
+                nothingToDo > 0 ? "; " + nothingToDo.ToString(CultureInfo.InvariantCulture) + " " + NothingToDoWord : string.Empty,
                 SummaryDetail()));
         }
+
+        private int Counted(ItemResultKind kind) => _counts[(int)kind];
 
         /// <summary>
         /// Checks the item on the pipeline thread (input errors throw and become its error record), then hands the
@@ -159,21 +146,19 @@ namespace Apig.Cert.Commands
         /// </summary>
         private protected abstract void ProcessDomain(DomainRef domain, string target);
 
+        /// <summary>More for the end of the Verbose summary, e.g. how often the certificate input was parsed.</summary>
         private protected virtual string SummaryDetail() => string.Empty;
 
-        /// <summary>Domains a subclass counts apart in its summary detail (e.g. "without a certificate").</summary>
-        private protected virtual int Uncounted => 0;
-
         /// <summary>A read-only item: its result (or failure) is written in input order, or as it finishes with -AsCompleted.</summary>
-        private protected void StartWork(string target, Func<CancellationToken, Task<object?>> work) =>
+        private protected void StartWork(string target, Func<CancellationToken, Task<ItemResult>> work) =>
             _batch!.Start(target, work);
 
         /// <summary>
         /// A changing item: a concurrent read, then <paramref name="decide"/> on the pipeline thread (ShouldProcess, the
         /// prompt), then the change it returns, concurrently.
         /// </summary>
-        private protected void StartChange(string target, Func<CancellationToken, Task<object?>> read, Func<object?, ItemStep> decide) =>
-            _batch!.Start(target, read, state =>
+        private protected void StartChange<TState>(string target, Func<CancellationToken, Task<TState>> read, Func<TState, ItemStep> decide) =>
+            _batch!.Start<TState>(target, read, state =>
             {
                 try
                 {
@@ -181,16 +166,15 @@ namespace Apig.Cert.Commands
                 }
                 catch (Exception ex) when (IsItemFailure(ex))
                 {
-                    return ItemStep.Fail(Unwrap(ex));
+                    return ItemStep.Done(ItemResult.Failed(Unwrap(ex)));
                 }
             });
 
-        /// <summary>Counts a finished item and returns what to write for it (null or NoOutput: nothing).</summary>
-        private protected virtual object? Count(object? result)
-        {
-            Succeeded++;
-            return result;
-        }
+        /// <summary>
+        /// What an item ShouldProcess said no to comes to: under -WhatIf (given or inherited) a preview of a change that
+        /// would have been sent, otherwise an item declined at the prompt.
+        /// </summary>
+        private protected ItemResult NotConfirmed() => IsWhatIf ? ItemResult.Previewed() : ItemResult.Declined();
 
         /// <summary>
         /// The domain the current input names: its ids as given, or, with only -DomainName, the one domain of that name
@@ -223,54 +207,31 @@ namespace Apig.Cert.Commands
                     "Name the domain: -DomainName api.example.com, or -InstanceId, -GroupId and -DomainId, or pipe domains from Get-ApigDomain.");
             }
 
-            ApigIds.EnsureValid(InstanceId, nameof(InstanceId));
-            ApigIds.EnsureValid(GroupId, nameof(GroupId));
-            ApigIds.EnsureValid(DomainId, nameof(DomainId));
-            return new DomainRef(InstanceId, GroupId, DomainId);
+            return DomainRef.Create(InstanceId, GroupId, DomainId);
         }
+
+        void IBatchSink.Write(ItemOutcome outcome) => Deliver(outcome);
+
+        void IBatchSink.Progress(ProgressRecord record) => StreamWriter.Progress(this, record);
+
+        void IBatchSink.DrainLog() => Log.Drain(this);
 
         private void Deliver(ItemOutcome outcome)
         {
-            if (outcome.Failure != null)
+            ItemResult result = outcome.Result;
+            if (result.Kind == ItemResultKind.Failed)
             {
-                ReportItemError(ErrorRecords.ForItem(outcome.Failure, outcome.Target));
+                ReportItemError(ErrorRecords.ForItem(result.Failure!, outcome.Target));
                 return;
             }
 
-            if (ReferenceEquals(outcome.Result, PreviewedUnchanged))
-            {
-                Unchanged++;
-                return;
-            }
-
-            if (ReferenceEquals(outcome.Result, Declined))
-            {
-                if (IsWhatIf)
-                {
-                    WouldChange++;
-                }
-                else
-                {
-                    Skipped++;
-                }
-
-                return;
-            }
-
-            object? output = Count(outcome.Result);
+            _counts[(int)result.Kind]++;
             if (outcome.ChangeSent)
             {
                 _changed.Add(outcome.Target.ToString() ?? string.Empty);
             }
 
-            if (output is Results several)
-            {
-                foreach (object each in several)
-                {
-                    WriteObject(each);
-                }
-            }
-            else if (output != null && !ReferenceEquals(output, NoOutput))
+            foreach (object output in result.Outputs)
             {
                 WriteObject(output);
             }
@@ -285,7 +246,7 @@ namespace Apig.Cert.Commands
                 throw new ItemErrorStop(record);
             }
 
-            Failed++;
+            _counts[(int)ItemResultKind.Failed]++;
             WriteError(record);
         }
 
@@ -340,7 +301,7 @@ namespace Apig.Cert.Commands
                 {
                     if (ex is ItemErrorStop stop)
                     {
-                        Failed++;
+                        _counts[(int)ItemResultKind.Failed]++;
                         ThrowTerminatingError(stop.ErrorRecord);
                     }
 

@@ -11,9 +11,9 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomainCertificate))]
     public sealed class GetApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private int _withoutCertificate;
-
         private protected override string SuccessWord => "shown";
+
+        private protected override string NothingToDoWord => "without a certificate";
 
         private protected override string ProgressActivity => "Reading domain certificates";
 
@@ -26,32 +26,11 @@ namespace Apig.Cert.Commands
                 BoundCertificateList found = await BoundCertificates.GetAsync(domain, domainName, choice, ct).ConfigureAwait(false);
                 if (found.NothingBound)
                 {
-                    return null;
+                    return ItemResult.NothingToDo();
                 }
 
-                var certificates = new Results();
-                certificates.AddRange(found.Certificates);
-                return certificates;
+                return ItemResult.Succeeded(found.Certificates);
             });
         }
-
-        private protected override object? Count(object? result)
-        {
-            if (result is null)
-            {
-                _withoutCertificate++;
-            }
-            else
-            {
-                Succeeded++;
-            }
-
-            return result;
-        }
-
-        private protected override int Uncounted => _withoutCertificate;
-
-        private protected override string SummaryDetail() =>
-            _withoutCertificate > 0 ? "; " + _withoutCertificate + " without a certificate" : string.Empty;
     }
 }

@@ -15,7 +15,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomain))]
     public sealed class RemoveApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private int _withoutCertificate;
         private bool _yesToAll;
         private bool _noToAll;
         private DomainCertificateUnbinder? _unbinder;
@@ -39,7 +38,7 @@ namespace Apig.Cert.Commands
 
         private protected override string ProgressActivity => "Unbinding domain certificates";
 
-        private protected override int Uncounted => _withoutCertificate;
+        private protected override string NothingToDoWord => "had no certificate to remove";
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
@@ -51,28 +50,29 @@ namespace Apig.Cert.Commands
             StartChange(
                 target,
                 async ct => await unbinder.PlanAsync(domain, domainName, choice, algorithmType, passThru, ct).ConfigureAwait(false),
-                state => Decide(unbinder, (UnbindPlan)state!));
+                plan => Decide(unbinder, plan));
         }
 
         private ItemStep Decide(DomainCertificateUnbinder unbinder, UnbindPlan plan)
         {
             if (plan.NothingBound)
             {
-                return ItemStep.Done(new NothingBound(plan.DomainBefore));
+                // With -PassThru the domain is still written.
+                return ItemStep.Done(ItemResult.NothingToDo(plan.DomainBefore));
             }
 
             string shown = plan.DomainName + " (" + plan.Domain + ")";
             string action = "unbind " + plan.Certificates.Count.ToString(CultureInfo.InvariantCulture) + " certificate(s) from " + shown + ": " + plan.Description;
             if (!Confirmed(plan.DomainName, action))
             {
-                return ItemStep.Done(Declined);
+                return ItemStep.Done(NotConfirmed());
             }
 
             bool passThru = PassThru.IsPresent;
             return ItemStep.Send(async ct =>
             {
                 UnbindResult result = await unbinder.UnbindAsync(plan, passThru, ct).ConfigureAwait(false);
-                return passThru ? result.Domain : NoOutput;
+                return ItemResult.Succeeded(passThru ? result.Domain : null);
             });
         }
 
@@ -123,28 +123,5 @@ namespace Apig.Cert.Commands
         }
 
         private static string Capitalized(string text) => text.Substring(0, 1).ToUpperInvariant() + text.Substring(1);
-
-        private protected override object? Count(object? result)
-        {
-            if (result is NothingBound nothing)
-            {
-                _withoutCertificate++;
-                return nothing.Domain;
-            }
-
-            Succeeded++;
-            return result;
-        }
-
-        private protected override string SummaryDetail() =>
-            _withoutCertificate > 0 ? "; " + _withoutCertificate + " had no certificate to remove" : string.Empty;
-
-        /// <summary>A domain that had no certificate: counted apart, and with -PassThru still written.</summary>
-        private sealed class NothingBound
-        {
-            public NothingBound(ApigDomain? domain) => Domain = domain;
-
-            public ApigDomain? Domain { get; }
-        }
     }
 }

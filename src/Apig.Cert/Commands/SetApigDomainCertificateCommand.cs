@@ -155,7 +155,7 @@ namespace Apig.Cert.Commands
             StartChange(
                 target,
                 async ct => await DomainCertificateBinder.ReadStateAsync(Client, Groups, projectId, prepared, force, piped, ct).ConfigureAwait(false),
-                state => Decide(prepared, (BindingState)state!, projectId));
+                state => Decide(prepared, state, projectId));
         }
 
         // Only a piped Get-ApigDomain object for this very domain counts: ids typed next to it, or another object type
@@ -181,34 +181,23 @@ namespace Apig.Cert.Commands
                         "Already current: " + shown + " holds certificate '" + state.Unchanged.CertificateName + "'; nothing would be sent.",
                         string.Empty,
                         string.Empty);
-                    return ItemStep.Done(PreviewedUnchanged);
+                    return ItemStep.Done(ItemResult.Unchanged());
                 }
 
-                return ItemStep.Done(state.Unchanged);
+                return ItemStep.Done(Counted(state.Unchanged));
             }
 
             string what = prepared.Action.Substring(0, 1).ToLowerInvariant() + prepared.Action.Substring(1);
             if (!ShouldProcess("Would " + what + " on " + shown + ".", what.Substring(0, 1).ToUpperInvariant() + what.Substring(1) + " on " + shown + "?", "Set-ApigDomainCertificate"))
             {
-                return ItemStep.Done(Declined);
+                return ItemStep.Done(NotConfirmed());
             }
 
-            return ItemStep.Send(async ct => await DomainCertificateBinder.BindAsync(Client, projectId, prepared, state, ct).ConfigureAwait(false));
+            return ItemStep.Send(async ct => Counted(await DomainCertificateBinder.BindAsync(Client, projectId, prepared, state, ct).ConfigureAwait(false)));
         }
 
-        private protected override object? Count(object? result)
-        {
-            if (result is DomainCertificateBinding binding && !binding.Changed)
-            {
-                Unchanged++;
-            }
-            else
-            {
-                Succeeded++;
-            }
-
-            return result;
-        }
+        private static ItemResult Counted(DomainCertificateBinding binding) =>
+            binding.Changed ? ItemResult.Succeeded(binding) : ItemResult.Unchanged(binding);
 
         private protected override string SummaryDetail() =>
             "; certificate input parsed " + _certificates.ParseCount + " time(s)";

@@ -68,13 +68,13 @@ public class ApigIdsTests
 
     public static TheoryData<string, string, Func<ApigClient, Task>> EveryMethodWithABadId => new()
     {
-        { "bind/instance", "InstanceId", c => c.BindCertificateAsync(new DomainRef("i/1", "g1", "d1"), "n", "C", "K", CancellationToken.None) },
-        { "bind/group", "GroupId", c => c.BindCertificateAsync(new DomainRef("i1", "..", "d1"), "n", "C", "K", CancellationToken.None) },
-        { "bind/domain", "DomainId", c => c.BindCertificateAsync(new DomainRef("i1", "g1", "d?1"), "n", "C", "K", CancellationToken.None) },
+        { "bind/instance", "InstanceId", c => c.BindCertificateAsync(DomainRef.Create("i/1", "g1", "d1"), "n", "C", "K", CancellationToken.None) },
+        { "bind/group", "GroupId", c => c.BindCertificateAsync(DomainRef.Create("i1", "..", "d1"), "n", "C", "K", CancellationToken.None) },
+        { "bind/domain", "DomainId", c => c.BindCertificateAsync(DomainRef.Create("i1", "g1", "d?1"), "n", "C", "K", CancellationToken.None) },
         { "get/cert", "CertificateId", c => c.GetDomainCertificateAsync(TestSessions.Domain, "c#1", CancellationToken.None) },
-        { "get/domain", "DomainId", c => c.GetDomainCertificateAsync(new DomainRef("i1", "g1", ""), "c1", CancellationToken.None) },
+        { "get/domain", "DomainId", c => c.GetDomainCertificateAsync(DomainRef.Create("i1", "g1", ""), "c1", CancellationToken.None) },
         { "unbind/cert", "CertificateId", c => c.UnbindCertificateAsync(TestSessions.Domain, "c 1", CancellationToken.None) },
-        { "unbind/domain", "DomainId", c => c.UnbindCertificateAsync(new DomainRef("i1", "g1", null!), "c1", CancellationToken.None) },
+        { "unbind/domain", "DomainId", c => c.UnbindCertificateAsync(DomainRef.Create("i1", "g1", null!), "c1", CancellationToken.None) },
         { "groups/instance", "InstanceId", c => c.ListGroupsAsync("i%1", 0, 20, null, CancellationToken.None) },
         { "group/group", "GroupId", c => c.GetGroupAsync("i1", "g\\1", CancellationToken.None) },
         { "group/instance", "InstanceId", c => c.GetGroupAsync("../i1", "g1", CancellationToken.None) },
@@ -110,5 +110,20 @@ public class ApigIdsTests
 
         Assert.Equal(errorId, error.ErrorId);
         Assert.Empty(server.Requests);
+    }
+
+    [Theory]
+    [InlineData("i/1", "g1", "d1", "InstanceId", "The InstanceId 'i/1' is not a valid id: it contains '/'. Use the id exactly as Get-ApigDomain shows it.")]
+    [InlineData("i1", "..", "d1", "GroupId", "The GroupId '..' is not a valid id: it contains '..'. Use the id exactly as Get-ApigDomain shows it.")]
+    [InlineData("i1", "g1", "", "DomainId", "The DomainId '' is not a valid id: it is empty. Use the id exactly as Get-ApigDomain shows it.")]
+    [InlineData("i1", "g1", null, "DomainId", "The DomainId (null) is not a valid id: it is missing. Use the id exactly as Get-ApigDomain shows it.")]
+    public void DomainRefIsOnlyMadeFromValidIds(string? instanceId, string? groupId, string? domainId, string inputName, string message)
+    {
+        var error = Assert.Throws<ApigInputException>(() => DomainRef.Create(instanceId, groupId, domainId));
+
+        Assert.Equal("InvalidId", error.ErrorId);
+        Assert.Equal(inputName, error.InputName);
+        Assert.Equal(message, error.Message);
+        Assert.Equal("i1/g1/d1", DomainRef.Create("i1", "g1", "d1").ToString());
     }
 }

@@ -2,6 +2,7 @@ using System.Formats.Asn1;
 using System.Security.Cryptography;
 using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
+using Apig.Cert.Engine.Tests.Http;
 using static Apig.Cert.Engine.Tests.Certificates.TestPki;
 
 namespace Apig.Cert.Engine.Tests.Certificates;
@@ -12,7 +13,7 @@ public sealed class ApigCertificateRuleTests
     private static readonly DateTimeOffset Limit = new(2038, 1, 19, 3, 14, 7, TimeSpan.Zero);
 
     private static PreparedBinding Prepare(CertificateBundle bundle, string? domainName = null) =>
-        DomainCertificateBinder.Prepare("i1", "g1", "d1", domainName, bundle, null, "CertificatePath", DateTime.UtcNow);
+        DomainCertificateBinder.Prepare(TestSessions.Domain, domainName, bundle, null, "CertificatePath", DateTime.UtcNow);
 
     private static CertificateBundle Load(IssuedCertificate leaf) => CertificateLoader.FromPem(leaf.CertificatePem, leaf.Pkcs8Pem, null);
 

@@ -29,7 +29,7 @@ public sealed class KeyMaterialTests : IDisposable
         var cache = new CertificateSourceCache();
         CertificateBundle bundle = cache.Get(CertificateSource.FromFiles(certPath, keyPath, null));
         string expectedKey = new(bundle.GetPrivateKeyPem().Span);
-        PreparedBinding binding = DomainCertificateBinder.Prepare("i1", "g1", "d1", "ec.example.com", bundle, null, "CertificatePath", DateTime.UtcNow);
+        PreparedBinding binding = DomainCertificateBinder.Prepare(TestSessions.Domain, "ec.example.com", bundle, null, "CertificatePath", DateTime.UtcNow);
         await DomainCertificateBinder.BindAsync(client, TestSessions.ProjectId, binding, CancellationToken.None);
 
         var request = Assert.Single(server.Requests);

@@ -18,7 +18,7 @@ public class AmbiguousFailureTests
     {
         CertificateBundle bundle = CertificateLoader.FromPem(TestPki.RsaLeaf.CertificatePem + TestPki.Intermediate.CertificatePem,
             TestPki.RsaLeaf.Pkcs8Pem, null);
-        return DomainCertificateBinder.Prepare("i1", "g1", "d1", null, bundle, "rsa_cert", "Certificate", DateTime.UtcNow);
+        return DomainCertificateBinder.Prepare(TestSessions.Domain, null, bundle, "rsa_cert", "Certificate", DateTime.UtcNow);
     }
 
     private static async Task<ApigClient> ClientAsync(TestHttpServer server, ListLog log, int timeoutSeconds = 10)

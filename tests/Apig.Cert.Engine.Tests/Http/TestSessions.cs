@@ -46,7 +46,7 @@ internal static class TestSessions
         return session.CreateClient(log);
     }
 
-    public static readonly DomainRef Domain = new("i1", "g1", "d1");
+    public static readonly DomainRef Domain = DomainRef.Create("i1", "g1", "d1");
 
     public const string DomainPath = "/v2/p1/apigw/instances/i1/api-groups/g1/domains/d1";
 }

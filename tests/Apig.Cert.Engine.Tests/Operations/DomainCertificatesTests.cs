@@ -50,8 +50,8 @@ public class DomainCertificatesTests
         return (server, new DomainCertificates(client, new GroupLookup(client), TestSessions.ProjectId, log), log);
     }
 
-    private static readonly DomainRef Dual = new("i1", "g1", "d1");
-    private static readonly DomainRef Bare = new("i1", "g1", "d2");
+    private static readonly DomainRef Dual = DomainRef.Create("i1", "g1", "d1");
+    private static readonly DomainRef Bare = DomainRef.Create("i1", "g1", "d2");
 
     private static int Sent(TestHttpServer server, string method, string pathStart) =>
         server.Count(r => r.Method == method && r.Path.StartsWith(pathStart, StringComparison.Ordinal));

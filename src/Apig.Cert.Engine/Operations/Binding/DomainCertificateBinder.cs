@@ -55,18 +55,10 @@ namespace Apig.Cert.Engine.Operations
     /// <summary>The core operation of the module: check everything locally, then bind through AssociateCertificateV2.</summary>
     public static class DomainCertificateBinder
     {
-        /// <summary>All checks that need no network. Throws <see cref="ApigInputException"/>; nothing is sent.</summary>
-        public static PreparedBinding Prepare(
-            string? instanceId, string? groupId, string? domainId, string? domainName,
-            CertificateBundle bundle, string? explicitName, string certificateInputName, DateTime utcNow)
-        {
-            ApigIds.EnsureValid(instanceId, "InstanceId");
-            ApigIds.EnsureValid(groupId, "GroupId");
-            ApigIds.EnsureValid(domainId, "DomainId");
-            return Prepare(new DomainRef(instanceId!, groupId!, domainId!), domainName, bundle, explicitName, certificateInputName, utcNow);
-        }
-
-        /// <summary>The same for a domain whose ids were checked where they came in.</summary>
+        /// <summary>
+        /// All checks that need no network. Throws <see cref="ApigInputException"/>; nothing is sent. The ids were checked
+        /// once, where the <see cref="DomainRef"/> was made.
+        /// </summary>
         public static PreparedBinding Prepare(
             DomainRef domain, string? domainName, CertificateBundle bundle, string? explicitName, string certificateInputName, DateTime utcNow)
         {

@@ -157,6 +157,6 @@ namespace Apig.Cert.Engine.Operations
 
         internal UrlDomainInfo Domain { get; }
 
-        public DomainRef Ref => new DomainRef(InstanceId, Group.Id ?? string.Empty, Domain.Id ?? string.Empty);
+        public DomainRef Ref => DomainRef.Create(InstanceId, Group.Id ?? string.Empty, Domain.Id ?? string.Empty);
     }
 }

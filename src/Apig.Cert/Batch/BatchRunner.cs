@@ -11,51 +11,6 @@ using System.Threading.Tasks;
 namespace Apig.Cert
 {
     /// <summary>
-    /// Where a batch writes. The cmdlet implements it; every call comes on the pipeline thread (the thread that calls
-    /// the runner), so the runner itself needs no PSCmdlet.
-    /// </summary>
-    internal interface IBatchSink
-    {
-        /// <summary>One item's outcome, exactly once per item.</summary>
-        void Write(ItemOutcome outcome);
-
-        void Progress(ProgressRecord record);
-
-        /// <summary>Writes the log lines queued so far.</summary>
-        void DrainLog();
-    }
-
-    /// <summary>What one piped input came to, and whether its change request was sent.</summary>
-    internal sealed class ItemOutcome
-    {
-        public ItemOutcome(object target, ItemResult result, bool changeSent)
-        {
-            Target = target;
-            Result = result;
-            ChangeSent = changeSent;
-        }
-
-        public object Target { get; }
-
-        public ItemResult Result { get; }
-
-        /// <summary>True once the item's change request (its second phase) was started: the server may have applied it.</summary>
-        public bool ChangeSent { get; }
-    }
-
-    /// <summary>What a batch ended with when it was cut short: the items whose change the server may hold.</summary>
-    internal sealed class BatchAbortReport
-    {
-        public List<ItemOutcome> Unwritten { get; } = new List<ItemOutcome>();
-
-        /// <summary>Changes that were sent and cancelled before an answer: they may or may not have taken effect.</summary>
-        public List<string> InFlight { get; } = new List<string>();
-
-        /// <summary>Failures not yet written when the batch ended.</summary>
-        public List<string> Failed { get; } = new List<string>();
-    }
-
-    /// <summary>
     /// Runs the per-item network work of a cmdlet concurrently, at most ThrottleLimit requests at a time, while every
     /// write, ShouldProcess and prompt stays on the pipeline thread.
     /// <para>An item is one request (a read), or two phases: a concurrent read, a decision on the pipeline thread

@@ -394,17 +394,25 @@ namespace Apig.Cert
 
         private void Launch(Launchable item)
         {
-            Task task;
-            try
-            {
-                task = item.Work(_token) ?? Task.FromException(new InvalidOperationException("The work of this item returned no task."));
-            }
-            catch (Exception ex)
-            {
-                task = Task.FromException(ex);
-            }
+            // On the thread pool: the synchronous start of a request (its body, its signature, the socket write) would
+            // otherwise run on the pipeline thread, which is the one serial step of a batch.
+            // The item's own task is what finishes it (its decision reads the typed result), so the start is awaited
+            // separately; a start that throws finishes the item with that failure.
+            Task<Task> started = Task.Factory.StartNew(
+                () => item.Work(_token) ?? Task.FromException(new InvalidOperationException("The work of this item returned no task.")),
+                CancellationToken.None, TaskCreationOptions.DenyChildAttach, TaskScheduler.Default);
+            started.ContinueWith(
+                start =>
+                {
+                    if (start.Status != TaskStatus.RanToCompletion)
+                    {
+                        Finish(item, start);
+                        return;
+                    }
 
-            task.ContinueWith(done => Finish(item, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                    start.Result.ContinueWith(done => Finish(item, done), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                },
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
 
         // On the thread that completed the item's task. Must not throw: nothing would observe it.

@@ -104,7 +104,7 @@ public class LayeringTests
             {
                 string used = match.Groups["layer"].Value;
                 // Error records turn the transport's errors into advice: the one place that reads Http's error types.
-                bool allowed = s_cmdletMayUse.Contains(used) || (used == "Http" && relative == "ErrorRecords.cs");
+                bool allowed = s_cmdletMayUse.Contains(used) || (used == "Http" && relative == "Output/ErrorRecords.cs");
                 if (!allowed) violations.Add(relative + " uses " + used);
             }
 

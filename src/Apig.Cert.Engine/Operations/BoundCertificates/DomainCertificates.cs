@@ -15,24 +15,22 @@ namespace Apig.Cert.Engine.Operations
     /// </summary>
     public sealed class DomainCertificates
     {
-        private readonly ApigClient _client;
         private readonly GroupLookup _groups;
-        private readonly string _projectId;
-        private readonly IApigLog? _log;
 
         public DomainCertificates(ApigClient client, GroupLookup groups, string projectId, IApigLog? log)
         {
-            _client = client ?? throw new ArgumentNullException(nameof(client));
+            Client = client ?? throw new ArgumentNullException(nameof(client));
             _groups = groups ?? throw new ArgumentNullException(nameof(groups));
-            _projectId = projectId ?? string.Empty;
-            _log = log;
+            ProjectId = projectId ?? string.Empty;
+            Log = log;
         }
 
-        internal ApigClient Client => _client;
+        /// <summary>Shared with the unbinder, which reads and changes the same domains.</summary>
+        internal ApigClient Client { get; }
 
-        internal string ProjectId => _projectId;
+        internal string ProjectId { get; }
 
-        internal IApigLog? Log => _log;
+        internal IApigLog? Log { get; }
 
         /// <summary>
         /// The chosen certificates of the domain with their details (one ShowDetailsOfDomainNameCertificateV2 each); none
@@ -45,20 +43,20 @@ namespace Apig.Cert.Engine.Operations
             string shownName = givenName ?? selection.Listed?.Domain ?? domain.DomainId;
             if (selection.StaleId != null)
             {
-                _log?.Verbose("Certificate " + selection.StaleId + " is no longer bound to '" + shownName + "'; showing what is bound now.");
+                Log?.Verbose("Certificate " + selection.StaleId + " is no longer bound to '" + shownName + "'; showing what is bound now.");
             }
 
             if (selection.Certificates.Count == 0)
             {
-                _log?.Verbose("Domain '" + shownName + "' has no certificate bound.");
+                Log?.Verbose("Domain '" + shownName + "' has no certificate bound.");
                 return new BoundCertificateList(Array.Empty<ApigDomainCertificate>());
             }
 
             var shown = new List<ApigDomainCertificate>(selection.Certificates.Count);
             foreach (SslInfo bound in selection.Certificates)
             {
-                DomainCertificateDetails details = await _client.GetDomainCertificateAsync(domain, bound.SslId!, cancellationToken).ConfigureAwait(false);
-                shown.Add(ApigMapper.ToDomainCertificate(details, domain, givenName ?? selection.Listed?.Domain, bound.AlgorithmType, _projectId, DateTime.UtcNow));
+                DomainCertificateDetails details = await Client.GetDomainCertificateAsync(domain, bound.SslId!, cancellationToken).ConfigureAwait(false);
+                shown.Add(ApigMapper.ToDomainCertificate(details, domain, givenName ?? selection.Listed?.Domain, bound.AlgorithmType, ProjectId, DateTime.UtcNow));
             }
 
             return new BoundCertificateList(shown);
@@ -75,19 +73,19 @@ namespace Apig.Cert.Engine.Operations
                 ? await _groups.TryFindDomainAsync(domain, cancellationToken).ConfigureAwait(false)
                 : await _groups.FindDomainAsync(domain, cancellationToken).ConfigureAwait(false);
             IReadOnlyList<SslInfo> bound = listed is null ? Array.Empty<SslInfo>() : GroupLookup.BoundCertificates(listed);
+            SslInfo? named = choice.CertificateId is null
+                ? null
+                : bound.FirstOrDefault(ssl => string.Equals(ssl.SslId, choice.CertificateId, StringComparison.Ordinal));
             if (choice.IsTyped)
             {
-                SslInfo known = bound.FirstOrDefault(ssl => string.Equals(ssl.SslId, choice.CertificateId, StringComparison.Ordinal))
-                                ?? new SslInfo { SslId = choice.CertificateId };
-                return new BoundSelection(listed, new[] { known }, staleId: null);
+                return new BoundSelection(listed, new[] { named ?? new SslInfo { SslId = choice.CertificateId } }, staleId: null);
             }
 
             if (choice.CertificateId != null)
             {
-                SslInfo? piped = bound.FirstOrDefault(ssl => string.Equals(ssl.SslId, choice.CertificateId, StringComparison.Ordinal));
-                if (piped != null)
+                if (named != null)
                 {
-                    return new BoundSelection(listed, new[] { piped }, staleId: null);
+                    return new BoundSelection(listed, new[] { named }, staleId: null);
                 }
 
                 return new BoundSelection(listed, OfAlgorithm(bound, algorithmType), staleId: choice.CertificateId);

@@ -117,6 +117,9 @@ namespace Apig.Cert
 
         public bool VerifiedClientCertificateEnabled { get; set; }
 
+        /// <summary>From New- and Set-ApigDomain: false when the domain already had these settings and nothing was sent; null from a listing.</summary>
+        public bool? Changed { get; set; }
+
         public override string ToString() => DomainName;
     }
 

@@ -15,11 +15,16 @@ namespace Apig.Cert.Engine.Api
     [JsonSerializable(typeof(CertFormBody))]
     [JsonSerializable(typeof(UrlDomainCreateBody))]
     [JsonSerializable(typeof(BindCertificateResponse))]
-    [JsonSerializable(typeof(DomainCertificateDetails))]
+    [JsonSerializable(typeof(CertificateDetails))]
     [JsonSerializable(typeof(InstanceListBody))]
     [JsonSerializable(typeof(GroupListBody))]
     [JsonSerializable(typeof(GroupInfo))]
     [JsonSerializable(typeof(AssociateDomainBody))]
+    [JsonSerializable(typeof(UrlDomainModifyBody))]
+    [JsonSerializable(typeof(CertificateIdsBody))]
+    [JsonSerializable(typeof(DomainBatchBody))]
+    [JsonSerializable(typeof(CertificateListBody))]
+    [JsonSerializable(typeof(AttachedDomainListBody))]
     internal sealed partial class ApiJsonContext : JsonSerializerContext
     {
     }

@@ -74,7 +74,7 @@ public class LenientModelTests
         async client => Assert.Single((await client.GetGroupAsync("i1", "g1", CancellationToken.None)).UrlDomains).SslInfos.Count == 1);
 
     [Fact]
-    public Task DomainCertificateDetailsFields() => AssertLenient<DomainCertificateDetails>(
+    public Task DomainCertificateDetailsFields() => AssertLenient<CertificateDetails>(
         field => "{\"signature_algorithm\":\"SHA256-RSA\"," + field + "}",
         async client => (await client.GetDomainCertificateAsync(TestSessions.Domain, "c1", CancellationToken.None)) != null);
 
@@ -114,7 +114,7 @@ public class LenientModelTests
         await using var server = new TestHttpServer(_ => TestResponse.Json(200, "{\"id\":\"c1\",\"issuer\":\"CN=Test CA\",\"san\":[\"a.example.com\",7,{}]}"));
         var client = await TestSessions.AkSkClientAsync(server);
 
-        DomainCertificateDetails details = await client.GetDomainCertificateAsync(TestSessions.Domain, "c1", CancellationToken.None);
+        CertificateDetails details = await client.GetDomainCertificateAsync(TestSessions.Domain, "c1", CancellationToken.None);
 
         Assert.Equal(["CN=Test CA"], details.Issuer);
         Assert.Equal(["a.example.com", "7"], details.San);

@@ -153,18 +153,18 @@ public sealed class CertificateIdentityTests
         IssuedCertificate fromG2 = IssueEcLeaf("www.example.com", ["www.example.com"], Now.AddDays(-1), notAfter, corpCaG2, serial);
 
         using CertificateBundle g2Bundle = CertificateLoader.FromPem(fromG2.CertificatePem, fromG2.Pkcs8Pem, null);
-        DomainCertificateDetails boundCorp = DetailsAsTheEmulatorReports(fromCorp.Certificate, decimalSerial: true);
-        DomainCertificateDetails boundG2 = DetailsAsTheEmulatorReports(fromG2.Certificate, decimalSerial: true);
+        CertificateDetails boundCorp = DetailsAsTheEmulatorReports(fromCorp.Certificate, decimalSerial: true);
+        CertificateDetails boundG2 = DetailsAsTheEmulatorReports(fromG2.Certificate, decimalSerial: true);
 
         Assert.False(DomainCertificateBinder.IsSameCertificate(boundCorp, g2Bundle));
         Assert.True(DomainCertificateBinder.IsSameCertificate(boundG2, g2Bundle));
         Assert.True(DomainCertificateBinder.IsSameCertificate(DetailsAsTheEmulatorReports(fromG2.Certificate, decimalSerial: false), g2Bundle));
 
-        DomainCertificateDetails noIssuer = DetailsAsTheEmulatorReports(fromG2.Certificate, decimalSerial: true);
+        CertificateDetails noIssuer = DetailsAsTheEmulatorReports(fromG2.Certificate, decimalSerial: true);
         noIssuer.Issuer = [];
         Assert.False(DomainCertificateBinder.IsSameCertificate(noIssuer, g2Bundle));
 
-        DomainCertificateDetails renewed = DetailsAsTheEmulatorReports(fromG2.Certificate, decimalSerial: true);
+        CertificateDetails renewed = DetailsAsTheEmulatorReports(fromG2.Certificate, decimalSerial: true);
         renewed.NotAfter = renewed.NotAfter!.Value.AddDays(-30);
         Assert.False(DomainCertificateBinder.IsSameCertificate(renewed, g2Bundle));
     }
@@ -175,11 +175,11 @@ public sealed class CertificateIdentityTests
         return Issue(new CertificateRequest(subject, key, HashAlgorithmName.SHA256), key, [], true, Now.AddYears(-1), Now.AddYears(5), Root);
     }
 
-    private static DomainCertificateDetails DetailsAsTheEmulatorReports(X509Certificate2 leaf, bool decimalSerial)
+    private static CertificateDetails DetailsAsTheEmulatorReports(X509Certificate2 leaf, bool decimalSerial)
     {
         BigInteger serial = new(leaf.GetSerialNumber(), isUnsigned: true, isBigEndian: false);
         var shortNames = new Dictionary<string, string> { ["2.5.4.3"] = "CN", ["2.5.4.10"] = "O", ["2.5.4.6"] = "C" };
-        return new DomainCertificateDetails
+        return new CertificateDetails
         {
             SerialNumber = decimalSerial ? serial.ToString(System.Globalization.CultureInfo.InvariantCulture) : leaf.SerialNumber,
             Issuer = leaf.IssuerName.EnumerateRelativeDistinguishedNames()

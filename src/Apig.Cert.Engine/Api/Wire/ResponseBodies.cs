@@ -26,8 +26,11 @@ namespace Apig.Cert.Engine.Api
         public bool AppliedWithoutAnswer { get; set; }
     }
 
-    /// <summary>200 body of ShowDetailsOfDomainNameCertificateV2.</summary>
-    internal sealed class DomainCertificateDetails
+    /// <summary>
+    /// CertificateDetail: the answer of the store's create, show and update calls, an entry of its list (CertBase, a
+    /// subset), and the legacy per-domain show (ShowDetailsOfDomainNameCertificateV2), which answers the same shape.
+    /// </summary>
+    internal sealed class CertificateDetails
     {
         public string? Id { get; set; }
         public string? Name { get; set; }
@@ -49,6 +52,33 @@ namespace Apig.Cert.Engine.Api
         public string? SignatureAlgorithm { get; set; }
         public DateTimeOffset? CreateTime { get; set; }
         public DateTimeOffset? UpdateTime { get; set; }
+        public bool? IsHasTrustedRootCa { get; set; }
+        public string? AlgorithmType { get; set; }
+
+        /// <summary>
+        /// True when a create whose answer was lost turned out to have taken effect (see ApigClient.CreateCertificateAsync);
+        /// the other properties are then empty.
+        /// </summary>
+        [System.Text.Json.Serialization.JsonIgnore]
+        public bool AppliedWithoutAnswer { get; set; }
+    }
+
+    /// <summary>A ListAttachedDomainsV2 entry (UrlDomainRefInfo): one per ingress port of a bound name.</summary>
+    internal sealed class AttachedDomainInfo
+    {
+        public string? UrlDomain { get; set; }
+        public string? Id { get; set; }
+        public int Status { get; set; }
+        public string? MinSslVersion { get; set; }
+        public bool? IsHttpRedirectToHttps { get; set; }
+        public bool? VerifiedClientCertificateEnabled { get; set; }
+        public int? IngressHttpPort { get; set; }
+        public int? IngressHttpsPort { get; set; }
+        public string? SslId { get; set; }
+        public string? SslName { get; set; }
+        public string? ApiGroupId { get; set; }
+        public string? ApiGroupName { get; set; }
+        public string? InstanceId { get; set; }
     }
 
     internal sealed class InstanceInfo

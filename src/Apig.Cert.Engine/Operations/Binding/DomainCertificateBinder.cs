@@ -150,12 +150,12 @@ namespace Apig.Cert.Engine.Operations
         }
 
         /// <summary>The bound certificate with the name we would give that is this very certificate, if any.</summary>
-        private static async Task<(string Id, DomainCertificateDetails Details)?> FindSameAsync(
+        private static async Task<(string Id, CertificateDetails Details)?> FindSameAsync(
             ApigClient client, PreparedBinding binding, UrlDomainInfo listed, CancellationToken cancellationToken)
         {
             foreach (SslInfo candidate in GroupLookup.BoundCertificates(listed).Where(c => string.Equals(c.SslName, binding.Name, StringComparison.Ordinal)))
             {
-                DomainCertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.SslId!, cancellationToken)
+                CertificateDetails details = await client.GetDomainCertificateAsync(binding.Domain, candidate.SslId!, cancellationToken)
                     .ConfigureAwait(false);
                 if (IsSameCertificate(details, binding.Bundle))
                 {
@@ -179,7 +179,7 @@ namespace Apig.Cert.Engine.Operations
         /// expiry, and the domain's own facts from the listing. The thumbprint is left empty: the API does not give it.
         /// </summary>
         private static DomainCertificateBinding UnchangedResult(
-            string projectId, PreparedBinding binding, UrlDomainInfo listed, string certificateId, DomainCertificateDetails details) =>
+            string projectId, PreparedBinding binding, UrlDomainInfo listed, string certificateId, CertificateDetails details) =>
             new DomainCertificateBinding
             {
                 ProjectId = projectId,
@@ -199,7 +199,7 @@ namespace Apig.Cert.Engine.Operations
             };
 
         /// <summary>Same serial number (as a number), exactly the same issuer, the same NotAfter and, where APIG lists one, the same SAN set.</summary>
-        internal static bool IsSameCertificate(DomainCertificateDetails details, CertificateBundle bundle) =>
+        internal static bool IsSameCertificate(CertificateDetails details, CertificateBundle bundle) =>
             CertificateIdentity.IsSame(details.SerialNumber, details.Issuer, details.NotAfter, details.San,
                 bundle.SerialNumber, bundle.IssuerParts, bundle.NotAfter, bundle.DnsNames);
 

@@ -55,7 +55,7 @@ namespace Apig.Cert.Engine.Operations
             var shown = new List<ApigDomainCertificate>(selection.Certificates.Count);
             foreach (SslInfo bound in selection.Certificates)
             {
-                DomainCertificateDetails details = await Client.GetDomainCertificateAsync(domain, bound.SslId!, cancellationToken).ConfigureAwait(false);
+                CertificateDetails details = await Client.GetDomainCertificateAsync(domain, bound.SslId!, cancellationToken).ConfigureAwait(false);
                 shown.Add(ApigMapper.ToDomainCertificate(details, domain, givenName ?? selection.Listed?.Domain, bound.AlgorithmType, ProjectId, DateTime.UtcNow));
             }
 

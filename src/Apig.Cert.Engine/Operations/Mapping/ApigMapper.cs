@@ -100,7 +100,7 @@ namespace Apig.Cert.Engine.Operations
 
         // The algorithm comes from the domain's listing: the details do not carry it.
         public static ApigDomainCertificate ToDomainCertificate(
-            DomainCertificateDetails details, DomainRef domain, string? domainName, string? algorithmType, string projectId, DateTime utcNow)
+            CertificateDetails details, DomainRef domain, string? domainName, string? algorithmType, string projectId, DateTime utcNow)
         {
             DateTime? notAfter = details.NotAfter?.UtcDateTime;
             return new ApigDomainCertificate

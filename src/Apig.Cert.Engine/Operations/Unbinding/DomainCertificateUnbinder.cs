@@ -34,7 +34,7 @@ namespace Apig.Cert.Engine.Operations
             var planned = new List<PlannedUnbind>(selection.Certificates.Count);
             foreach (SslInfo bound in selection.Certificates)
             {
-                DomainCertificateDetails details = await _certificates.Client.GetDomainCertificateAsync(domain, bound.SslId!, cancellationToken).ConfigureAwait(false);
+                CertificateDetails details = await _certificates.Client.GetDomainCertificateAsync(domain, bound.SslId!, cancellationToken).ConfigureAwait(false);
                 planned.Add(new PlannedUnbind(bound.SslId!, details.Name ?? bound.SslName, bound.AlgorithmType, details.NotAfter));
             }
 

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using System.Management.Automation;
-using System.Management.Automation.Host;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -15,8 +14,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomain))]
     public sealed class RemoveApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private bool _yesToAll;
-        private bool _noToAll;
         private DomainCertificateUnbinder? _unbinder;
 
         /// <summary>Only the certificate of this algorithm.</summary>
@@ -63,7 +60,7 @@ namespace Apig.Cert.Commands
 
             string shown = plan.DomainName + " (" + plan.Domain + ")";
             string action = "unbind " + plan.Certificates.Count.ToString(CultureInfo.InvariantCulture) + " certificate(s) from " + shown + ": " + plan.Description;
-            if (!Confirmed(plan.DomainName, action))
+            if (!ConfirmedHighImpact(plan.DomainName, action, Force.IsPresent))
             {
                 return ItemStep.Done(NotConfirmed());
             }
@@ -75,53 +72,5 @@ namespace Apig.Cert.Commands
                 return ItemResult.Succeeded(passThru ? result.Domain : null);
             });
         }
-
-        /// <summary>
-        /// ShouldProcess always runs (so -WhatIf, given or inherited from a calling function or the session, never sends
-        /// anything). -Force, -Confirm:$false and $ConfirmPreference = 'None' skip only the question; a session that cannot
-        /// show it gets an error that says what to add.
-        /// </summary>
-        private bool Confirmed(string domainName, string action)
-        {
-            string caption = "Remove-ApigDomainCertificate";
-            try
-            {
-                if (!ShouldProcess("Would " + action + ".", Capitalized(action) + "?", caption))
-                {
-                    return false;
-                }
-
-                if (Force.IsPresent || ConfirmationAnswered())
-                {
-                    return true;
-                }
-
-                return ShouldContinue(Capitalized(action) + "?", caption, ref _yesToAll, ref _noToAll);
-            }
-            catch (Exception ex) when (ex is PSInvalidOperationException || ex is HostException || ex is NotImplementedException)
-            {
-                throw new PSInvalidOperationException(
-                    "Remove-ApigDomainCertificate asks before unbinding, and this session is non-interactive, so it cannot ask. Nothing was unbound from " +
-                    domainName + ". Add -Force to unbind without asking" +
-                    (MyInvocation.BoundParameters.ContainsKey("Confirm") ? " (and leave out -Confirm)" : string.Empty) + ", or -WhatIf to see what would be unbound.",
-                    ex);
-            }
-        }
-
-        // True when ShouldProcess already asked (-Confirm, $ConfirmPreference Medium or Low) or the caller opted out of
-        // questions (-Confirm:$false, $ConfirmPreference None).
-        private bool ConfirmationAnswered()
-        {
-            if (MyInvocation.BoundParameters.ContainsKey("Confirm"))
-            {
-                return true;
-            }
-
-            object? preference = SessionState.PSVariable.GetValue("ConfirmPreference");
-            return LanguagePrimitives.TryConvertTo(preference is PSObject wrapped ? wrapped.BaseObject : preference, out ConfirmImpact impact)
-                && impact != ConfirmImpact.High;
-        }
-
-        private static string Capitalized(string text) => text.Substring(0, 1).ToUpperInvariant() + text.Substring(1);
     }
 }

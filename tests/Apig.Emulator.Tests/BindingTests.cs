@@ -54,6 +54,20 @@ public class BindingTests(EmulatorFixture fixture) : StoreTestBase(fixture), ICl
     }
 
     [Fact]
+    public async Task Ssl_info_type_of_a_global_certificate_is_2_or_global_as_set()
+    {
+        string global = await CreateId(Form("global_cert", SelfSigned(Rsa(0), "api.example.com")));
+        string local = await CreateId(InstanceForm("local_cert", SelfSigned(Ec(0), "api.example.com")));
+        await AttachOk(Domain1, global);
+        await AttachOk(Domain1, local);
+        string Types(JsonElement domain) => string.Join(",", domain.GetProperty("ssl_infos").EnumerateArray()
+            .OrderBy(i => i.GetProperty("algorithm_type").GetString()).Select(i => i.GetProperty("type").ToString()));
+        Assert.Equal("1,2", Types(await UrlDomain(Group1, Domain1Id))); // ECC instance, RSA global
+        await Settings(new { sslInfoTypeFormat = "string" });
+        Assert.Equal("instance,global", Types(await UrlDomain(Group1, Domain1Id)));
+    }
+
+    [Fact]
     public async Task Attach_and_detach_bodies_and_lookups_have_their_documented_codes()
     {
         string id = await CreateId(Form("api_cert", SelfSigned(Rsa(0), "api.example.com")));

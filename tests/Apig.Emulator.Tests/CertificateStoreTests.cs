@@ -351,13 +351,7 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
     {
         lock (State.Sync)
         {
-            CertificateContent content = new()
-            {
-                Algorithm = "RSA", CertificatePem = "", CommonName = "api.example.com", San = ["api.example.com"],
-                NotBefore = DateTimeOffset.UtcNow, NotAfter = DateTimeOffset.UtcNow.AddDays(1), SerialNumberBytes = [1], Thumbprint = "",
-                SignatureAlgorithm = "SHA256-RSA", Version = 3, Organization = [], OrganizationalUnit = [], Locality = [], State = [],
-                Country = [], Issuer = [],
-            };
+            CertificateContent content = TestRecords.Content();
             for (int i = 0; i < 520; i++)
             {
                 var record = new CertificateRecord

@@ -216,6 +216,25 @@ namespace Apig.Cert.Commands
         }
 
         /// <summary>
+        /// The trusted root CA of -TrustedRootCaPath or -TrustedRootCaPem (the store cmdlets), parsed and checked locally;
+        /// null when neither is given. Both together are refused: one CA source per command.
+        /// </summary>
+        public TrustedRootCa? LoadTrustedRootCa(string? path, string? pem, out string inputName)
+        {
+            bool hasPath = !string.IsNullOrEmpty(path);
+            bool hasPem = !string.IsNullOrEmpty(pem);
+            inputName = hasPem ? "TrustedRootCaPem" : "TrustedRootCaPath";
+            if (hasPath && hasPem)
+            {
+                throw new ApigInputException("TrustedRootCaTwice", "TrustedRootCaPath",
+                    "Give the trusted root CA once: -TrustedRootCaPath (a PEM file) or -TrustedRootCaPem (PEM text), not both.");
+            }
+
+            if (hasPath) return TrustedRootCa.FromFile(ResolvePath(path!, "TrustedRootCaPath"), "TrustedRootCaPath");
+            return hasPem ? TrustedRootCa.FromPem(pem!, "TrustedRootCaPem") : null;
+        }
+
+        /// <summary>
         /// The parsed keys live in buffers the command owns: cleared when it ends, however it ends (call after the batch is
         /// disposed, so no request still being built reads a half-cleared key).
         /// </summary>

@@ -72,7 +72,7 @@ internal sealed partial class ApiHandlers
                 if (state.Variants.UpdateChecksBoundDomains && !content.Covers(domain.Domain))
                     throw new ApigError(400, "APIG.2103",
                         $"The certificate common name does not match the domain name {domain.Domain},parameterName:cert_content");
-                CheckCaAlgorithms(domain, certificate, newCa);
+                CheckCaAlgorithms(domain, content.Algorithm, newCa);
             }
             certificate.Name = form.Name;
             certificate.Content = content;
@@ -177,11 +177,14 @@ internal sealed partial class ApiHandlers
         return (content, ca);
     }
 
-    /// <summary>The CA certificates on one domain must share an algorithm type (APIG.3715).</summary>
-    private static void CheckCaAlgorithms(DomainRecord domain, CertificateRecord certificate, TrustedRootCa? ca)
+    /// <summary>
+    /// The CA certificates on one domain must share an algorithm type (APIG.3715). The domain's certificate of
+    /// <paramref name="algorithm"/> is the one being bound or replaced, so it does not count.
+    /// </summary>
+    private static void CheckCaAlgorithms(DomainRecord domain, string algorithm, TrustedRootCa? ca)
     {
         if (ca is null) return;
-        if (domain.Certificates.Find(c => c != certificate && c.TrustedRootCa is { } other && other.Algorithm != ca.Algorithm) is { } clash)
+        if (domain.Certificates.Find(c => c.Algorithm != algorithm && c.TrustedRootCa is { } other && other.Algorithm != ca.Algorithm) is { } clash)
             throw new ApigError(400, "APIG.3715",
                 $"The CA certificates on one domain must share an algorithm type: {domain.Domain} holds {clash.Name} with a {clash.TrustedRootCa!.Algorithm} CA,parameterName:trusted_root_ca");
     }
@@ -194,10 +197,12 @@ internal sealed partial class ApiHandlers
     private bool InStore(CertificateRecord certificate) => !certificate.LegacyUpload || state.Variants.StoreListsLegacyUploads;
 
     /// <summary>The {certificateId} of a store path; a legacy upload only when the store holds those (a setting).</summary>
-    private CertificateRecord StoredCertificate(HttpContext ctx) =>
-        state.Certificates.TryGetValue(RouteValue(ctx, "certificateId"), out CertificateRecord? certificate) && InStore(certificate)
+    private CertificateRecord StoredCertificate(HttpContext ctx) => StoredCertificate(RouteValue(ctx, "certificateId"), "certificate_id");
+
+    private CertificateRecord StoredCertificate(string id, string parameter) =>
+        state.Certificates.TryGetValue(id, out CertificateRecord? certificate) && InStore(certificate)
             ? certificate
-            : throw new ApigError(404, "APIG.3025", "The certificate does not exist,parameterName:certificate_id");
+            : throw new ApigError(404, "APIG.3025", "The certificate does not exist,parameterName:" + parameter);
 
     // ---- JSON shapes ----
 

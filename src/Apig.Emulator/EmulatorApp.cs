@@ -47,11 +47,16 @@ public static class EmulatorApp
         app.MapPost(Domain + "/certificate", api.BindCertificate);
         app.MapGet(Domain + "/certificate/{certificateId}", api.ShowCertificate);
         app.MapDelete(Domain + "/certificate/{certificateId}", api.UnbindCertificate);
+        app.MapPost(Domain + "/certificates/attach", api.AttachCertificate);
+        app.MapPost(Domain + "/certificates/detach", api.DetachCertificate);
         app.MapPost(Certificates, api.CreateCertificate);
         app.MapGet(Certificates, api.ListCertificates);
         app.MapGet(Certificates + "/{certificateId}", api.ShowStoredCertificate);
         app.MapPut(Certificates + "/{certificateId}", api.UpdateCertificate);
         app.MapDelete(Certificates + "/{certificateId}", api.DeleteCertificate);
+        app.MapPost(Certificates + "/{certificateId}/domains/attach", api.AttachDomains);
+        app.MapPost(Certificates + "/{certificateId}/domains/detach", api.DetachDomains);
+        app.MapGet(Certificates + "/{certificateId}/attached-domains", api.ListAttachedDomains);
 
         app.MapPost(IamTokensPath, new IamHandlers(state).IssueToken);
 

@@ -351,13 +351,7 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
     {
         lock (State.Sync)
         {
-            CertificateContent content = new()
-            {
-                Algorithm = "RSA", CertificatePem = "", CommonName = "api.example.com", San = ["api.example.com"],
-                NotBefore = DateTimeOffset.UtcNow, NotAfter = DateTimeOffset.UtcNow.AddDays(1), SerialNumberBytes = [1], Thumbprint = "",
-                SignatureAlgorithm = "SHA256-RSA", Version = 3, Organization = [], OrganizationalUnit = [], Locality = [], State = [],
-                Country = [], Issuer = [],
-            };
+            CertificateContent content = TestRecords.Content();
             for (int i = 0; i < 520; i++)
             {
                 var record = new CertificateRecord
@@ -457,7 +451,7 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
                      new { attachConflict = "merge" }, new { maxBatchDomains = 0 }, new { deleteBoundCertificateCode = "E42" },
                      new { globalTrustedRootCa = "maybe" }, new { attachedDomainsEntries = "perHost" }, new { attachOmittedVerify = "on" },
                      new { updateOmittedTrustedRootCa = "drop" }, new { domainCertificateShape = "roma" },
-                     new { maxBatchDomains = 100_001 },
+                     new { maxBatchDomains = 100_001 }, new { verifyWithoutCertificate = "ignore" },
                  })
         {
             using var response = await AdminSend(HttpMethod.Post, "/_emulator/settings", bad);
@@ -468,7 +462,9 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
             attachConflict = "replace", listIncludesGlobal = false, storeListsLegacyUploads = false, maxBatchDomains = 3,
             deleteBoundCertificateCode = "APIG.3712", globalTrustedRootCa = "accept", attachedDomainsEntries = "perName",
             attachOmittedVerify = "keep", updateChecksBoundDomains = true, updateOmittedTrustedRootCa = "keep", domainCertificateShape = "goModel",
+            verifyWithoutCertificate = "refuse",
         });
+        Assert.Equal("refuse", all.GetProperty("verifyWithoutCertificate").GetString());
         Assert.Equal("replace", all.GetProperty("attachConflict").GetString());
         Assert.Equal(3, all.GetProperty("maxBatchDomains").GetInt32());
         Assert.True(all.GetProperty("updateChecksBoundDomains").GetBoolean());
@@ -486,6 +482,7 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
         Assert.False(defaults.GetProperty("updateChecksBoundDomains").GetBoolean());
         Assert.Equal("clear", defaults.GetProperty("updateOmittedTrustedRootCa").GetString());
         Assert.Equal("detail", defaults.GetProperty("domainCertificateShape").GetString());
+        Assert.Equal("keep", defaults.GetProperty("verifyWithoutCertificate").GetString());
         Assert.Empty((await AdminGet("/_emulator/state")).GetProperty("certificates").EnumerateArray());
     }
 }

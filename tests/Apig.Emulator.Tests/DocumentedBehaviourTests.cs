@@ -84,13 +84,7 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         {
             Id = EmulatorState.NewId(), Name = "ca_" + algorithm, CreateTime = DateTimeOffset.UtcNow, UpdateTime = DateTimeOffset.UtcNow,
             TrustedRootCa = hasCa ? new TrustedRootCa(algorithm, ["CN=Test CA"]) : null,
-            Content = new CertificateContent
-            {
-                Algorithm = algorithm, CertificatePem = "", CommonName = "api.example.com",
-                San = ["api.example.com"], NotBefore = DateTimeOffset.UtcNow, NotAfter = DateTimeOffset.UtcNow.AddDays(1),
-                SerialNumberBytes = [1], Thumbprint = "", SignatureAlgorithm = "SHA256-RSA", Version = 3, Organization = [],
-                OrganizationalUnit = [], Locality = [], State = [], Country = [], Issuer = [],
-            },
+            Content = TestRecords.Content(algorithm),
         };
         DomainRecord domain;
         lock (State.Sync)

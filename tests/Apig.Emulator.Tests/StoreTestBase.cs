@@ -115,3 +115,15 @@ public abstract class StoreTestBase(EmulatorFixture fixture) : EmulatorTestBase(
         return (instancePath, instancePath + "/api-groups/" + groupId, ids.ToArray());
     }
 }
+
+/// <summary>Records put straight into the state, for what the API cannot make cheaply (hundreds of certificates).</summary>
+internal static class TestRecords
+{
+    public static CertificateContent Content(string algorithm = "RSA") => new()
+    {
+        Algorithm = algorithm, CertificatePem = "", CommonName = "api.example.com", San = ["api.example.com"],
+        NotBefore = DateTimeOffset.UtcNow, NotAfter = DateTimeOffset.UtcNow.AddDays(1), SerialNumberBytes = [1], Thumbprint = "",
+        SignatureAlgorithm = "SHA256-RSA", Version = 3, Organization = [], OrganizationalUnit = [], Locality = [], State = [],
+        Country = [], Issuer = [],
+    };
+}

@@ -57,9 +57,9 @@ namespace Apig.Cert.Commands
                 {
                     Type = Type,
                     NameMatches = NameMatcher(Blank(Name)),
-                    ServerName = ExactName(Blank(Name)),
+                    ServerName = ServerFilter(Name),
                     CommonNameMatches = NameMatcher(Blank(CommonName)),
-                    ServerCommonName = ExactName(Blank(CommonName)),
+                    ServerCommonName = ServerFilter(CommonName),
                 };
                 WritePages(store.List(Blank(InstanceId), filter, _written), store.WithDetailsAsync);
             }
@@ -68,6 +68,10 @@ namespace Apig.Cert.Commands
                 WriteFailure(ex, CertificateId ?? InstanceId ?? Name);
             }
         }
+
+        // A pattern with an escaped wildcard ("`*.example.com") names a literal '*': the API would get the backtick too.
+        private static string? ServerFilter(string? pattern) =>
+            Blank(pattern) is { } name && name.IndexOf('`') < 0 ? ExactName(name) : null;
 
         private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value!.Trim();
     }

@@ -8,7 +8,12 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Deletes a certificate from APIG's certificate store; one still bound is refused unless -Detach detaches it first.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "ApigCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveApigCertificate)]
+    /// <remarks>
+    /// High impact, asked as Remove-ApigDomainCertificate asks (<see cref="BatchCmdlet.ConfirmedHighImpact"/>): declared
+    /// Medium so that ShouldProcess itself does not prompt (it would, under the default $ConfirmPreference, even with
+    /// -Force, and fail in a non-interactive session); the question comes from ShouldContinue, which -Force skips.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Remove, "ApigCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.RemoveApigCertificate)]
     public sealed class RemoveApigCertificateCommand : BatchCmdlet
     {
         private StoredCertificates? _store;

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
-using Apig.Cert.Engine.Connection;
 using Apig.Cert.Engine.Operations;
 
 namespace Apig.Cert.Completers
@@ -14,9 +13,8 @@ namespace Apig.Cert.Completers
     {
         private protected override async Task<List<KeyValuePair<string, string>>> SuggestAsync(ResourceListing listing, IDictionary bound, CancellationToken cancellationToken)
         {
-            ApigSession? session = SessionRegistry.Current;
-            if (session is null) return new List<KeyValuePair<string, string>>();
-            var store = new StoredCertificates(session.CreateClient(null), session.Context.ProjectId);
+            // Not SessionRegistry.Current: this runs on a worker thread, outside the runspace the connection belongs to.
+            StoredCertificates store = StoredCertificates.Over(listing);
             List<ApigCertificate> certificates = await store.List(Bound(bound, "InstanceId"), null, new HashSet<string>(StringComparer.Ordinal))
                 .ReadAllAsync(cancellationToken).ConfigureAwait(false);
             return certificates.Select(Suggestion).Where(s => !string.IsNullOrEmpty(s.Key)).ToList();

@@ -66,6 +66,10 @@ namespace Apig.Cert.Engine.Operations
             Log = log;
         }
 
+        /// <summary>The store over the client and project of <paramref name="listing"/>.</summary>
+        public static StoredCertificates Over(ResourceListing listing) =>
+            new StoredCertificates((listing ?? throw new ArgumentNullException(nameof(listing))).Client, listing.ProjectId);
+
         internal ApigClient Client { get; }
 
         internal IApigLog? Log { get; }

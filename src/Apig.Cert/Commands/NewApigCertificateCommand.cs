@@ -14,8 +14,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigCertificate))]
     public sealed class NewApigCertificateCommand : StoreCertificateInputCmdlet
     {
-        private StoredCertificates? _store;
-
         /// <summary>Default: derived from the certificate, as Set-ApigDomainCertificate derives it.</summary>
         [Parameter]
         public string? Name { get; set; }
@@ -46,12 +44,6 @@ namespace Apig.Cert.Commands
 
         private protected override string ProgressActivity => "Storing certificates";
 
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            _store = new StoredCertificates(Client, Session.Context.ProjectId, Log);
-        }
-
         protected override void ProcessRecord() => ProcessInput(() => Name ?? "the certificate", () =>
         {
             CertificateBundle bundle = Inputs.Load(out string inputName);
@@ -59,7 +51,7 @@ namespace Apig.Cert.Commands
             bool global = string.Equals(Type, "Global", StringComparison.OrdinalIgnoreCase);
             PreparedCreate prepared = CertificateCreator.Prepare(bundle, inputName, Name, global, InstanceId, ca, caInputName, DateTime.UtcNow);
             bool force = Force.IsPresent;
-            StoredCertificates store = _store!;
+            StoredCertificates store = Store;
             StartChange(
                 prepared.Name,
                 async ct => await CertificateCreator.ReadStateAsync(store, prepared, force, ct).ConfigureAwait(false),
@@ -71,14 +63,9 @@ namespace Apig.Cert.Commands
         {
             if (state.Existing != null)
             {
-                if (IsWhatIf)
-                {
-                    ShouldProcess("Already stored: certificate " + prepared.Description + " is in the store as " + state.Existing.CertificateId + "; nothing would be sent.",
-                        string.Empty, string.Empty);
-                    return ItemStep.Done(ItemResult.Unchanged());
-                }
-
-                return ItemStep.Done(ItemResult.Unchanged(Shown(state.Existing)));
+                return AlreadyCurrent(
+                    "Already stored: certificate " + prepared.Description + " is in the store as " + state.Existing.CertificateId + "; nothing would be sent.",
+                    state.Existing);
             }
 
             string action = "store certificate " + prepared.Description;

@@ -14,6 +14,7 @@ namespace Apig.Cert.Commands
     /// -Force, and fail in a non-interactive session); the question comes from ShouldContinue, which -Force skips.
     /// </remarks>
     [Cmdlet(VerbsCommon.Remove, "ApigCertificate", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.RemoveApigCertificate)]
+    [OutputType(typeof(void))]
     public sealed class RemoveApigCertificateCommand : BatchCmdlet
     {
         private StoredCertificates? _store;

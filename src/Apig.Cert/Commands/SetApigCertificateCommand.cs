@@ -14,8 +14,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigCertificate))]
     public sealed class SetApigCertificateCommand : StoreCertificateInputCmdlet
     {
-        private StoredCertificates? _store;
-
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         [AllowEmptyString]
@@ -47,12 +45,6 @@ namespace Apig.Cert.Commands
 
         private protected override string ProgressActivity => "Replacing stored certificates";
 
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            _store = new StoredCertificates(Client, Session.Context.ProjectId, Log);
-        }
-
         protected override void ProcessRecord() => ProcessInput(() => CertificateId, () =>
         {
             CertificateBundle bundle = Inputs.Load(out string inputName);
@@ -66,7 +58,7 @@ namespace Apig.Cert.Commands
             TrustedRootCaChange caChange = ca != null ? TrustedRootCaChange.Replace : RemoveTrustedRootCa.IsPresent ? TrustedRootCaChange.Remove : TrustedRootCaChange.NotGiven;
             PreparedUpdate prepared = CertificateUpdater.Prepare(CertificateId, bundle, inputName, NewName, caChange, ca, caInputName, DateTime.UtcNow);
             bool force = Force.IsPresent;
-            StoredCertificates store = _store!;
+            StoredCertificates store = Store;
             StartChange(
                 prepared.CertificateId,
                 async ct => await CertificateUpdater.ReadStateAsync(store, prepared, force, ct).ConfigureAwait(false),
@@ -78,13 +70,7 @@ namespace Apig.Cert.Commands
         {
             if (state.AlreadyCurrent && !Force.IsPresent)
             {
-                if (IsWhatIf)
-                {
-                    ShouldProcess("Already current: certificate " + state.Shown + " holds this certificate; nothing would be sent.", string.Empty, string.Empty);
-                    return ItemStep.Done(ItemResult.Unchanged());
-                }
-
-                return ItemStep.Done(ItemResult.Unchanged(Shown(state.Current)));
+                return AlreadyCurrent("Already current: certificate " + state.Shown + " holds this certificate; nothing would be sent.", state.Current);
             }
 
             string action = "replace the content of certificate " + state.Shown + " with " + prepared.Bundle.Subject + " (thumbprint " + prepared.Bundle.Thumbprint +

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using Apig.Cert.Engine.Operations;
 
 namespace Apig.Cert.Commands
 {
@@ -47,6 +48,23 @@ namespace Apig.Cert.Commands
 
         private protected CertificateInputParameters Inputs => _inputs!;
 
+        private protected StoredCertificates Store { get; private set; } = null!;
+
+        /// <summary>
+        /// What a certificate the store already holds comes to: under -WhatIf a line that says so (nothing would be
+        /// sent), otherwise the certificate as stored, Changed = $false.
+        /// </summary>
+        private protected ItemStep AlreadyCurrent(string whatIfLine, ApigCertificate current)
+        {
+            if (IsWhatIf)
+            {
+                ShouldProcess(whatIfLine, string.Empty, string.Empty);
+                return ItemStep.Done(ItemResult.Unchanged());
+            }
+
+            return ItemStep.Done(ItemResult.Unchanged(Shown(current)));
+        }
+
         /// <summary>A result of New- or Set-ApigCertificate, under the type name whose table shows Changed.</summary>
         private protected static PSObject Shown(ApigCertificate certificate)
         {
@@ -58,6 +76,7 @@ namespace Apig.Cert.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
+            Store = new StoredCertificates(Client, Session.Context.ProjectId, Log);
             _inputs = new CertificateInputParameters(this, this, WriteWarning);
             _inputs.Begin();
         }

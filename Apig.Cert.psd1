@@ -19,6 +19,10 @@
         'Get-ApigDomainCertificate'
         'Set-ApigDomainCertificate'
         'Remove-ApigDomainCertificate'
+        'Get-ApigCertificate'
+        'New-ApigCertificate'
+        'Set-ApigCertificate'
+        'Remove-ApigCertificate'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -1,6 +1,7 @@
 <#
 .SYNOPSIS
-    Rotates the TLS certificate on every Huawei Cloud APIG custom domain that matches a pattern.
+    Rotates the TLS certificate on every Huawei Cloud APIG custom domain that matches a pattern, or rotates one
+    certificate of APIG's certificate store in place (-CertificateName).
 .DESCRIPTION
     An Azure Automation runbook (PowerShell 7.2 or 5.1 runtime) that also runs as a plain script, e.g. from an
     Azure DevOps pipeline. It renews nothing itself: it takes certificate files (or a Posh-ACME certificate
@@ -17,14 +18,23 @@
         Connect-Apig reads by itself.
     -Region, -ProjectId and -Endpoint, when given, win over both.
 
+    With -CertificateName it rotates a certificate of the store in place instead (Set-ApigCertificate): one update
+    request, and every domain bound to it serves the new certificate. Store names need not be unique: a name that
+    matches several stored certificates is refused, naming their ids, and nothing is sent. A re-run sends nothing.
+
     Output: a summary object (Matched, Changed, Unchanged, Failed, ChangedDomains, UnchangedDomains,
     FailedDomains), one "FAILED <domain>: ..." line per failure, and one line
-    "Apig.Cert rotation '<pattern>': N matched; changed: X; unchanged: Y; failed: Z".
+    "Apig.Cert rotation '<pattern>': N matched; changed: X; unchanged: Y; failed: Z" (with -CertificateName the
+    summary counts certificates, ChangedCertificates/UnchangedCertificates/FailedCertificates list them, and the
+    line names the certificate instead of the pattern).
     On any failure (a domain that could not be rotated, no domain matching, no connection) it ends with exit code 1
     (in Azure Automation: it throws, so the job is marked Failed).
 .PARAMETER DomainPattern
     Wildcard on the domain name (Get-ApigDomain -DomainName). Default '*': every domain of every group of every
     instance. The certificate must cover every matching domain; the ones it does not cover fail.
+.PARAMETER CertificateName
+    The name of a certificate in APIG's certificate store to rotate in place, instead of binding to domains. Exactly
+    one stored certificate must have the name (otherwise exit code 1, nothing sent). Not with -DomainPattern.
 .PARAMETER CertificatePath
     PEM or DER certificate, or the full chain (Posh-ACME's fullchain.cer, certbot's fullchain.pem).
 .PARAMETER PrivateKeyPath
@@ -48,11 +58,15 @@
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -DomainPattern '*.example.com' -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
 .EXAMPLE
+    ./Rotate-ApigCertificate.Runbook.ps1 -CertificateName wildcard_example_com -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
+.EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -PACertificate (Get-PACertificate '*.example.com') -DomainPattern '*.example.com' -WhatIf
 #>
 [CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'PemFiles')]
 param(
     [string] $DomainPattern = '*',
+
+    [string] $CertificateName,
 
     [Parameter(Mandatory = $true, ParameterSetName = 'PemFiles')]
     [string] $CertificatePath,
@@ -144,6 +158,55 @@ switch ($PSCmdlet.ParameterSetName) {
         $certificate.CertificatePath = [string]$fullChain.Value
         $certificate.PrivateKeyPath = [string]$key.Value
     }
+}
+
+# --- Rotate: a stored certificate in place ----------------------------------------------------------------------
+if ($CertificateName) {
+    if ($PSBoundParameters.ContainsKey('DomainPattern')) {
+        Write-Output '-CertificateName rotates a stored certificate in place, -DomainPattern binds to domains: give one of them.'
+        exit 1
+    }
+
+    $stored = @(Get-ApigCertificate -Name ([System.Management.Automation.WildcardPattern]::Escape($CertificateName)))
+    $rotationErrors = @()
+    $results = @()
+    $problem = $null
+    if ($stored.Count -eq 0) { $problem = "No stored APIG certificate is named '$CertificateName'. List them with Get-ApigCertificate." }
+    elseif ($stored.Count -gt 1) {
+        # Store names are not unique: rotating "the one named X" would be a guess.
+        $problem = "'$CertificateName' names $($stored.Count) stored certificates: $(($stored | ForEach-Object { $_.CertificateId }) -join ', '). Nothing was sent. Rename all but one (Set-ApigCertificate -NewName), or rotate by id: Set-ApigCertificate -CertificateId <id>."
+    }
+    else {
+        $results = @($stored | Set-ApigCertificate @certificate -ErrorAction SilentlyContinue -ErrorVariable rotationErrors)
+        $changed = @($results | Where-Object { $_.Changed })
+        $unchanged = @($results | Where-Object { -not $_.Changed })
+        if ($rotationErrors.Count -gt 0) { $problem = "$($rotationErrors.Count) certificate(s) failed: $CertificateName." }
+    }
+    if (-not $results) { $changed = @(); $unchanged = @() }
+
+    Write-Output ([pscustomobject]@{
+            CertificateName       = $CertificateName
+            Matched               = $stored.Count
+            Changed               = $changed.Count
+            Unchanged             = $unchanged.Count
+            Failed                = $rotationErrors.Count
+            WhatIf                = [bool]$WhatIfPreference
+            ChangedCertificates   = @($changed | ForEach-Object { "$($_.Name) ($($_.CertificateId))" })
+            UnchangedCertificates = @($unchanged | ForEach-Object { "$($_.Name) ($($_.CertificateId))" })
+            FailedCertificates    = @($rotationErrors | ForEach-Object { [string]$_.TargetObject })
+        })
+    foreach ($failure in $rotationErrors) {
+        Write-Output "FAILED $CertificateName ($($failure.TargetObject)): $($failure.FullyQualifiedErrorId.Split(',')[0]): $($failure.Exception.Message)"
+    }
+    $line = "Apig.Cert rotation '$CertificateName': $($stored.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count)"
+    if ($WhatIfPreference) { $line += ' (WhatIf: nothing was sent)' }
+    Write-Output $line
+    if ($problem) {
+        if ($inAutomation) { throw $problem }
+        Write-Output $problem
+        exit 1
+    }
+    return
 }
 
 # --- Rotate ----------------------------------------------------------------------------------------------------

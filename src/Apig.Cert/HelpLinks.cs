@@ -18,5 +18,9 @@ namespace Apig.Cert
         public const string GetApigDomainCertificate = Readme + "#get-apigdomaincertificate";
         public const string RemoveApigDomainCertificate = Readme + "#remove-apigdomaincertificate";
         public const string SetApigDomainCertificate = Readme + "#set-apigdomaincertificate";
+        public const string GetApigCertificate = Readme + "#get-apigcertificate-new-apigcertificate-set-apigcertificate-remove-apigcertificate";
+        public const string NewApigCertificate = Readme + "#get-apigcertificate-new-apigcertificate-set-apigcertificate-remove-apigcertificate";
+        public const string SetApigCertificate = Readme + "#get-apigcertificate-new-apigcertificate-set-apigcertificate-remove-apigcertificate";
+        public const string RemoveApigCertificate = Readme + "#get-apigcertificate-new-apigcertificate-set-apigcertificate-remove-apigcertificate";
     }
 }

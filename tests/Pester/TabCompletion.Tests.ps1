@@ -1,6 +1,7 @@
 # Tab completion: ids and names from the connected account, and names the server supplies quoted so they parse back.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
+    $storeCert = New-TestCertificate -DnsName '*.example.com' -Directory (Join-Path $WorkDir 'store-completion')
 }
 AfterAll { Stop-TestEmulator }
 
@@ -16,6 +17,19 @@ Describe 'Tab completion from the connected account' {
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain 'grp00000000000000000000000000002'
         $line = 'Get-ApigDomain -DomainName pay'
         (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'pay.example.com'
+    }
+
+    It 'completes -CertificateId and -Name of the store cmdlets from the store' {
+        $body = @{ name = 'wildcard_store_one'; cert_content = $storeCert.CertificatePem; private_key = $storeCert.PrivateKeyPem }
+        $stored = Invoke-RestMethod -Method POST -Uri "$EmulatorUrl/v2/$($Seed.ProjectId)/apigw/certificates" -Headers @{ 'X-Auth-Token' = $Seed.Token } -ContentType 'application/json' -Body ($body | ConvertTo-Json)
+        foreach ($command in 'Get-ApigCertificate', 'Set-ApigCertificate', 'Remove-ApigCertificate') {
+            $line = "$command -CertificateId $($stored.id.Substring(0, 6))"
+            $match = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+            $match.CompletionText | Should -Be @($stored.id) -Because "$command -CertificateId completes from the store"
+            $match[0].ToolTip | Should -Match 'wildcard_store_one'
+        }
+        $line = 'Get-ApigCertificate -Name wild'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'wildcard_store_one'
     }
 
     It 'completes nothing, quickly and silently, when not connected' {

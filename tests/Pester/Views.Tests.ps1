@@ -51,7 +51,8 @@ Describe 'Tables at 120 columns' {
         $views = @($formats.Configuration.ViewDefinitions.View | Where-Object { $_.TableControl } | ForEach-Object { $_.ViewSelectedBy.TypeName + '/' + $_.Name })
         $covered = 'DomainCertificateBinding/Apig.Cert.DomainCertificateBinding', 'DomainCertificateBinding/Ids', 'DomainCertificateBinding/Thumbprint',
             'ApigInstance/Apig.Cert.ApigInstance', 'ApigGroup/Apig.Cert.ApigGroup', 'ApigDomain/Apig.Cert.ApigDomain', 'ApigDomain/Ids',
-            'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
+            'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids',
+            'ApigCertificate/Apig.Cert.ApigCertificate', 'ApigCertificate#Changed/Apig.Cert.ApigCertificate#Changed', 'ApigCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
     }
 
@@ -199,5 +200,38 @@ Describe 'ECC certificates in the domain table' {
         $lines = Get-Rendered @(Get-ApigDomain -DomainName 'www.example.com', 'api.example.com')
         @($lines | Where-Object { $_ -like "www.example.com *" -and $_.Contains("ECC $eccName") }).Count | Should -Be 1
         @($lines | Where-Object { $_ -like "api.example.com *" -and $_ -match ' RSA\+ECC wildcard_' }).Count | Should -Be 1
+    }
+}
+
+Describe 'The certificate store at 120 columns' {
+    BeforeAll {
+        Reset-Emulator
+        Connect-TestApig | Out-Null
+        # Default names: as long as the derived ones users get (wildcard_example_com_20270301_3F2A1B).
+        $script:created = @(
+            New-ApigCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile
+            New-ApigCertificate -Type Instance -InstanceId $Seed.InstanceId -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile)
+        $script:again = @(New-ApigCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile)
+        $script:stored = @(Get-ApigCertificate)
+    }
+
+    It 'the store table keeps Name, Type, AlgorithmType, DaysRemaining, the CA flag and the start of the id' {
+        Assert-Table $stored (Get-Rendered $stored) -Columns Name, Type, AlgorithmType, DaysRemaining, HasTrustedRootCa, CertificateId -WholeValues @(
+            { param($o) $o.Name }, { param($o) $o.Type }, { param($o) $o.DaysRemaining }, { param($o) $o.CertificateId.Substring(0, 13) })
+        (Get-Header (Get-Rendered $stored)) | Should -Not -Contain 'Changed' -Because 'a listing changes nothing'
+    }
+
+    It 'New- and Set-ApigCertificate results show Changed: True when created, False when already stored' {
+        $lines = Get-Rendered $created
+        Assert-Table $created $lines -Columns Name, Changed, DaysRemaining, CertificateId -WholeValues @({ param($o) $o.Name })
+        @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sTrue\s' }).Count | Should -Be 2
+        @(Get-Rendered $again | Select-Object -Skip 2 | Where-Object { $_ -match '\sFalse\s' }).Count | Should -Be 1
+    }
+
+    It 'the Ids view shows the ids whole, and Format-List every property' {
+        Assert-Table $stored (Get-Rendered $stored -View Ids) -Columns Name, CertificateId, InstanceId -WholeValues @({ param($o) $o.CertificateId })
+        $list = (Get-Rendered $stored -List) -join "`n"
+        foreach ($o in $stored) { $list | Should -Match ([regex]::Escape($o.SerialNumber)) }
+        $list | Should -Match 'HasTrustedRootCa'
     }
 }

@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using Apig.Cert.Engine.Connection;
 using Apig.Cert.Engine.Operations;
 
@@ -52,38 +55,89 @@ namespace Apig.Cert.Commands
             pattern != null && !WildcardPattern.ContainsWildcardCharacters(pattern) ? pattern : null;
 
         /// <summary>
+        /// Like <see cref="WritePages{T}(ListingPages{T})"/>, but each page's objects that -Skip and -First let through go
+        /// through <paramref name="complete"/> first (one more read each, say), so only what is written costs a request.
+        /// </summary>
+        private protected void WritePages<T>(ListingPages<T> pages, Func<IReadOnlyList<T>, CancellationToken, Task<IReadOnlyList<T>>> complete) where T : class
+        {
+            try
+            {
+                while (Await(pages.NextAsync(StopToken)) is { } page)
+                {
+                    var admitted = new List<T>(page.Count);
+                    bool stop = false;
+                    foreach (T item in page)
+                    {
+                        Admission admission = Admit();
+                        if (admission == Admission.Stop)
+                        {
+                            stop = true;
+                            break;
+                        }
+
+                        if (admission == Admission.Write) admitted.Add(item);
+                    }
+
+                    if (admitted.Count > 0)
+                    {
+                        foreach (T item in Await(complete(admitted, StopToken))) WriteObject(item);
+                    }
+
+                    if (stop) return;
+                }
+            }
+            finally
+            {
+                AddApiTotal(pages.ApiTotal);
+            }
+        }
+
+        /// <summary>
         /// Writes <paramref name="item"/> unless -Skip still swallows it. Returns false once -First is reached, so the
         /// caller stops listing instead of reading pages nobody will see.
         /// </summary>
         private protected bool WritePaged(object item)
         {
+            Admission admission = Admit();
+            if (admission == Admission.Write) WriteObject(item);
+            return admission != Admission.Stop;
+        }
+
+        private enum Admission
+        {
+            Skip,
+            Write,
+            Stop,
+        }
+
+        // What -Skip and -First make of the next object.
+        private Admission Admit()
+        {
             PagingParameters? paging = PagingParameters;
             if (paging is null)
             {
-                WriteObject(item);
-                return true;
+                return Admission.Write;
             }
 
             if (_firstReached)
             {
-                return false;
+                return Admission.Stop;
             }
 
             if (_skipped < paging.Skip)
             {
                 _skipped++;
-                return true;
+                return Admission.Skip;
             }
 
             if (_written >= paging.First)
             {
                 _firstReached = true;
-                return false;
+                return Admission.Stop;
             }
 
             _written++;
-            WriteObject(item);
-            return true;
+            return Admission.Write;
         }
 
         // The sum of the totals of the listings the output came from; one unknown total makes it unknown.

@@ -1,9 +1,7 @@
 using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
-using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
@@ -18,17 +16,14 @@ namespace Apig.Cert.Commands
     [Cmdlet(VerbsCommon.Set, "ApigDomainCertificate", DefaultParameterSetName = FilesSet,
         SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.SetApigDomainCertificate)]
     [OutputType(typeof(DomainCertificateBinding))]
-    public sealed class SetApigDomainCertificateCommand : DomainBatchCmdlet
+    public sealed class SetApigDomainCertificateCommand : DomainBatchCmdlet, ICertificateInputCmdlet
     {
-        private const string FilesSet = "Files";
-        private const string PfxSet = "Pfx";
-        private const string X509Set = "X509";
-        private const string PemSet = "Pem";
+        private const string FilesSet = CertificateInputParameters.FilesSet;
+        private const string PfxSet = CertificateInputParameters.PfxSet;
+        private const string X509Set = CertificateInputParameters.X509Set;
+        private const string PemSet = CertificateInputParameters.PemSet;
 
-        private readonly CertificateSourceCache _certificates = new CertificateSourceCache();
-        private readonly Dictionary<string, string> _rootedPaths = new Dictionary<string, string>(StringComparer.Ordinal);
-        private bool _warnedPlainTextKey;
-        private Task? _earlyParse;
+        private CertificateInputParameters? _inputs;
 
         /// <summary>Certificate file (PEM full chain or DER).</summary>
         [Parameter(Mandatory = true, ParameterSetName = FilesSet, ValueFromPipelineByPropertyName = true)]
@@ -94,59 +89,13 @@ namespace Apig.Cert.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            // Only a value given on the command line is known here; piped values bind later, record by record.
-            if (MyInvocation.BoundParameters.ContainsKey(nameof(PrivateKeyPem)) && !(Unwrapped(PrivateKeyPem) is SecureString))
-            {
-                WarnPlainTextKey();
-            }
-
-            StartEarlyParse();
-        }
-
-        /// <summary>
-        /// A certificate given on the command line is the same for every domain of the command: parsed now, on a worker
-        /// thread, it overlaps the first domain's lookup (and, in a pipeline, Get-ApigDomain's listing) instead of
-        /// following it. The cache still parses it once, and a failure is still reported by each domain that needs it.
-        /// </summary>
-        private void StartEarlyParse()
-        {
-            IDictionary<string, object> bound = MyInvocation.BoundParameters;
-            bool fromCommandLine = ParameterSetName == FilesSet
-                ? bound.ContainsKey(nameof(CertificatePath)) && bound.ContainsKey(nameof(PrivateKeyPath))
-                : ParameterSetName == PfxSet && bound.ContainsKey(nameof(PfxPath)) && bound.ContainsKey(nameof(PfxPassword));
-            if (!fromCommandLine)
-            {
-                return;
-            }
-
-            CertificateSource input;
-            try
-            {
-                input = BuildInput(out _);
-            }
-            catch (Exception ex) when (!(ex is PipelineStoppedException))
-            {
-                // The first domain builds the input again and reports this failure as its own.
-                return;
-            }
-
-            _earlyParse = Task.Run(() =>
-            {
-                try
-                {
-                    _certificates.Get(input);
-                }
-                catch (Exception)
-                {
-                    // Remembered by the cache: every domain that needs the certificate gets it as its error.
-                }
-            });
+            _inputs = new CertificateInputParameters(this, this, WriteWarning);
+            _inputs.Begin();
         }
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
-            CertificateSource input = BuildInput(out string inputName);
-            CertificateBundle bundle = _certificates.Get(input);
+            CertificateBundle bundle = _inputs!.Load(out string inputName);
             PreparedBinding prepared = DomainCertificateBinder.Prepare(domain, DomainName, bundle, Name, inputName, DateTime.UtcNow);
 
             bool force = Force.IsPresent;
@@ -200,115 +149,14 @@ namespace Apig.Cert.Commands
             binding.Changed ? ItemResult.Succeeded(binding) : ItemResult.Unchanged(binding);
 
         private protected override string SummaryDetail() =>
-            "; certificate input parsed " + _certificates.ParseCount + " time(s)";
+            "; certificate input parsed " + _inputs?.ParseCount + " time(s)";
 
-        // The parsed key lives in buffers this command owns: clear them when it ends, however it ends (after the batch
-        // itself is disposed, so no request still being built reads a half-cleared key).
         protected override void Dispose(bool disposing)
         {
             base.Dispose(disposing);
             if (disposing)
             {
-                // A parse still running would otherwise finish after the keys were cleared, and keep its copy.
-                _earlyParse?.GetAwaiter().GetResult();
-                _certificates.Dispose();
-            }
-        }
-
-        private CertificateSource BuildInput(out string inputName)
-        {
-            switch (ParameterSetName)
-            {
-                case PfxSet:
-                    inputName = nameof(PfxPath);
-                    return CertificateSource.FromPfxFile(ResolvePath(PfxPath, nameof(PfxPath)), PfxPassword);
-                case X509Set:
-                    inputName = nameof(Certificate);
-                    return CertificateSource.FromX509(Certificate!);
-                case PemSet:
-                    inputName = nameof(CertificatePem);
-                    return CertificateSource.FromPem(CertificatePem, ReadPrivateKeyPem(), PrivateKeyPassword);
-                default:
-                    inputName = nameof(CertificatePath);
-                    return CertificateSource.FromFiles(
-                        ResolvePath(CertificatePath, nameof(CertificatePath)),
-                        ResolvePath(PrivateKeyPath, nameof(PrivateKeyPath)),
-                        PrivateKeyPassword);
-            }
-        }
-
-        private static object? Unwrapped(object? value) => value is PSObject wrapped ? wrapped.BaseObject : value;
-
-        // A key given as a plain string shows in Trace-Command ParameterBinding and in transcripts of the command line.
-        private void WarnPlainTextKey()
-        {
-            if (_warnedPlainTextKey)
-            {
-                return;
-            }
-
-            _warnedPlainTextKey = true;
-            WriteWarning("-PrivateKeyPem was given as a plain string, which PowerShell can show in Trace-Command ParameterBinding output and in transcripts. " +
-                         "Pass a SecureString instead, for example -PrivateKeyPem (Get-Content key.pem -Raw | ConvertTo-SecureString -AsPlainText -Force), or use -PrivateKeyPath.");
-        }
-
-        private string ReadPrivateKeyPem()
-        {
-            object? value = Unwrapped(PrivateKeyPem);
-            switch (value)
-            {
-                case SecureString secure:
-                    return CertificateSource.ReadSecureString(secure);
-                case string text:
-                    WarnPlainTextKey();
-                    return text;
-                default:
-                    throw new ApigInputException(
-                        "PrivateKeyPemInvalidType",
-                        nameof(PrivateKeyPem),
-                        "-PrivateKeyPem takes the key as PEM text: a string or a SecureString (got " +
-                        (value?.GetType().Name ?? "null") + "). To pass a key file, use -PrivateKeyPath instead.");
-            }
-        }
-
-        private string ResolvePath(string path, string parameterName)
-        {
-            if (string.IsNullOrWhiteSpace(path))
-            {
-                throw new ApigInputException(
-                    "PathEmpty",
-                    parameterName,
-                    "-" + parameterName + " is empty. Give the path of the file, for example -" + parameterName + " ./certificate.pem.");
-            }
-
-            // A rooted path resolves the same for every domain of the command, and resolving it costs the pipeline thread
-            // about half a millisecond per call (PowerShell checks the drive each time), twice per domain. A relative one
-            // depends on the current location, which may change between records, so it is resolved each time.
-            if (_rootedPaths.TryGetValue(path, out string? known))
-            {
-                return known;
-            }
-
-            // Unresolved: a missing file must reach the loader, which names it in a clear FileNotFound error.
-            string resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-            if (IsRooted(path))
-            {
-                _rootedPaths[path] = resolved;
-            }
-
-            return resolved;
-        }
-
-        private static bool IsRooted(string path)
-        {
-            try
-            {
-                return System.IO.Path.IsPathRooted(path);
-            }
-            catch (ArgumentException)
-            {
-                // .NET Framework refuses some characters outright; such a path is simply resolved every time.
-                return false;
+                _inputs?.Dispose();
             }
         }
     }

@@ -27,6 +27,11 @@ namespace Apig.Cert.Engine.Operations
             _projectId = projectId ?? string.Empty;
         }
 
+        /// <summary>The client and project, for the store's listing over the same connection (tab completion).</summary>
+        internal ApigClient Client => _client;
+
+        internal string ProjectId => _projectId;
+
         /// <summary>
         /// The project's instances, or the one with <paramref name="instanceId"/> (found by listing: the API has no
         /// filter for it). <see cref="ApigInputException"/> "InstanceNotFound" once the walk ends when the id, or the id

@@ -1,0 +1,95 @@
+using System.Management.Automation;
+using System.Security;
+using System.Security.Cryptography.X509Certificates;
+using Apig.Cert.Engine.Operations;
+
+namespace Apig.Cert.Commands
+{
+    /// <summary>
+    /// Base of the store cmdlets that take a certificate (New-, Set-ApigCertificate): the certificate parameters of
+    /// Set-ApigDomainCertificate, with the same parameter sets, read through <see cref="CertificateInputParameters"/>.
+    /// </summary>
+    public abstract class StoreCertificateInputCmdlet : BatchCmdlet, ICertificateInputCmdlet
+    {
+        private CertificateInputParameters? _inputs;
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.FilesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("FullChainFile")]
+        [AllowEmptyString]
+        public string CertificatePath { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.FilesSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("KeyFile")]
+        [AllowEmptyString]
+        public string PrivateKeyPath { get; set; } = string.Empty;
+
+        [Parameter(ParameterSetName = CertificateInputParameters.FilesSet)]
+        [Parameter(ParameterSetName = CertificateInputParameters.PemSet)]
+        public SecureString? PrivateKeyPassword { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.PfxSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PfxFullChain")]
+        [AllowEmptyString]
+        public string PfxPath { get; set; } = string.Empty;
+
+        [Parameter(ParameterSetName = CertificateInputParameters.PfxSet, ValueFromPipelineByPropertyName = true)]
+        [Alias("PfxPass")]
+        public SecureString? PfxPassword { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.X509Set)]
+        public X509Certificate2? Certificate { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.PemSet)]
+        [AllowEmptyString]
+        public string CertificatePem { get; set; } = string.Empty;
+
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.PemSet)]
+        public object? PrivateKeyPem { get; set; }
+
+        private protected CertificateInputParameters Inputs => _inputs!;
+
+        private protected StoredCertificates Store { get; private set; } = null!;
+
+        /// <summary>
+        /// What a certificate the store already holds comes to: under -WhatIf a line that says so (nothing would be
+        /// sent), otherwise the certificate as stored, Changed = $false.
+        /// </summary>
+        private protected ItemStep AlreadyCurrent(string whatIfLine, ApigCertificate current)
+        {
+            if (IsWhatIf)
+            {
+                ShouldProcess(whatIfLine, string.Empty, string.Empty);
+                return ItemStep.Done(ItemResult.Unchanged());
+            }
+
+            return ItemStep.Done(ItemResult.Unchanged(Shown(current)));
+        }
+
+        /// <summary>A result of New- or Set-ApigCertificate, under the type name whose table shows Changed.</summary>
+        private protected static PSObject Shown(ApigCertificate certificate)
+        {
+            PSObject shown = PSObject.AsPSObject(certificate);
+            shown.TypeNames.Insert(0, "Apig.Cert.ApigCertificate#Changed");
+            return shown;
+        }
+
+        protected override void BeginProcessing()
+        {
+            base.BeginProcessing();
+            Store = new StoredCertificates(Client, Session.Context.ProjectId, Log);
+            _inputs = new CertificateInputParameters(this, this, WriteWarning);
+            _inputs.Begin();
+        }
+
+        private protected override string SummaryDetail() => "; certificate input parsed " + _inputs?.ParseCount + " time(s)";
+
+        protected override void Dispose(bool disposing)
+        {
+            base.Dispose(disposing);
+            if (disposing)
+            {
+                _inputs?.Dispose();
+            }
+        }
+    }
+}

@@ -19,6 +19,9 @@
         'Get-ApigDomainCertificate'
         'Set-ApigDomainCertificate'
         'Remove-ApigDomainCertificate'
+        'Get-ApigCertificateBinding'
+        'Add-ApigCertificateBinding'
+        'Remove-ApigCertificateBinding'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

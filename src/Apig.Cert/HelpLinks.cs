@@ -18,5 +18,8 @@ namespace Apig.Cert
         public const string GetApigDomainCertificate = Readme + "#get-apigdomaincertificate";
         public const string RemoveApigDomainCertificate = Readme + "#remove-apigdomaincertificate";
         public const string SetApigDomainCertificate = Readme + "#set-apigdomaincertificate";
+        public const string GetApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
+        public const string AddApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
+        public const string RemoveApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
     }
 }

@@ -11,7 +11,7 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Attaches a stored certificate to custom domains: piped domains one by one, or -DomainName names in a few certificate-side requests.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Add, "ApigCertificateBinding", DefaultParameterSetName = DomainSet, SupportsShouldProcess = true,
+    [Cmdlet(VerbsCommon.Add, "ApigCertificateBinding", DefaultParameterSetName = NamesSet, SupportsShouldProcess = true,
         ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.AddApigCertificateBinding)]
     [OutputType(typeof(ApigCertificateBinding))]
     public sealed class AddApigCertificateBindingCommand : CertificateBindingCmdlet

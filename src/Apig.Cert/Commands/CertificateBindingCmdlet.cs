@@ -42,6 +42,7 @@ namespace Apig.Cert.Commands
         [Parameter(Mandatory = true, ParameterSetName = NamesSet)]
         [Alias("UrlDomain")]
         [ArgumentCompleter(typeof(DomainNameCompleter))]
+        [AllowEmptyString]
         public string[]? DomainName { get; set; }
 
         /// <summary>The bindings use-case of this command: each certificate and each group read once.</summary>

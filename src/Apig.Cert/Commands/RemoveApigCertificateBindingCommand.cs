@@ -11,8 +11,12 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Detaches a stored certificate from custom domains; the certificate stays in the store.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "ApigCertificateBinding", DefaultParameterSetName = DomainSet, SupportsShouldProcess = true,
-        ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveApigCertificateBinding)]
+    /// <remarks>
+    /// High impact, asked through <see cref="BatchCmdlet.ConfirmedHighImpact"/>: the attribute says Medium because with High
+    /// ShouldProcess itself would prompt under the default $ConfirmPreference, and -Force could not skip that.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Remove, "ApigCertificateBinding", DefaultParameterSetName = NamesSet, SupportsShouldProcess = true,
+        ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.RemoveApigCertificateBinding)]
     [OutputType(typeof(ApigCertificateBinding))]
     public sealed class RemoveApigCertificateBindingCommand : CertificateBindingCmdlet
     {

@@ -126,9 +126,21 @@ namespace Apig.Cert.Engine.Operations
         private ApigCertificateBinding Attached(AttachPlan plan) =>
             ToBinding(plan.Certificate, plan.Domain, plan.DomainName, plan.GroupName, plan.Listed, plan.VerifyClientCertificate, changed: true);
 
-        // After APIG.2051: the domain's other certificate of the same algorithm goes first. What the domain holds is read
-        // again when the plan knew of none (the listing was older than the domain's state).
+        // After APIG.2051: the domain's other certificate of the same algorithm goes first, then the attach again.
         private async Task<bool> ReplaceAsync(AttachPlan plan, CancellationToken cancellationToken)
+        {
+            if (!await DetachOthersAsync(plan, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            await Client.AttachCertificateAsync(plan.Domain, plan.Certificate.Id, plan.VerifyClientCertificate, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        // What the domain holds is read again when the plan knew of no other certificate (the listing was older than the
+        // domain's state). False when there is none to detach: the refusal stands.
+        private async Task<bool> DetachOthersAsync(AttachPlan plan, CancellationToken cancellationToken)
         {
             IReadOnlyList<SslInfo> others = plan.Others;
             if (others.Count == 0)
@@ -149,7 +161,6 @@ namespace Apig.Cert.Engine.Operations
                              " was detached before attaching " + plan.Certificate.Shown + ".");
             }
 
-            await Client.AttachCertificateAsync(plan.Domain, plan.Certificate.Id, plan.VerifyClientCertificate, cancellationToken).ConfigureAwait(false);
             return true;
         }
 

@@ -144,9 +144,9 @@ namespace Apig.Cert.Engine.Operations
 
         /// <summary>
         /// Attaches the certificate to every planned domain with as few certificate-side requests as the API allows
-        /// (BatchAssociateDomainsV2, each name with its instance), one request at a time. A name APIG refuses because it
-        /// holds another certificate of the algorithm (APIG.2051) gets that one detached and is attached on its own.
-        /// The outcomes are in the order of <paramref name="plans"/>.
+        /// (BatchAssociateDomainsV2, each name with its instance), one request at a time. Where APIG refuses names that
+        /// hold another certificate of the algorithm (APIG.2051), those certificates are detached (domain side, a few at
+        /// a time) and the names attached again in one batch. The outcomes are in the order of <paramref name="plans"/>.
         /// </summary>
         public async Task<IReadOnlyList<NamedOutcome>> AttachByNameAsync(IReadOnlyList<AttachPlan> plans, CancellationToken cancellationToken)
         {
@@ -158,35 +158,75 @@ namespace Apig.Cert.Engine.Operations
                 InstanceIds = new List<string> { plan.Domain.InstanceId },
                 VerifiedClientCertificateEnabled = plan.VerifyClientCertificate,
             }).ToList();
-            Dictionary<int, Exception> failures = await SendByNameAsync(certificateId, entries, attach: true, cancellationToken).ConfigureAwait(false);
+            Dictionary<int, Exception> failures = await SendByNameAsync(
+                certificateId, entries, Enumerable.Range(0, plans.Count).ToList(), attach: true, i => plans[i].Others.Count > 0, cancellationToken).ConfigureAwait(false);
+
+            List<int> refused = failures.Where(f => f.Value is ApigApiException api && api.ErrorCode == DifferentCertificateCode).Select(f => f.Key).ToList();
+            if (refused.Count > 0)
+            {
+                List<int> cleared = await DetachOthersAsync(plans, refused, failures, cancellationToken).ConfigureAwait(false);
+                foreach (int i in cleared) failures.Remove(i);
+                Dictionary<int, Exception> again = await SendByNameAsync(certificateId, entries, cleared, attach: true, null, cancellationToken).ConfigureAwait(false);
+                foreach (KeyValuePair<int, Exception> failure in again) failures[failure.Key] = failure.Value;
+            }
 
             var outcomes = new NamedOutcome[plans.Count];
             for (int i = 0; i < plans.Count; i++)
             {
                 AttachPlan plan = plans[i];
-                Exception? failure = failures.TryGetValue(i, out Exception? found) ? found : null;
-                if (failure is ApigApiException refused && refused.ErrorCode == DifferentCertificateCode)
+                if (failures.TryGetValue(i, out Exception? failure))
                 {
-                    try
-                    {
-                        failure = await ReplaceAsync(plan, cancellationToken).ConfigureAwait(false) ? null : failure;
-                    }
-                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-                    {
-                        failure = ex;
-                    }
+                    outcomes[i] = new NamedOutcome(Array.Empty<ApigCertificateBinding>(), failure);
+                    continue;
                 }
-                else if (failure is null && plan.Others.Count > 0)
+
+                if (plan.Others.Count > 0 && !refused.Contains(i))
                 {
                     Log?.Verbose(plan.DomainName + ": certificate " + plan.Certificate.Shown + " replaced " + string.Join(", ", plan.Others.Select(AttachPlan.Shown)) + ".");
                 }
 
-                outcomes[i] = failure is null
-                    ? new NamedOutcome(new[] { Attached(plan) }, null)
-                    : new NamedOutcome(Array.Empty<ApigCertificateBinding>(), failure);
+                outcomes[i] = new NamedOutcome(new[] { Attached(plan) }, null);
             }
 
             return outcomes;
+        }
+
+        /// <summary>How many of the domains' other certificates are detached at once after an APIG.2051.</summary>
+        private const int ConcurrentDetaches = 16;
+
+        // The other certificate of each refused domain goes first; a domain whose other certificate cannot be found or
+        // detached keeps its failure. Returns the domains cleared for a second attach.
+        private async Task<List<int>> DetachOthersAsync(IReadOnlyList<AttachPlan> plans, List<int> refused, Dictionary<int, Exception> failures,
+            CancellationToken cancellationToken)
+        {
+            var cleared = new List<int>();
+            using (var slots = new SemaphoreSlim(ConcurrentDetaches))
+            {
+                var work = refused.Select(async i =>
+                {
+                    await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        return (Index: i, Cleared: await DetachOthersAsync(plans[i], cancellationToken).ConfigureAwait(false), Failure: (Exception?)null);
+                    }
+                    catch (Exception ex) when (!cancellationToken.IsCancellationRequested && !(ex is OperationCanceledException))
+                    {
+                        return (Index: i, Cleared: false, Failure: ex);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }).ToList();
+                foreach (var done in await Task.WhenAll(work).ConfigureAwait(false))
+                {
+                    if (done.Cleared) cleared.Add(done.Index);
+                    else if (done.Failure != null) failures[done.Index] = done.Failure;
+                }
+            }
+
+            cleared.Sort();
+            return cleared;
         }
 
         /// <summary>The bindings of each name (the attached-domain listing read once), narrowed to <paramref name="instanceId"/>. Reading only.</summary>
@@ -215,7 +255,8 @@ namespace Apig.Cert.Engine.Operations
                 Domain = plan.Name,
                 InstanceIds = plan.Bound.Select(b => b.InstanceId).Distinct(StringComparer.Ordinal).ToList(),
             }).ToList();
-            Dictionary<int, Exception> failures = await SendByNameAsync(plans[0].CertificateId, entries, attach: false, cancellationToken).ConfigureAwait(false);
+            Dictionary<int, Exception> failures = await SendByNameAsync(
+                plans[0].CertificateId, entries, Enumerable.Range(0, plans.Count).ToList(), attach: false, null, cancellationToken).ConfigureAwait(false);
 
             var outcomes = new NamedOutcome[plans.Count];
             for (int i = 0; i < plans.Count; i++)
@@ -248,49 +289,59 @@ namespace Apig.Cert.Engine.Operations
         };
 
         /// <summary>
-        /// Sends <paramref name="entries"/> in chunks, one request at a time (concurrent batches on one certificate are
-        /// not safe: TF serialises them). A chunk the API refuses with a code that may concern one name or the chunk's
-        /// length is split in halves until each refusal belongs to one name. Returns the failure of each entry that has one, by index.
+        /// Sends the entries at <paramref name="indices"/> in chunks, one request at a time (concurrent batches on one
+        /// certificate are not safe: TF serialises them). A chunk the API refuses with a code that may concern one name or
+        /// the chunk's length is split until each refusal belongs to one name; on APIG.2051 the names known to hold another
+        /// certificate of the algorithm (<paramref name="knownConflict"/>) are taken apart from the others at once.
+        /// Returns the failure of each entry that has one, by index.
         /// </summary>
-        private async Task<Dictionary<int, Exception>> SendByNameAsync(string certificateId, List<DomainBatchEntry> entries, bool attach,
-            CancellationToken cancellationToken)
+        private async Task<Dictionary<int, Exception>> SendByNameAsync(string certificateId, List<DomainBatchEntry> entries, List<int> indices, bool attach,
+            Func<int, bool>? knownConflict, CancellationToken cancellationToken)
         {
             var failures = new Dictionary<int, Exception>();
-            var pending = new Stack<(int Start, int Count)>();
-            for (int start = ((entries.Count - 1) / NamesPerRequest) * NamesPerRequest; start >= 0; start -= NamesPerRequest)
+            var pending = new Stack<List<int>>();
+            for (int start = ((indices.Count - 1) / NamesPerRequest) * NamesPerRequest; start >= 0; start -= NamesPerRequest)
             {
-                pending.Push((start, Math.Min(NamesPerRequest, entries.Count - start)));
+                pending.Push(indices.GetRange(start, Math.Min(NamesPerRequest, indices.Count - start)));
             }
 
             while (pending.Count > 0)
             {
-                (int start, int count) = pending.Pop();
-                List<DomainBatchEntry> chunk = entries.GetRange(start, count);
+                List<int> chunk = pending.Pop();
+                List<DomainBatchEntry> body = chunk.Select(i => entries[i]).ToList();
                 try
                 {
                     NameBatchRequests++;
-                    if (attach) await Client.AttachDomainsAsync(certificateId, chunk, cancellationToken).ConfigureAwait(false);
-                    else await Client.DetachDomainsAsync(certificateId, chunk, cancellationToken).ConfigureAwait(false);
+                    if (attach) await Client.AttachDomainsAsync(certificateId, body, cancellationToken).ConfigureAwait(false);
+                    else await Client.DetachDomainsAsync(certificateId, body, cancellationToken).ConfigureAwait(false);
                 }
-                catch (ApigApiException refused) when (count > 1 && refused.StatusCode == 400 && SplittingCodes.Contains(refused.ErrorCode))
+                catch (ApigApiException refused) when (chunk.Count > 1 && refused.StatusCode == 400 && SplittingCodes.Contains(refused.ErrorCode))
                 {
-                    Log?.Verbose("The " + (attach ? "attach" : "detach") + " of " + count + " names was refused (" + refused.ErrorCode + "): sending them in smaller parts.");
-                    PushHalves(pending, start, count);
+                    Log?.Verbose("The " + (attach ? "attach" : "detach") + " of " + chunk.Count + " names was refused (" + refused.ErrorCode + "): sending them in smaller parts.");
+                    if (refused.ErrorCode == DifferentCertificateCode && knownConflict != null)
+                    {
+                        // The names that hold another certificate are the caller's to clear (no request further); the rest go again.
+                        List<int> conflicting = chunk.Where(knownConflict).ToList();
+                        if (conflicting.Count > 0)
+                        {
+                            foreach (int i in conflicting) failures[i] = refused;
+                            List<int> clean = chunk.Except(conflicting).ToList();
+                            if (clean.Count > 0) pending.Push(clean);
+                            continue;
+                        }
+                    }
+
+                    int half = chunk.Count / 2;
+                    pending.Push(chunk.GetRange(half, chunk.Count - half));
+                    pending.Push(chunk.GetRange(0, half));
                 }
                 catch (Exception failed) when (!cancellationToken.IsCancellationRequested && !(failed is OperationCanceledException))
                 {
-                    for (int i = start; i < start + count; i++) failures[i] = failed;
+                    foreach (int i in chunk) failures[i] = failed;
                 }
             }
 
             return failures;
-        }
-
-        private static void PushHalves(Stack<(int Start, int Count)> pending, int start, int count)
-        {
-            int first = count / 2;
-            pending.Push((start + first, count - first));
-            pending.Push((start, first));
         }
     }
 }

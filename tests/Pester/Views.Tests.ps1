@@ -52,6 +52,7 @@ Describe 'Tables at 120 columns' {
         $covered = 'DomainCertificateBinding/Apig.Cert.DomainCertificateBinding', 'DomainCertificateBinding/Ids', 'DomainCertificateBinding/Thumbprint',
             'ApigInstance/Apig.Cert.ApigInstance', 'ApigGroup/Apig.Cert.ApigGroup', 'ApigDomain/Apig.Cert.ApigDomain', 'ApigDomain/Ids',
             'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
+        $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
     }
 
@@ -199,5 +200,21 @@ Describe 'ECC certificates in the domain table' {
         $lines = Get-Rendered @(Get-ApigDomain -DomainName 'www.example.com', 'api.example.com')
         @($lines | Where-Object { $_ -like "www.example.com *" -and $_.Contains("ECC $eccName") }).Count | Should -Be 1
         @($lines | Where-Object { $_ -like "api.example.com *" -and $_ -match ' RSA\+ECC wildcard_' }).Count | Should -Be 1
+    }
+}
+
+Describe 'The certificate-binding table at 120 columns' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'CertificateBindingSetup.ps1')
+        # As long as a derived name gets: the default name of Set-ApigDomainCertificate plus a little.
+        $stored = New-StoredTestCertificate -Certificate $cert -Name 'customer_portal_example_com_20270301_3F2A1B'
+        $script:certificateBindings = @(Get-ApigDomain | Add-ApigCertificateBinding -CertificateId $stored.id | Sort-Object DomainName)
+    }
+
+    It 'keeps DomainName, CertificateName, VerifyClientCertificate and Changed whole' {
+        $lines = Get-Rendered $certificateBindings
+        Assert-Table $certificateBindings $lines -Columns DomainName, CertificateName, VerifyClientCertificate, Changed -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.CertificateName })
+        @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sFalse\s+True$' }).Count | Should -Be $certificateBindings.Count
     }
 }

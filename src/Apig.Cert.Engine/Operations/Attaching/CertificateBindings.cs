@@ -102,16 +102,17 @@ namespace Apig.Cert.Engine.Operations
             private readonly PageCursor<AttachedDomainInfo> _cursor;
             private readonly HashSet<string> _seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             private StoredCertificateFacts? _certificate;
+            private int _pagesWithoutNewName;
 
             public BindingPages(CertificateBindings owner, string certificateId, string? literalName, Func<string, bool>? nameMatches)
             {
                 _owner = owner;
                 _certificateId = certificateId;
                 _nameMatches = nameMatches;
+                // No key for the cursor: the entries of one name are identical, so a page holding only the second port
+                // entry of a name would look like a repeat and end the walk early. Repeats are caught below instead.
                 _cursor = new PageCursor<AttachedDomainInfo>(
-                    (offset, limit, ct) => owner.Client.ListAttachedDomainsAsync(certificateId, literalName, offset, limit, ct),
-                    // Each entry is one port of one name: the key tells entries apart, so a server that ignores offset still ends.
-                    keyOf: e => e.InstanceId + "/" + (e.Id ?? e.UrlDomain) + "/" + e.IngressHttpPort + "/" + e.IngressHttpsPort);
+                    (offset, limit, ct) => owner.Client.ListAttachedDomainsAsync(certificateId, literalName, offset, limit, ct));
             }
 
             // Entries are per port, so the API's total counts more than is shown.
@@ -124,9 +125,11 @@ namespace Apig.Cert.Engine.Operations
                 if (page is null) return null;
 
                 var shown = new List<ApigCertificateBinding>();
+                bool anyNew = false;
                 foreach (IGrouping<string, AttachedDomainInfo> name in page.GroupBy(NameKey, StringComparer.OrdinalIgnoreCase))
                 {
                     if (!_seen.Add(name.Key)) continue;
+                    anyNew = true;
                     AttachedDomainInfo first = name.First();
                     string domainName = first.UrlDomain ?? string.Empty;
                     if (_nameMatches != null && !_nameMatches(domainName)) continue;
@@ -147,7 +150,10 @@ namespace Apig.Cert.Engine.Operations
                     });
                 }
 
-                return shown;
+                // A name has at most two entries (its two ports), so one page without a new name can be the second entry
+                // of the last name; two in a row is a server that ignores offset, which would otherwise never end.
+                _pagesWithoutNewName = anyNew ? 0 : _pagesWithoutNewName + 1;
+                return _pagesWithoutNewName >= 2 ? null : shown;
             }
 
             // A name is unique within an instance: the same name in two instances is two bindings.

@@ -231,3 +231,18 @@ Describe 'Add-ApigCertificateBinding -DomainName (certificate side)' {
         @(Get-SentRequests) | Should -BeNullOrEmpty
     }
 }
+
+Describe 'Add-ApigCertificateBinding -DomainName with -ErrorAction Stop' {
+    BeforeAll {
+        Reset-Emulator
+        Connect-TestApig | Out-Null
+        $script:stored = New-StoredTestCertificate -Certificate $wildcard -Name 'wildcard_example_com'
+    }
+
+    It 'stops on a refused name before the batch sends anything' {
+        { Add-ApigCertificateBinding -CertificateId $stored.id -DomainName api.example.com, nowhere.example.com -ErrorAction Stop } |
+            Should -Throw -ErrorId 'DomainNotFound*'
+        Get-SentChanges | Should -BeNullOrEmpty
+        (Get-EmulatorDomain $Seed.Domains[0].DomainId).certificateIds | Should -BeNullOrEmpty
+    }
+}

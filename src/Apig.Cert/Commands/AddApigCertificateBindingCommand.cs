@@ -82,6 +82,11 @@ namespace Apig.Cert.Commands
             string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
             string? instanceId = string.IsNullOrEmpty(InstanceId) ? null : InstanceId;
             IReadOnlyList<NamedAttachPlan> plans = Await(Bindings.PlanAttachByNameAsync(certificateId, names, instanceId, VerifyClientCertificate.IsPresent, StopToken));
+            if (StopsOnError() && plans.FirstOrDefault(p => p.Failure != null) is { } refused)
+            {
+                // -ErrorAction Stop: a refused name ends the command before the batch sends anything.
+                throw refused.Failure!;
+            }
 
             var confirmed = new List<AttachPlan>();
             var results = new List<Func<Task<ItemResult>>>(plans.Count);

@@ -6,17 +6,20 @@ BeforeAll {
     $ca = New-TestCertificateAuthority -Name 'Detach Root'
     $script:wildcard = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'detach-wild')
     $pwsh = Get-PwshCommand
-}
-AfterAll { Stop-TestEmulator }
 
-Describe 'Remove-ApigCertificateBinding' {
-    BeforeEach {
+    # Every seed domain holds one stored certificate; the request log starts empty.
+    function Initialize-BoundStore {
         Reset-Emulator
         Connect-TestApig | Out-Null
         $script:stored = New-StoredTestCertificate -Certificate $wildcard -Name 'wildcard_example_com'
         Get-ApigDomain | Add-ApigCertificateBinding -CertificateId $stored.id | Out-Null
         Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null
     }
+}
+AfterAll { Stop-TestEmulator }
+
+Describe 'Remove-ApigCertificateBinding' {
+    BeforeEach { Initialize-BoundStore }
 
     It 'detaches what Get-ApigCertificateBinding lists, keeps the certificate in the store, and -PassThru shows Changed' {
         $after = @(Get-ApigCertificateBinding -CertificateId $stored.id -DomainName 'api.example.com', 'www.example.com' | Sort-Object DomainId | Remove-ApigCertificateBinding -Force -PassThru)
@@ -69,13 +72,7 @@ Describe 'Remove-ApigCertificateBinding' {
 }
 
 Describe 'Remove-ApigCertificateBinding -DomainName (certificate side)' {
-    BeforeEach {
-        Reset-Emulator
-        Connect-TestApig | Out-Null
-        $script:stored = New-StoredTestCertificate -Certificate $wildcard -Name 'wildcard_example_com'
-        Get-ApigDomain | Add-ApigCertificateBinding -CertificateId $stored.id | Out-Null
-        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null
-    }
+    BeforeEach { Initialize-BoundStore }
 
     It 'detaches the bound names in one request, each with its instance; a name not bound is done with nothing sent for it' {
         $after = @(Remove-ApigCertificateBinding -CertificateId $stored.id -DomainName api.example.com, pay.example.com, nowhere.example.com -Force -PassThru)

@@ -1,8 +1,6 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -88,31 +86,15 @@ namespace Apig.Cert.Commands
                 throw refused.Failure!;
             }
 
-            var confirmed = new List<AttachPlan>();
-            var results = new List<Func<Task<ItemResult>>>(plans.Count);
-            Func<Task<IReadOnlyList<NamedOutcome>>> send = Shared(() => Bindings.AttachByNameAsync(confirmed, StopToken));
-            foreach (NamedAttachPlan named in plans)
-            {
-                ItemResult? decided = named.Failure != null ? ItemResult.Failed(named.Failure)
+            DeliverNames(
+                plans,
+                named => named.Name,
+                named => named.Failure != null ? ItemResult.Failed(named.Failure)
                     : named.Plan!.Unchanged != null ? Unchanged(named.Plan)
                     : !ShouldProcess("Would " + named.Plan.Action + ".", Capitalized(named.Plan.Action) + "?", MyInvocation.MyCommand.Name) ? NotConfirmed()
-                    : null;
-                if (decided != null)
-                {
-                    results.Add(() => Task.FromResult(decided));
-                    continue;
-                }
-
-                int index = confirmed.Count;
-                confirmed.Add(named.Plan!);
-                results.Add(async () =>
-                {
-                    NamedOutcome outcome = (await send().ConfigureAwait(false))[index];
-                    return outcome.Failure != null ? ItemResult.Failed(outcome.Failure) : ItemResult.Succeeded(outcome.Bindings.Cast<object>());
-                });
-            }
-
-            DeliverNames(plans.Select(p => p.Name).ToList(), results);
+                    : null,
+                confirmed => Bindings.AttachByNameAsync(confirmed.Select(named => named.Plan!).ToList(), StopToken),
+                outcome => outcome.Failure != null ? ItemResult.Failed(outcome.Failure) : ItemResult.Succeeded(outcome.Bindings.Cast<object>()));
         }
     }
 }

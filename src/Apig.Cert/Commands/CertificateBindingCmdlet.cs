@@ -80,23 +80,35 @@ namespace Apig.Cert.Commands
         private protected abstract void ProcessNames(IReadOnlyList<string> names);
 
         /// <summary>
-        /// Writes one outcome per name in input order through the batch: each name's result waits for the one
-        /// certificate-side send of all of them (started once, here, not once per name).
+        /// Writes one outcome per name in input order through the batch. <paramref name="decide"/> runs on the pipeline
+        /// thread (ShouldProcess, the prompt) and gives the name's result, or null to send it; the names to send go in
+        /// one certificate-side <paramref name="send"/>, started once (not once per name) and awaited by each of them.
         /// </summary>
-        private protected void DeliverNames(IReadOnlyList<string> names, IReadOnlyList<Func<Task<ItemResult>>> results)
+        private protected void DeliverNames<TPlan>(IReadOnlyList<TPlan> plans, Func<TPlan, string> nameOf, Func<TPlan, ItemResult?> decide,
+            Func<IReadOnlyList<TPlan>, Task<IReadOnlyList<NamedOutcome>>> send, Func<NamedOutcome, ItemResult> result)
         {
-            for (int i = 0; i < names.Count; i++)
+            var confirmed = new List<TPlan>();
+            var once = new Lazy<Task<IReadOnlyList<NamedOutcome>>>(() => Task.Run(() => send(confirmed)), LazyThreadSafetyMode.ExecutionAndPublication);
+            var results = new List<Func<Task<ItemResult>>>(plans.Count);
+            foreach (TPlan plan in plans)
             {
-                Func<Task<ItemResult>> result = results[i];
-                StartWork(names[i], _ => result());
-            }
-        }
+                ItemResult? decided = decide(plan);
+                if (decided != null)
+                {
+                    results.Add(() => Task.FromResult(decided));
+                    continue;
+                }
 
-        /// <summary>A send shared by many items: started on first use, awaited by each.</summary>
-        private protected static Func<Task<T>> Shared<T>(Func<Task<T>> start)
-        {
-            var once = new Lazy<Task<T>>(() => Task.Run(start), LazyThreadSafetyMode.ExecutionAndPublication);
-            return () => once.Value;
+                int index = confirmed.Count;
+                confirmed.Add(plan);
+                results.Add(async () => result((await once.Value.ConfigureAwait(false))[index]));
+            }
+
+            for (int i = 0; i < plans.Count; i++)
+            {
+                Func<Task<ItemResult>> outcome = results[i];
+                StartWork(nameOf(plans[i]), _ => outcome());
+            }
         }
 
         private static IReadOnlyList<string> EnsureNames(string[] names)

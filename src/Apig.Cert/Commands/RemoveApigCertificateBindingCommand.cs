@@ -1,8 +1,6 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Threading.Tasks;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -82,32 +80,19 @@ namespace Apig.Cert.Commands
             IReadOnlyList<NamedDetachPlan> plans = Await(Bindings.PlanDetachByNameAsync(certificateId, names, instanceId, StopToken));
             bool passThru = PassThru.IsPresent;
 
-            var confirmed = new List<NamedDetachPlan>();
-            var results = new List<Func<Task<ItemResult>>>(plans.Count);
-            Func<Task<IReadOnlyList<NamedOutcome>>> send = Shared(() => Bindings.DetachByNameAsync(confirmed, StopToken));
-            foreach (NamedDetachPlan plan in plans)
-            {
-                ItemResult? decided = plan.NothingBound ? ItemResult.NothingToDo()
+            DeliverNames(
+                plans,
+                plan => plan.Name,
+                plan => plan.NothingBound ? ItemResult.NothingToDo()
                     : !ConfirmedHighImpact(plan.Name, plan.Action, Force.IsPresent) ? NotConfirmed()
-                    : null;
-                if (decided != null)
+                    : null,
+                confirmed => Bindings.DetachByNameAsync(confirmed, StopToken),
+                outcome =>
                 {
-                    results.Add(() => Task.FromResult(decided));
-                    continue;
-                }
-
-                int index = confirmed.Count;
-                confirmed.Add(plan);
-                results.Add(async () =>
-                {
-                    NamedOutcome outcome = (await send().ConfigureAwait(false))[index];
                     if (outcome.Failure != null) return ItemResult.Failed(outcome.Failure);
                     IEnumerable<object> written = passThru ? outcome.Bindings.Cast<object>() : Enumerable.Empty<object>();
                     return outcome.Changed ? ItemResult.Succeeded(written) : ItemResult.NothingToDo(written.FirstOrDefault());
                 });
-            }
-
-            DeliverNames(plans.Select(p => p.Name).ToList(), results);
         }
     }
 }

@@ -138,6 +138,7 @@ internal sealed class AdminHandlers(EmulatorState state)
         CheckChoice("attachOmittedVerify", spec.AttachOmittedVerify, ApiVariants.AttachOmittedVerifyBehaviours);
         CheckChoice("domainCertificateShape", spec.DomainCertificateShape, ApiVariants.DomainCertificateShapes);
         CheckChoice("updateOmittedTrustedRootCa", spec.UpdateOmittedTrustedRootCa, ApiVariants.OmittedTrustedRootCaBehaviours);
+        CheckChoice("verifyWithoutCertificate", spec.VerifyWithoutCertificate, ApiVariants.VerifyWithoutCertificateBehaviours);
         if (spec.UpdateDomainStatus is { } status && !ApiVariants.UpdateDomainStatuses.Contains(status))
             throw BadRequest($"updateDomainStatus must be one of: {string.Join(", ", ApiVariants.UpdateDomainStatuses)}");
         if (spec.MaxBatchDomains is < 1 or > ApiVariants.MaxBatchDomainsLimit)
@@ -168,6 +169,7 @@ internal sealed class AdminHandlers(EmulatorState state)
                 UpdateChecksBoundDomains = spec.UpdateChecksBoundDomains ?? v.UpdateChecksBoundDomains,
                 UpdateOmittedTrustedRootCa = spec.UpdateOmittedTrustedRootCa ?? v.UpdateOmittedTrustedRootCa,
                 DomainCertificateShape = spec.DomainCertificateShape ?? v.DomainCertificateShape,
+                VerifyWithoutCertificate = spec.VerifyWithoutCertificate ?? v.VerifyWithoutCertificate,
             };
             body = SettingsJson();
         }
@@ -204,6 +206,7 @@ internal sealed class AdminHandlers(EmulatorState state)
             updateChecksBoundDomains = v.UpdateChecksBoundDomains,
             updateOmittedTrustedRootCa = v.UpdateOmittedTrustedRootCa,
             domainCertificateShape = v.DomainCertificateShape,
+            verifyWithoutCertificate = v.VerifyWithoutCertificate,
         };
     }
 
@@ -286,6 +289,7 @@ internal sealed class AdminHandlers(EmulatorState state)
         public bool? UpdateChecksBoundDomains { get; set; }
         public string? UpdateOmittedTrustedRootCa { get; set; }
         public string? DomainCertificateShape { get; set; }
+        public string? VerifyWithoutCertificate { get; set; }
     }
 
     private sealed class BulkSpec

@@ -216,6 +216,9 @@ internal sealed partial class ApiHandlers(EmulatorState state)
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
             DomainRecord domain = Domain(ctx, instance, group);
+            if (verifyClient == true && domain.Certificates.Count == 0 && state.Variants.VerifyWithoutCertificate == "refuse")
+                throw ApigError.InvalidParameter("verified_client_certificate_enabled",
+                    "Client certificate verification takes effect only with a bound certificate: bind one first");
             domain.MinSslVersion = minSsl;
             if (redirect is not null) domain.IsHttpRedirectToHttps = redirect.Value;
             else if (state.Variants.UpdateDomainOmittedRedirect == "reset") domain.IsHttpRedirectToHttps = false;

@@ -20,6 +20,7 @@ public sealed record ApiVariants
     public static readonly IReadOnlyList<string> AttachOmittedVerifyBehaviours = ["ca", "keep"];
     public static readonly IReadOnlyList<string> DomainCertificateShapes = ["detail", "goModel"];
     public static readonly IReadOnlyList<string> OmittedTrustedRootCaBehaviours = ["clear", "keep"];
+    public static readonly IReadOnlyList<string> VerifyWithoutCertificateBehaviours = ["keep", "refuse"];
     public const int MaxBatchDomainsLimit = 100_000;
 
     /// <summary>"number": ssl_infos[].type 1/2 (the Go SDK since 2026-02-05); "string": "instance"/"global" (before).</summary>
@@ -79,6 +80,12 @@ public sealed record ApiVariants
 
     /// <summary>An UpdateCertificateV2 without trusted_root_ca: "clear" the certificate's CA (the whole-form rule) or "keep" it.</summary>
     public string UpdateOmittedTrustedRootCa { get; init; } = "clear";
+
+    /// <summary>
+    /// UpdateDomainV2 turning verified_client_certificate_enabled on for a domain without a bound certificate ("effective
+    /// only with a bound certificate"): "keep" stores and reports it; "refuse" answers 400 APIG.2012.
+    /// </summary>
+    public string VerifyWithoutCertificate { get; init; } = "keep";
 
     /// <summary>
     /// ShowDetailsOfDomainNameCertificateV2's answer: "detail" (CertificateDetail, as the managed-certificates doc says)

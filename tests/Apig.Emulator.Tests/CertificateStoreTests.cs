@@ -451,7 +451,7 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
                      new { attachConflict = "merge" }, new { maxBatchDomains = 0 }, new { deleteBoundCertificateCode = "E42" },
                      new { globalTrustedRootCa = "maybe" }, new { attachedDomainsEntries = "perHost" }, new { attachOmittedVerify = "on" },
                      new { updateOmittedTrustedRootCa = "drop" }, new { domainCertificateShape = "roma" },
-                     new { maxBatchDomains = 100_001 },
+                     new { maxBatchDomains = 100_001 }, new { verifyWithoutCertificate = "ignore" },
                  })
         {
             using var response = await AdminSend(HttpMethod.Post, "/_emulator/settings", bad);
@@ -462,7 +462,9 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
             attachConflict = "replace", listIncludesGlobal = false, storeListsLegacyUploads = false, maxBatchDomains = 3,
             deleteBoundCertificateCode = "APIG.3712", globalTrustedRootCa = "accept", attachedDomainsEntries = "perName",
             attachOmittedVerify = "keep", updateChecksBoundDomains = true, updateOmittedTrustedRootCa = "keep", domainCertificateShape = "goModel",
+            verifyWithoutCertificate = "refuse",
         });
+        Assert.Equal("refuse", all.GetProperty("verifyWithoutCertificate").GetString());
         Assert.Equal("replace", all.GetProperty("attachConflict").GetString());
         Assert.Equal(3, all.GetProperty("maxBatchDomains").GetInt32());
         Assert.True(all.GetProperty("updateChecksBoundDomains").GetBoolean());
@@ -480,6 +482,7 @@ public class CertificateStoreTests(EmulatorFixture fixture) : StoreTestBase(fixt
         Assert.False(defaults.GetProperty("updateChecksBoundDomains").GetBoolean());
         Assert.Equal("clear", defaults.GetProperty("updateOmittedTrustedRootCa").GetString());
         Assert.Equal("detail", defaults.GetProperty("domainCertificateShape").GetString());
+        Assert.Equal("keep", defaults.GetProperty("verifyWithoutCertificate").GetString());
         Assert.Empty((await AdminGet("/_emulator/state")).GetProperty("certificates").EnumerateArray());
     }
 }

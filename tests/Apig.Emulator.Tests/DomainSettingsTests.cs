@@ -78,6 +78,28 @@ public class DomainSettingsTests(EmulatorFixture fixture) : StoreTestBase(fixtur
         Assert.Equal("TLSv1.2", entry.GetProperty("min_ssl_version").GetString());
     }
 
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("keep", true)]
+    [InlineData("refuse", false)]
+    public async Task Verification_on_a_domain_without_a_certificate_is_kept_or_refused_as_set(string? setting, bool accepted)
+    {
+        if (setting is not null) await Settings(new { verifyWithoutCertificate = setting });
+        using (var update = await Send(HttpMethod.Put, Domain1, new { min_ssl_version = "TLSv1.2", verified_client_certificate_enabled = true }))
+        {
+            if (accepted) await AssertStatus(update, HttpStatusCode.OK);
+            else Assert.Contains("parameterName:verified_client_certificate_enabled", await AssertError(update, HttpStatusCode.BadRequest, "APIG.2012"));
+        }
+        Assert.Equal(accepted, (await UrlDomain(Group1, Domain1Id)).GetProperty("verified_client_certificate_enabled").GetBoolean());
+        // Turning it off, or on with a certificate bound, is accepted in every variant.
+        using (var off = await Send(HttpMethod.Put, Domain1, new { min_ssl_version = "TLSv1.2", verified_client_certificate_enabled = false }))
+            await AssertStatus(off, HttpStatusCode.OK);
+        await AttachOk(Domain1, await CreateId(Form("api_cert", SelfSigned(Rsa(0), "api.example.com"))));
+        using (var on = await Send(HttpMethod.Put, Domain1, new { min_ssl_version = "TLSv1.2", verified_client_certificate_enabled = true }))
+            await AssertStatus(on, HttpStatusCode.OK);
+        Assert.True((await UrlDomain(Group1, Domain1Id)).GetProperty("verified_client_certificate_enabled").GetBoolean());
+    }
+
     [Fact]
     public async Task A_group_holds_at_most_five_domains()
     {

@@ -74,7 +74,8 @@ Describe 'Add-ApigCertificateBinding with piped domains' {
         (Get-EmulatorDomain $Seed.Domains[0].DomainId).verifiedClientCertificateEnabled | Should -BeFalse
     }
 
-    It 'keeps Get-ApigDomainCertificate working for a domain whose certificate came from the store' {
+    It 'keeps Get-ApigDomainCertificate working for a domain whose certificate came from the store (domainCertificateShape <Shape>)' -ForEach @(@{ Shape = 'detail' }, @{ Shape = 'goModel' }) {
+        Set-EmulatorSettings @{ domainCertificateShape = $Shape }
         Get-ApigDomain -DomainName pay.example.com | Add-ApigCertificateBinding -CertificateId $stored.id | Out-Null
         $shown = @(Get-ApigDomain -DomainName pay.example.com | Get-ApigDomainCertificate)
         $shown.Count | Should -Be 1

@@ -23,6 +23,9 @@
         'New-ApigCertificate'
         'Set-ApigCertificate'
         'Remove-ApigCertificate'
+        'Get-ApigCertificateBinding'
+        'Add-ApigCertificateBinding'
+        'Remove-ApigCertificateBinding'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

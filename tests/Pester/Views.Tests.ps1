@@ -53,6 +53,7 @@ Describe 'Tables at 120 columns' {
             'ApigInstance/Apig.Cert.ApigInstance', 'ApigGroup/Apig.Cert.ApigGroup', 'ApigDomain/Apig.Cert.ApigDomain', 'ApigDomain/Ids',
             'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids',
             'ApigCertificate/Apig.Cert.ApigCertificate', 'ApigCertificate#Changed/Apig.Cert.ApigCertificate#Changed', 'ApigCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
+        $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
     }
 
@@ -233,5 +234,21 @@ Describe 'The certificate store at 120 columns' {
         $list = (Get-Rendered $stored -List) -join "`n"
         foreach ($o in $stored) { $list | Should -Match ([regex]::Escape($o.SerialNumber)) }
         $list | Should -Match 'HasTrustedRootCa'
+    }
+}
+
+Describe 'The certificate-binding table at 120 columns' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'CertificateBindingSetup.ps1')
+        # As long as a derived name gets: the default name of Set-ApigDomainCertificate plus a little.
+        $stored = New-StoredTestCertificate -Certificate $cert -Name 'customer_portal_example_com_20270301_3F2A1B'
+        $script:certificateBindings = @(Get-ApigDomain | Add-ApigCertificateBinding -CertificateId $stored.id | Sort-Object DomainName)
+    }
+
+    It 'keeps DomainName, CertificateName, VerifyClientCertificate and Changed whole' {
+        $lines = Get-Rendered $certificateBindings
+        Assert-Table $certificateBindings $lines -Columns DomainName, CertificateName, VerifyClientCertificate, Changed -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.CertificateName })
+        @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sFalse\s+True$' }).Count | Should -Be $certificateBindings.Count
     }
 }

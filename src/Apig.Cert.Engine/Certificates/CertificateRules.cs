@@ -126,13 +126,25 @@ namespace Apig.Cert.Engine.Certificates
                 throw new ArgumentNullException(nameof(bundle));
             }
 
+            return CoversAny(PresentedNames(bundle), domainName);
+        }
+
+        /// <summary>
+        /// The same rule for a certificate known only by what APIG reports of it (a stored certificate's san[] and
+        /// common_name): the SAN names, or the common name when there are none.
+        /// </summary>
+        public static bool Covers(IReadOnlyList<string>? dnsNames, string? commonName, string domainName) =>
+            CoversAny(PresentedNames(dnsNames, commonName), domainName);
+
+        private static bool CoversAny(IReadOnlyList<string> presentedNames, string domainName)
+        {
             string? domain = Normalize(domainName);
             if (domain == null)
             {
                 return false;
             }
 
-            foreach (string presented in PresentedNames(bundle))
+            foreach (string presented in presentedNames)
             {
                 string? pattern = Normalize(presented);
                 if (pattern != null && NameMatches(pattern, domain))
@@ -217,14 +229,17 @@ namespace Apig.Cert.Engine.Certificates
 
         private static string UtcText(DateTime utc) => utc.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
-        private static IReadOnlyList<string> PresentedNames(CertificateBundle bundle)
+        private static IReadOnlyList<string> PresentedNames(CertificateBundle bundle) => PresentedNames(bundle.DnsNames, bundle.CommonName);
+
+        /// <summary>The names a certificate presents: its SAN dNSNames, or its common name when it has none.</summary>
+        public static IReadOnlyList<string> PresentedNames(IReadOnlyList<string>? dnsNames, string? commonName)
         {
-            if (bundle.DnsNames.Count > 0)
+            if (dnsNames != null && dnsNames.Count > 0)
             {
-                return bundle.DnsNames;
+                return dnsNames;
             }
 
-            return bundle.CommonName.Length > 0 ? new[] { bundle.CommonName } : new string[0];
+            return string.IsNullOrEmpty(commonName) ? new string[0] : new[] { commonName! };
         }
 
         /// <summary>Lower-case ASCII form without one trailing dot; internationalized names become punycode so both sides compare alike.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -22,6 +23,13 @@ namespace Apig.Cert.Commands
         private bool _apiTotalKnown = true;
 
         private protected ResourceListing Listing(ApigSession session) => new ResourceListing(session.CreateClient(Log), session.Context.ProjectId);
+
+        /// <summary>The stored certificates' bindings over a fresh client (each certificate and group read once by it).</summary>
+        private protected CertificateBindings CertificateBindings(ApigSession session)
+        {
+            var client = session.CreateClient(Log);
+            return new CertificateBindings(client, new GroupLookup(client), session.Context.ProjectId, Log);
+        }
 
         /// <summary>Writes every page of <paramref name="pages"/> as it comes, until -First is reached; then adds its total.</summary>
         private protected void WritePages<T>(ListingPages<T> pages) where T : class
@@ -48,6 +56,14 @@ namespace Apig.Cert.Commands
             if (pattern is null) return null;
             var wildcard = new WildcardPattern(pattern, WildcardOptions.IgnoreCase);
             return wildcard.IsMatch;
+        }
+
+        /// <summary>A matcher for any of several names (each exact or with wildcards); null for none.</summary>
+        private protected static Func<string, bool>? AnyNameMatcher(string[] names)
+        {
+            if (names.Length == 0) return null;
+            WildcardPattern[] patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
+            return name => patterns.Any(p => p.IsMatch(name));
         }
 
         /// <summary>A name the API may filter by itself: one without wildcards.</summary>

@@ -240,7 +240,7 @@ namespace Apig.Cert.Commands
             WriteError(record);
         }
 
-        private bool StopsOnError()
+        private protected bool StopsOnError()
         {
             object? preference = MyInvocation.BoundParameters.TryGetValue("ErrorAction", out object? bound)
                 ? bound

@@ -9,10 +9,13 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Lists custom domains: of a group, of an instance, or of every group of every instance.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Get, "ApigDomain", SupportsPaging = true, HelpUri = HelpLinks.GetApigDomain)]
+    [Cmdlet(VerbsCommon.Get, "ApigDomain", SupportsPaging = true, DefaultParameterSetName = ListingSet, HelpUri = HelpLinks.GetApigDomain)]
     [OutputType(typeof(ApigDomain))]
     public sealed class GetApigDomainCommand : ApigListingCmdlet
     {
+        private const string ListingSet = "Listing";
+        private const string CertificateSet = "Certificate";
+
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(InstanceIdCompleter))]
         public string? InstanceId { get; set; }
@@ -28,25 +31,31 @@ namespace Apig.Cert.Commands
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         public string[]? DomainName { get; set; }
 
+        /// <summary>
+        /// Only the domains this stored certificate is bound to. Not by property name: a piped domain's or binding's own
+        /// CertificateId must not turn a listing into this one.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        public string? CertificateId { get; set; }
+
         protected override void ProcessRecord()
         {
             ApigSession session = RequireSession();
             string[] names = (DomainName ?? Array.Empty<string>()).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToArray();
             try
             {
+                if (ParameterSetName == CertificateSet)
+                {
+                    WritePages(CertificateBindings(session).Domains(CertificateId ?? string.Empty, InstanceId, GroupId, names.Length == 1 ? ExactName(names[0]) : null, AnyNameMatcher(names)));
+                    return;
+                }
+
                 WritePages(Listing(session).Domains(InstanceId, GroupId, AnyNameMatcher(names)));
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {
-                WriteFailure(ex, GroupId ?? InstanceId ?? string.Join(", ", names));
+                WriteFailure(ex, CertificateId ?? GroupId ?? InstanceId ?? string.Join(", ", names));
             }
-        }
-
-        private static Func<string, bool>? AnyNameMatcher(string[] names)
-        {
-            if (names.Length == 0) return null;
-            WildcardPattern[] patterns = names.Select(n => new WildcardPattern(n, WildcardOptions.IgnoreCase)).ToArray();
-            return name => patterns.Any(p => p.IsMatch(name));
         }
     }
 }

@@ -64,14 +64,7 @@ namespace Apig.Cert.Engine.Operations
         /// </summary>
         public async Task<ListedDomain> FindByNameAsync(string domainName, string? instanceId, string? groupId, CancellationToken cancellationToken)
         {
-            var everyDomain = _everyDomain;
-            if (everyDomain is null)
-            {
-                var fresh = new Lazy<Task<IReadOnlyList<ListedDomain>>>(() => ListEveryDomainAsync(cancellationToken));
-                everyDomain = Interlocked.CompareExchange(ref _everyDomain, fresh, null) ?? fresh;
-            }
-
-            IReadOnlyList<ListedDomain> all = await everyDomain.Value.ConfigureAwait(false);
+            IReadOnlyList<ListedDomain> all = await EveryDomainAsync(cancellationToken).ConfigureAwait(false);
             string wanted = domainName.Trim();
             var matches = all
                 .Where(d => string.Equals(d.Domain.Domain, wanted, StringComparison.OrdinalIgnoreCase))
@@ -98,6 +91,19 @@ namespace Apig.Cert.Engine.Operations
                 "'" + wanted + "' is a custom domain of " + matches.Count + " groups: " +
                 string.Join("; ", matches.Select(d => "instance " + d.InstanceId + ", group " + d.Group.Id + " (" + d.Group.Name + "), domain " + d.Domain.Id)) +
                 ". Give -InstanceId and -GroupId too, or pipe the one you mean from Get-ApigDomain -DomainName " + wanted + ".");
+        }
+
+        /// <summary>Every custom domain of every group of every instance, listed once per command (the groups cached for later lookups).</summary>
+        internal Task<IReadOnlyList<ListedDomain>> EveryDomainAsync(CancellationToken cancellationToken)
+        {
+            var everyDomain = _everyDomain;
+            if (everyDomain is null)
+            {
+                var fresh = new Lazy<Task<IReadOnlyList<ListedDomain>>>(() => ListEveryDomainAsync(cancellationToken));
+                everyDomain = Interlocked.CompareExchange(ref _everyDomain, fresh, null) ?? fresh;
+            }
+
+            return everyDomain.Value;
         }
 
         private async Task<IReadOnlyList<ListedDomain>> ListEveryDomainAsync(CancellationToken cancellationToken)

@@ -1,0 +1,98 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using Apig.Cert.Engine.Api;
+using Apig.Cert.Engine.Operations;
+
+namespace Apig.Cert.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Detaches a stored certificate from custom domains; the certificate stays in the store.</para>
+    /// </summary>
+    /// <remarks>
+    /// High impact, asked through <see cref="BatchCmdlet.ConfirmedHighImpact"/>: the attribute says Medium because with High
+    /// ShouldProcess itself would prompt under the default $ConfirmPreference, and -Force could not skip that.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Remove, "ApigCertificateBinding", DefaultParameterSetName = NamesSet, SupportsShouldProcess = true,
+        ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.RemoveApigCertificateBinding)]
+    [OutputType(typeof(ApigCertificateBinding))]
+    public sealed class RemoveApigCertificateBindingCommand : CertificateBindingCmdlet
+    {
+        /// <summary>The stored certificate; by property name, so Get-ApigCertificateBinding | Remove-ApigCertificateBinding works.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Mandatory = true, ParameterSetName = NamesSet)]
+        [AllowEmptyString]
+        public string CertificateId { get; set; } = string.Empty;
+
+        /// <summary>Detaches without asking (runbooks, pipelines). -WhatIf still applies.</summary>
+        [Parameter]
+        public SwitchParameter Force { get; set; }
+
+        /// <summary>Writes each binding as it is afterwards, with Changed.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
+
+        private protected override string SuccessWord => "detached";
+
+        private protected override string WouldChangeWord => "would be detached";
+
+        private protected override string NothingToDoWord => "did not hold the certificate";
+
+        private protected override string ProgressActivity => "Detaching a stored certificate";
+
+        private protected override string SummaryDetail() =>
+            Bindings.NameBatchRequests > 0 ? "; " + Bindings.NameBatchRequests + " certificate-side request(s)" : string.Empty;
+
+        private protected override void ProcessDomain(DomainRef domain, string target)
+        {
+            string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
+            StartChange(
+                target,
+                ct => Bindings.PlanDetachAsync(certificateId, domain, ct),
+                plan => Decide(plan));
+        }
+
+        private ItemStep Decide(DetachPlan plan)
+        {
+            bool passThru = PassThru.IsPresent;
+            if (plan.NothingBound)
+            {
+                return ItemStep.Done(ItemResult.NothingToDo(passThru ? Bindings.Detached(plan, changed: false) : null));
+            }
+
+            if (!ConfirmedHighImpact(plan.DomainName, plan.Action, Force.IsPresent))
+            {
+                return ItemStep.Done(NotConfirmed());
+            }
+
+            return ItemStep.Send(async ct =>
+            {
+                ApigCertificateBinding after = await Bindings.DetachAsync(plan, ct).ConfigureAwait(false);
+                object? written = passThru ? after : null;
+                return after.Changed == true ? ItemResult.Succeeded(written) : ItemResult.NothingToDo(written);
+            });
+        }
+
+        private protected override void ProcessNames(IReadOnlyList<string> names)
+        {
+            string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
+            string? instanceId = string.IsNullOrEmpty(InstanceId) ? null : InstanceId;
+            IReadOnlyList<NamedDetachPlan> plans = Await(Bindings.PlanDetachByNameAsync(certificateId, names, instanceId, StopToken));
+            bool passThru = PassThru.IsPresent;
+
+            DeliverNames(
+                plans,
+                plan => plan.Name,
+                plan => plan.NothingBound ? ItemResult.NothingToDo()
+                    : !ConfirmedHighImpact(plan.Name, plan.Action, Force.IsPresent) ? NotConfirmed()
+                    : null,
+                confirmed => Bindings.DetachByNameAsync(confirmed, StopToken),
+                outcome =>
+                {
+                    if (outcome.Failure != null) return ItemResult.Failed(outcome.Failure);
+                    IEnumerable<object> written = passThru ? outcome.Bindings.Cast<object>() : Enumerable.Empty<object>();
+                    return outcome.Changed ? ItemResult.Succeeded(written) : ItemResult.NothingToDo(written.FirstOrDefault());
+                });
+        }
+    }
+}

@@ -19,6 +19,9 @@
         'Get-ApigDomainCertificate'
         'Set-ApigDomainCertificate'
         'Remove-ApigDomainCertificate'
+        'New-ApigDomain'
+        'Set-ApigDomain'
+        'Remove-ApigDomain'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -18,5 +18,8 @@ namespace Apig.Cert
         public const string GetApigDomainCertificate = Readme + "#get-apigdomaincertificate";
         public const string RemoveApigDomainCertificate = Readme + "#remove-apigdomaincertificate";
         public const string SetApigDomainCertificate = Readme + "#set-apigdomaincertificate";
+        public const string NewApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
+        public const string SetApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
+        public const string RemoveApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
     }
 }

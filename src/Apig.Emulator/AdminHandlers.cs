@@ -35,20 +35,40 @@ internal sealed class AdminHandlers(EmulatorState state)
                         domains = g.Domains.Select(d => new
                         {
                             id = d.Id, domain = d.Domain, cnameStatus = d.CnameStatus, minSslVersion = d.MinSslVersion,
+                            isHttpRedirectToHttps = d.IsHttpRedirectToHttps,
+                            verifiedClientCertificateEnabled = d.VerifiedClientCertificateEnabled,
+                            ingressHttpPort = d.IngressHttpPort, ingressHttpsPort = d.IngressHttpsPort,
                             sslId = d.RsaCertificate?.Id ?? "", sslName = d.RsaCertificate?.Name ?? "",
+                            certificateIds = d.Certificates.Select(c => c.Id).ToList(),
                             certificates = d.Certificates.Select(c => new
                             {
-                                id = c.Id, name = c.Name, algorithm = c.Algorithm, commonName = c.CommonName, san = c.San,
-                                notBefore = ApiHandlers.Time(c.NotBefore), notAfter = ApiHandlers.Time(c.NotAfter),
-                                serialNumber = variants.SerialNumber(c.SerialNumberBytes), thumbprint = c.Thumbprint,
+                                id = c.Id, name = c.Name, type = TypeName(c), algorithm = c.Algorithm,
+                                commonName = c.Content.CommonName, san = c.Content.San,
+                                notBefore = ApiHandlers.Time(c.Content.NotBefore), notAfter = ApiHandlers.Time(c.Content.NotAfter),
+                                serialNumber = variants.SerialNumber(c.Content.SerialNumberBytes), thumbprint = c.Content.Thumbprint,
+                                hasTrustedRootCa = c.HasTrustedRootCa, legacyUpload = c.LegacyUpload,
                             }).ToList(),
                         }).ToList(),
                     }).ToList(),
+                }).ToList(),
+                // The whole store, legacy uploads included whatever storeListsLegacyUploads says: this is the truth, not an API answer.
+                certificates = state.Certificates.Values.Select(c => new
+                {
+                    id = c.Id, name = c.Name, type = TypeName(c), instanceId = c.InstanceId ?? "common", algorithm = c.Algorithm,
+                    commonName = c.Content.CommonName, san = c.Content.San,
+                    notBefore = ApiHandlers.Time(c.Content.NotBefore), notAfter = ApiHandlers.Time(c.Content.NotAfter),
+                    serialNumber = variants.SerialNumber(c.Content.SerialNumberBytes), thumbprint = c.Content.Thumbprint,
+                    hasTrustedRootCa = c.HasTrustedRootCa, trustedRootCaSubjects = c.TrustedRootCa?.Subjects ?? [],
+                    legacyUpload = c.LegacyUpload,
+                    createTime = ApiHandlers.Time(c.CreateTime), updateTime = ApiHandlers.Time(c.UpdateTime),
+                    domains = c.Domains.Select(d => new { instanceId = d.Instance.Id, groupId = d.Group.Id, domainId = d.Id, domain = d.Domain }).ToList(),
                 }).ToList(),
             };
         }
         return Write(ctx, 200, body);
     }
+
+    private static string TypeName(CertificateRecord c) => c.IsGlobal ? "global" : "instance";
 
     public Task Requests(HttpContext ctx) =>
         Write(ctx, 200, state.Log.Snapshot().Select(e => new
@@ -112,8 +132,19 @@ internal sealed class AdminHandlers(EmulatorState state)
         CheckChoice("updateDomainOmittedRedirect", spec.UpdateDomainOmittedRedirect, ApiVariants.OmittedRedirectBehaviours);
         CheckChoice("defaultMinSslVersion", spec.DefaultMinSslVersion, ApiVariants.MinSslVersions);
         CheckChoice("defaultLanguage", spec.DefaultLanguage, ApiVariants.Languages);
+        CheckChoice("attachConflict", spec.AttachConflict, ApiVariants.AttachConflicts);
+        CheckChoice("globalTrustedRootCa", spec.GlobalTrustedRootCa, ApiVariants.GlobalTrustedRootCaBehaviours);
+        CheckChoice("attachedDomainsEntries", spec.AttachedDomainsEntries, ApiVariants.AttachedDomainsEntryKinds);
+        CheckChoice("attachOmittedVerify", spec.AttachOmittedVerify, ApiVariants.AttachOmittedVerifyBehaviours);
+        CheckChoice("domainCertificateShape", spec.DomainCertificateShape, ApiVariants.DomainCertificateShapes);
+        CheckChoice("updateOmittedTrustedRootCa", spec.UpdateOmittedTrustedRootCa, ApiVariants.OmittedTrustedRootCaBehaviours);
+        CheckChoice("verifyWithoutCertificate", spec.VerifyWithoutCertificate, ApiVariants.VerifyWithoutCertificateBehaviours);
         if (spec.UpdateDomainStatus is { } status && !ApiVariants.UpdateDomainStatuses.Contains(status))
             throw BadRequest($"updateDomainStatus must be one of: {string.Join(", ", ApiVariants.UpdateDomainStatuses)}");
+        if (spec.MaxBatchDomains is < 1 or > ApiVariants.MaxBatchDomainsLimit)
+            throw BadRequest($"maxBatchDomains must be 1..{ApiVariants.MaxBatchDomainsLimit}");
+        if (spec.DeleteBoundCertificateCode is { } code && !System.Text.RegularExpressions.Regex.IsMatch(code, @"^APIG\.[0-9]{4}$"))
+            throw BadRequest("deleteBoundCertificateCode must look like APIG.2000");
         object body;
         lock (state.Sync)
         {
@@ -127,6 +158,18 @@ internal sealed class AdminHandlers(EmulatorState state)
                 UpdateDomainOmittedRedirect = spec.UpdateDomainOmittedRedirect ?? v.UpdateDomainOmittedRedirect,
                 DefaultMinSslVersion = spec.DefaultMinSslVersion ?? v.DefaultMinSslVersion,
                 DefaultLanguage = spec.DefaultLanguage ?? v.DefaultLanguage,
+                AttachConflict = spec.AttachConflict ?? v.AttachConflict,
+                ListIncludesGlobal = spec.ListIncludesGlobal ?? v.ListIncludesGlobal,
+                StoreListsLegacyUploads = spec.StoreListsLegacyUploads ?? v.StoreListsLegacyUploads,
+                MaxBatchDomains = spec.MaxBatchDomains ?? v.MaxBatchDomains,
+                DeleteBoundCertificateCode = spec.DeleteBoundCertificateCode ?? v.DeleteBoundCertificateCode,
+                GlobalTrustedRootCa = spec.GlobalTrustedRootCa ?? v.GlobalTrustedRootCa,
+                AttachedDomainsEntries = spec.AttachedDomainsEntries ?? v.AttachedDomainsEntries,
+                AttachOmittedVerify = spec.AttachOmittedVerify ?? v.AttachOmittedVerify,
+                UpdateChecksBoundDomains = spec.UpdateChecksBoundDomains ?? v.UpdateChecksBoundDomains,
+                UpdateOmittedTrustedRootCa = spec.UpdateOmittedTrustedRootCa ?? v.UpdateOmittedTrustedRootCa,
+                DomainCertificateShape = spec.DomainCertificateShape ?? v.DomainCertificateShape,
+                VerifyWithoutCertificate = spec.VerifyWithoutCertificate ?? v.VerifyWithoutCertificate,
             };
             body = SettingsJson();
         }
@@ -140,16 +183,32 @@ internal sealed class AdminHandlers(EmulatorState state)
     }
 
     /// <summary>Every setting and its current value. Caller holds state.Sync.</summary>
-    private object SettingsJson() => new
+    private object SettingsJson()
     {
-        tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
-        sslInfoTypeFormat = state.Variants.SslInfoTypeFormat,
-        serialNumberFormat = state.Variants.SerialNumberFormat,
-        updateDomainStatus = state.Variants.UpdateDomainStatus,
-        updateDomainOmittedRedirect = state.Variants.UpdateDomainOmittedRedirect,
-        defaultMinSslVersion = state.Variants.DefaultMinSslVersion,
-        defaultLanguage = state.Variants.DefaultLanguage,
-    };
+        ApiVariants v = state.Variants;
+        return new
+        {
+            tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
+            sslInfoTypeFormat = v.SslInfoTypeFormat,
+            serialNumberFormat = v.SerialNumberFormat,
+            updateDomainStatus = v.UpdateDomainStatus,
+            updateDomainOmittedRedirect = v.UpdateDomainOmittedRedirect,
+            defaultMinSslVersion = v.DefaultMinSslVersion,
+            defaultLanguage = v.DefaultLanguage,
+            attachConflict = v.AttachConflict,
+            listIncludesGlobal = v.ListIncludesGlobal,
+            storeListsLegacyUploads = v.StoreListsLegacyUploads,
+            maxBatchDomains = v.MaxBatchDomains,
+            deleteBoundCertificateCode = v.DeleteBoundCertificateCode,
+            globalTrustedRootCa = v.GlobalTrustedRootCa,
+            attachedDomainsEntries = v.AttachedDomainsEntries,
+            attachOmittedVerify = v.AttachOmittedVerify,
+            updateChecksBoundDomains = v.UpdateChecksBoundDomains,
+            updateOmittedTrustedRootCa = v.UpdateOmittedTrustedRootCa,
+            domainCertificateShape = v.DomainCertificateShape,
+            verifyWithoutCertificate = v.VerifyWithoutCertificate,
+        };
+    }
 
     public async Task Bulk(HttpContext ctx)
     {
@@ -219,6 +278,18 @@ internal sealed class AdminHandlers(EmulatorState state)
         public string? UpdateDomainOmittedRedirect { get; set; }
         public string? DefaultMinSslVersion { get; set; }
         public string? DefaultLanguage { get; set; }
+        public string? AttachConflict { get; set; }
+        public bool? ListIncludesGlobal { get; set; }
+        public bool? StoreListsLegacyUploads { get; set; }
+        public int? MaxBatchDomains { get; set; }
+        public string? DeleteBoundCertificateCode { get; set; }
+        public string? GlobalTrustedRootCa { get; set; }
+        public string? AttachedDomainsEntries { get; set; }
+        public string? AttachOmittedVerify { get; set; }
+        public bool? UpdateChecksBoundDomains { get; set; }
+        public string? UpdateOmittedTrustedRootCa { get; set; }
+        public string? DomainCertificateShape { get; set; }
+        public string? VerifyWithoutCertificate { get; set; }
     }
 
     private sealed class BulkSpec

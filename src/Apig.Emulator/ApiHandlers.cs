@@ -111,7 +111,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         }
 
         // Checked outside the lock: RSA work must not stall every other client.
-        CertificateRecord certificate = CertificateInspector.Inspect(certContent, privateKey, domainName, name, state.Now);
+        CertificateContent content = CertificateInspector.Inspect(certContent, privateKey, domainName, state.Now);
 
         object body;
         lock (state.Sync)
@@ -120,9 +120,15 @@ internal sealed partial class ApiHandlers(EmulatorState state)
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
             DomainRecord domain = Domain(ctx, instance, group);
-            domain.Certificates.RemoveAll(c => c.Algorithm == certificate.Algorithm);
-            domain.Certificates.Add(certificate);
-            group.UpdateTime = state.Now;
+            DateTimeOffset now = state.Now;
+            // The legacy upload is a store record of its own, bound to this domain in place of the one of its algorithm.
+            var certificate = new CertificateRecord
+            {
+                Id = EmulatorState.NewId(), Name = name, Scope = CertificateScope.Instance, InstanceId = instance.Id,
+                Content = content, LegacyUpload = true, CreateTime = now, UpdateTime = now,
+            };
+            state.Certificates.Add(certificate.Id, certificate);
+            state.Bind(domain, certificate);
             body = new
             {
                 UrlDomain = domain.Domain, domain.Id, Status = domain.CnameStatus, domain.MinSslVersion,
@@ -135,6 +141,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         return Write(ctx, 201, body);
     }
 
+    /// <summary>Answers for any certificate bound to the domain, stored or legacy-uploaded.</summary>
     public Task ShowCertificate(HttpContext ctx)
     {
         object body;
@@ -142,21 +149,13 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         {
             InstanceRecord instance = Instance(ctx);
             DomainRecord domain = Domain(ctx, instance, Group(ctx, instance));
-            CertificateRecord c = Certificate(ctx, instance, domain);
-            bool global = c.Scope == CertificateScope.Global;
-            body = new
-            {
-                // This answer's type is a string in every source, unlike ssl_infos[].type.
-                c.Id, c.Name, Type = global ? "global" : "instance", InstanceId = global ? "common" : instance.Id,
-                ProjectId = state.ProjectId, CreateTime = Time(c.CreateTime), UpdateTime = Time(c.CreateTime),
-                c.CommonName, c.San, c.Version, c.Organization, c.OrganizationalUnit, c.Locality, c.State, c.Country,
-                NotBefore = Time(c.NotBefore), NotAfter = Time(c.NotAfter),
-                SerialNumber = state.Variants.SerialNumber(c.SerialNumberBytes), c.Issuer, c.SignatureAlgorithm,
-            };
+            CertificateRecord c = Certificate(ctx, domain);
+            body = CertificateDetailJson(c, withStoreFields: state.Variants.DomainCertificateShape == "detail");
         }
         return Write(ctx, 200, body);
     }
 
+    /// <summary>Unbinds; a legacy upload no other domain holds is deleted with it, a stored certificate stays in the store.</summary>
     public Task UnbindCertificate(HttpContext ctx)
     {
         lock (state.Sync)
@@ -164,8 +163,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
             DomainRecord domain = Domain(ctx, instance, group);
-            domain.Certificates.Remove(Certificate(ctx, instance, domain));
-            group.UpdateTime = state.Now;
+            state.Unbind(domain, Certificate(ctx, domain));
         }
         ctx.Response.StatusCode = 204;
         return Task.CompletedTask;
@@ -187,8 +185,10 @@ internal sealed partial class ApiHandlers(EmulatorState state)
             GroupRecord group = Group(ctx, instance);
             if (group.Domains.Count >= MaxDomainsPerGroup)
                 throw new ApigError(403, "APIG.3108", "The number of domain names exceeds the maximum allowed limit");
-            if (instance.HasDomainName(urlDomain))
-                throw new ApigError(400, "APIG.3305", "The URL domain name already exists,parameterName:url_domain");
+            if (instance.FindDomainByName(urlDomain) is { } existing)
+                throw existing.Group == group
+                    ? new ApigError(400, "APIG.2050", "This domain and port combination already exists,parameterName:url_domain")
+                    : new ApigError(400, "APIG.3305", "The URL domain name already exists,parameterName:url_domain");
             var domain = new DomainRecord(EmulatorState.NewId(), urlDomain)
             {
                 MinSslVersion = minSsl, IsHttpRedirectToHttps = redirect,
@@ -216,6 +216,9 @@ internal sealed partial class ApiHandlers(EmulatorState state)
             InstanceRecord instance = Instance(ctx);
             GroupRecord group = Group(ctx, instance);
             DomainRecord domain = Domain(ctx, instance, group);
+            if (verifyClient == true && domain.Certificates.Count == 0 && state.Variants.VerifyWithoutCertificate == "refuse")
+                throw ApigError.InvalidParameter("verified_client_certificate_enabled",
+                    "Client certificate verification takes effect only with a bound certificate: bind one first");
             domain.MinSslVersion = minSsl;
             if (redirect is not null) domain.IsHttpRedirectToHttps = redirect.Value;
             else if (state.Variants.UpdateDomainOmittedRedirect == "reset") domain.IsHttpRedirectToHttps = false;
@@ -234,9 +237,7 @@ internal sealed partial class ApiHandlers(EmulatorState state)
         lock (state.Sync)
         {
             InstanceRecord instance = Instance(ctx);
-            GroupRecord group = Group(ctx, instance);
-            instance.RemoveDomain(group, Domain(ctx, instance, group));
-            group.UpdateTime = state.Now;
+            state.RemoveDomain(Domain(ctx, instance, Group(ctx, instance)));
         }
         ctx.Response.StatusCode = 204;
         return Task.CompletedTask;
@@ -255,23 +256,23 @@ internal sealed partial class ApiHandlers(EmulatorState state)
     /// <summary>A domain of another group of the instance is 400 APIG.3474 (the documented example), not 404.</summary>
     private static DomainRecord Domain(HttpContext ctx, InstanceRecord instance, GroupRecord group)
     {
-        string domainId = RouteValue(ctx, "domainId");
-        if (group.FindDomain(domainId) is { } domain) return domain;
-        if (instance.Groups.Exists(g => g.FindDomain(domainId) is not null))
+        DomainRecord? domain = instance.FindDomain(RouteValue(ctx, "domainId"));
+        if (domain is null) throw new ApigError(404, "APIG.3020", "The URL domain does not exist,parameterName:domain_id");
+        if (domain.Group != group)
             throw new ApigError(400, "APIG.3474",
                 "The API group ID in the URL does not match the API group to which the URL domain has been bound,parameterName:group_id");
-        throw new ApigError(404, "APIG.3020", "The URL domain does not exist,parameterName:domain_id");
+        return domain;
     }
 
     /// <summary>
-    /// A certificate bound to another domain of the instance exists, just not here: 404 APIG.3097 (the binding does
-    /// not exist). One bound nowhere (never uploaded, or unbound, which deletes it) is 404 APIG.3021.
+    /// A certificate that exists but is not bound to this domain is 404 APIG.3097 (the binding does not exist); one
+    /// that does not exist (never made, or a legacy upload since unbound, which deletes it) is 404 APIG.3021.
     /// </summary>
-    private static CertificateRecord Certificate(HttpContext ctx, InstanceRecord instance, DomainRecord domain)
+    private CertificateRecord Certificate(HttpContext ctx, DomainRecord domain)
     {
         string certificateId = RouteValue(ctx, "certificateId");
         if (domain.Certificates.Find(c => c.Id == certificateId) is { } certificate) return certificate;
-        if (instance.Groups.Exists(g => g.Domains.Exists(d => d.Certificates.Exists(c => c.Id == certificateId))))
+        if (state.Certificates.ContainsKey(certificateId))
             throw new ApigError(404, "APIG.3097", "The binding of this certificate and domain does not exist,parameterName:certificate_id");
         throw new ApigError(404, "APIG.3021", "The SSL certificate does not exist,parameterName:certificate_id");
     }

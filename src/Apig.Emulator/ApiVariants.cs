@@ -14,6 +14,14 @@ public sealed record ApiVariants
     public static readonly IReadOnlyList<string> OmittedRedirectBehaviours = ["keep", "reset"];
     public static readonly IReadOnlyList<string> MinSslVersions = ["TLSv1.1", "TLSv1.2"];
     public static readonly IReadOnlyList<string> Languages = ["en-us", "zh-cn"];
+    public static readonly IReadOnlyList<string> AttachConflicts = ["refuse", "replace"];
+    public static readonly IReadOnlyList<string> GlobalTrustedRootCaBehaviours = ["refuse", "accept"];
+    public static readonly IReadOnlyList<string> AttachedDomainsEntryKinds = ["perPort", "perName"];
+    public static readonly IReadOnlyList<string> AttachOmittedVerifyBehaviours = ["ca", "keep"];
+    public static readonly IReadOnlyList<string> DomainCertificateShapes = ["detail", "goModel"];
+    public static readonly IReadOnlyList<string> OmittedTrustedRootCaBehaviours = ["clear", "keep"];
+    public static readonly IReadOnlyList<string> VerifyWithoutCertificateBehaviours = ["keep", "refuse"];
+    public const int MaxBatchDomainsLimit = 100_000;
 
     /// <summary>"number": ssl_infos[].type 1/2 (the Go SDK since 2026-02-05); "string": "instance"/"global" (before).</summary>
     public string SslInfoTypeFormat { get; init; } = "number";
@@ -32,6 +40,58 @@ public sealed record ApiVariants
 
     /// <summary>The language of error_msg for a request without X-Language (one with it gets its own language).</summary>
     public string DefaultLanguage { get; init; } = "en-us";
+
+    /// <summary>
+    /// Attaching a certificate to a domain that holds a different one of the same algorithm: "refuse" (400 APIG.2051,
+    /// the error table's "a domain name cannot be bound with different certificates") or "replace" (the other is
+    /// unbound; a legacy upload is then deleted, as the legacy bind does).
+    /// </summary>
+    public string AttachConflict { get; init; } = "refuse";
+
+    /// <summary>ListCertificatesV2 with instance_id: whether the project's global certificates are listed too.</summary>
+    public bool ListIncludesGlobal { get; init; } = true;
+
+    /// <summary>
+    /// Whether certificates uploaded with the legacy per-domain call are in the store. False: the store calls
+    /// (list, show, update, delete, attach, detach, attached domains) do not know them (404 APIG.3025, or absent).
+    /// </summary>
+    public bool StoreListsLegacyUploads { get; init; } = true;
+
+    /// <summary>Longest domains[] the certificate-side batch accepts; beyond it 400 APIG.2000.</summary>
+    public int MaxBatchDomains { get; init; } = 1000;
+
+    /// <summary>The 400 error code DeleteCertificateV2 answers for a certificate that is still bound.</summary>
+    public string DeleteBoundCertificateCode { get; init; } = "APIG.2000";
+
+    /// <summary>A global certificate with trusted_root_ca: "refuse" (TF: only instance certificates support it, 400 APIG.2012) or "accept".</summary>
+    public string GlobalTrustedRootCa { get; init; } = "refuse";
+
+    /// <summary>ListAttachedDomainsV2: "perPort" (one entry per enabled ingress port of a name, as the docs say) or "perName".</summary>
+    public string AttachedDomainsEntries { get; init; } = "perPort";
+
+    /// <summary>
+    /// An attach without verified_client_certificate_enabled: "ca" sets the domain's flag to whether the certificate
+    /// has a trusted root CA (GO: "defaults on when the bound certificate has a CA"); "keep" leaves the flag.
+    /// </summary>
+    public string AttachOmittedVerify { get; init; } = "ca";
+
+    /// <summary>UpdateCertificateV2 on a bound certificate: false applies it whatever it covers; true refuses (400 APIG.2103) content that does not cover every bound domain.</summary>
+    public bool UpdateChecksBoundDomains { get; init; }
+
+    /// <summary>An UpdateCertificateV2 without trusted_root_ca: "clear" the certificate's CA (the whole-form rule) or "keep" it.</summary>
+    public string UpdateOmittedTrustedRootCa { get; init; } = "clear";
+
+    /// <summary>
+    /// UpdateDomainV2 turning verified_client_certificate_enabled on for a domain without a bound certificate ("effective
+    /// only with a bound certificate"): "keep" stores and reports it; "refuse" answers 400 APIG.2012.
+    /// </summary>
+    public string VerifyWithoutCertificate { get; init; } = "keep";
+
+    /// <summary>
+    /// ShowDetailsOfDomainNameCertificateV2's answer: "detail" (CertificateDetail, as the managed-certificates doc says)
+    /// or "goModel" (apig-api.md §3.3: without is_has_trusted_root_ca and algorithm_type).
+    /// </summary>
+    public string DomainCertificateShape { get; init; } = "detail";
 
     public object SslInfoType(CertificateScope scope) =>
         SslInfoTypeFormat == "string"

@@ -6,7 +6,7 @@ namespace Apig.Emulator;
 
 /// <summary>
 /// APIG's checks on an uploaded certificate + key, done with .NET's own X509/RSA/ECDsa (the engine uses
-/// BouncyCastle, so the two implementations check each other). Order: parse (2106), which certificate the key
+/// BouncyCastle, so the two implementations check each other). Order: parse (2106; an encrypted key 2105), which certificate the key
 /// belongs to (2104/2101), chain links (2104), validity (2102), the 2038 limit (3148), a DNS SAN present (2109),
 /// domain coverage (2103). The last three need a parsed, consistent leaf, so they come after the others.
 /// </summary>
@@ -15,7 +15,8 @@ internal static class CertificateInspector
     /// <summary>APIG refuses a certificate that is still valid at the signed 32-bit time_t limit.</summary>
     internal static readonly DateTimeOffset LatestNotAfter = new(2038, 1, 19, 3, 14, 7, TimeSpan.Zero);
 
-    internal static CertificateRecord Inspect(string certContent, string privateKeyPem, string domain, string name, DateTimeOffset now)
+    /// <param name="domain">The domain the certificate must cover (2103), or null where no domain is involved (the store).</param>
+    internal static CertificateContent Inspect(string certContent, string privateKeyPem, string? domain, DateTimeOffset now)
     {
         List<X509Certificate2> chain = LoadCertificates(certContent);
         try
@@ -42,14 +43,12 @@ internal static class CertificateInspector
             List<string> san = DnsNames(leaf);
             if (san.Count == 0)
                 throw new ApigError(400, "APIG.2109", "The certificate has no SAN (subject alternative name): a certificate with only a common name is refused,parameterName:cert_content");
-            if (!san.Any(pattern => Covers(pattern, domain)))
+            if (domain is not null && !san.Any(pattern => Covers(pattern, domain)))
                 throw new ApigError(400, "APIG.2103", "The certificate common name does not match the domain name,parameterName:cert_content");
 
-            return new CertificateRecord
+            return new CertificateContent
             {
-                Id = EmulatorState.NewId(),
-                Name = name,
-                Algorithm = leaf.GetKeyAlgorithm() == "1.2.840.10045.2.1" ? "ECC" : "RSA",
+                Algorithm = KeyAlgorithm(leaf),
                 CertificatePem = certContent,
                 CommonName = commonName,
                 San = san,
@@ -65,12 +64,39 @@ internal static class CertificateInspector
                 State = NameParts(leaf.SubjectName, "2.5.4.8"),
                 Country = NameParts(leaf.SubjectName, "2.5.4.6"),
                 Issuer = DistinguishedNameParts(leaf.IssuerName),
-                CreateTime = now,
             };
         }
         finally
         {
             foreach (X509Certificate2 cert in chain) cert.Dispose();
+        }
+    }
+
+    private static string KeyAlgorithm(X509Certificate2 cert) => cert.GetKeyAlgorithm() == "1.2.840.10045.2.1" ? "ECC" : "RSA";
+
+    /// <summary>
+    /// trusted_root_ca: one or more PEM certificates, each a CA (basic constraints cA true), all of one key algorithm
+    /// (the CA certificates a domain trusts must share an algorithm type: APIG.3715).
+    /// </summary>
+    internal static TrustedRootCa InspectTrustedRootCa(string pem)
+    {
+        List<X509Certificate2> cas = LoadCertificates(pem, "trusted_root_ca");
+        try
+        {
+            foreach (X509Certificate2 ca in cas)
+            {
+                bool isCa = ca.Extensions.OfType<X509BasicConstraintsExtension>().Any(e => e.CertificateAuthority);
+                if (!isCa)
+                    throw new ApigError(400, "APIG.2106", "Invalid certificate or private key,parameterName:trusted_root_ca. Every certificate in it must be a CA certificate");
+            }
+            List<string> algorithms = cas.Select(KeyAlgorithm).Distinct().ToList();
+            if (algorithms.Count > 1)
+                throw new ApigError(400, "APIG.3715", "The CA certificates must share an algorithm type,parameterName:trusted_root_ca");
+            return new TrustedRootCa(algorithms[0], cas.Select(c => c.Subject).ToList());
+        }
+        finally
+        {
+            foreach (X509Certificate2 ca in cas) ca.Dispose();
         }
     }
 
@@ -97,7 +123,7 @@ internal static class CertificateInspector
         return blocks;
     }
 
-    private static List<X509Certificate2> LoadCertificates(string certContent)
+    private static List<X509Certificate2> LoadCertificates(string certContent, string parameter = "cert_content")
     {
         var certificates = new List<X509Certificate2>();
         try
@@ -108,14 +134,17 @@ internal static class CertificateInspector
         catch (CryptographicException)
         {
             foreach (X509Certificate2 cert in certificates) cert.Dispose();
-            throw InvalidCertificate("cert_content");
+            throw InvalidCertificate(parameter);
         }
-        if (certificates.Count == 0) throw InvalidCertificate("cert_content");
+        if (certificates.Count == 0) throw InvalidCertificate(parameter);
         return certificates;
     }
 
     private static AsymmetricAlgorithm LoadPrivateKey(string pem)
     {
+        // A traditional OpenSSL encrypted key has RFC 1421 headers, which the strict RFC 7468 reader below skips.
+        if (pem.Contains("Proc-Type:", StringComparison.Ordinal) && pem.Contains("ENCRYPTED", StringComparison.Ordinal))
+            throw EncryptedKey();
         foreach ((string label, byte[] der) in PemBlocks(pem))
         {
             switch (label)
@@ -131,7 +160,7 @@ internal static class CertificateInspector
                         catch (CryptographicException) { var ec = ECDsa.Create(); ec.ImportPkcs8PrivateKey(der, out _); return ec; }
                     });
                 case "ENCRYPTED PRIVATE KEY":
-                    throw InvalidCertificate("private_key");
+                    throw EncryptedKey();
             }
         }
         throw InvalidCertificate("private_key");
@@ -143,6 +172,9 @@ internal static class CertificateInspector
             catch (CryptographicException) { throw InvalidCertificate("private_key"); }
         }
     }
+
+    private static ApigError EncryptedKey() =>
+        new(400, "APIG.2105", "The private key is encrypted: upload it without a password,parameterName:private_key");
 
     private static ApigError InvalidCertificate(string parameter) =>
         new(400, "APIG.2106", "Invalid certificate or private key,parameterName:" + parameter);

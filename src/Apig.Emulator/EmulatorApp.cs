@@ -12,6 +12,7 @@ public static class EmulatorApp
     private const string IamTokensPath = "/v3/auth/tokens";
     private const string Instances = "/v2/{projectId}/apigw/instances";
     private const string Domain = Instances + "/{instanceId}/api-groups/{groupId}/domains/{domainId}";
+    private const string Certificates = "/v2/{projectId}/apigw/certificates";
 
     /// <summary>
     /// Arguments: <c>--urls http://127.0.0.1:0</c> (the default when none is given) and optionally
@@ -46,6 +47,16 @@ public static class EmulatorApp
         app.MapPost(Domain + "/certificate", api.BindCertificate);
         app.MapGet(Domain + "/certificate/{certificateId}", api.ShowCertificate);
         app.MapDelete(Domain + "/certificate/{certificateId}", api.UnbindCertificate);
+        app.MapPost(Domain + "/certificates/attach", api.AttachCertificate);
+        app.MapPost(Domain + "/certificates/detach", api.DetachCertificate);
+        app.MapPost(Certificates, api.CreateCertificate);
+        app.MapGet(Certificates, api.ListCertificates);
+        app.MapGet(Certificates + "/{certificateId}", api.ShowStoredCertificate);
+        app.MapPut(Certificates + "/{certificateId}", api.UpdateCertificate);
+        app.MapDelete(Certificates + "/{certificateId}", api.DeleteCertificate);
+        app.MapPost(Certificates + "/{certificateId}/domains/attach", api.AttachDomains);
+        app.MapPost(Certificates + "/{certificateId}/domains/detach", api.DetachDomains);
+        app.MapGet(Certificates + "/{certificateId}/attached-domains", api.ListAttachedDomains);
 
         app.MapPost(IamTokensPath, new IamHandlers(state).IssueToken);
 

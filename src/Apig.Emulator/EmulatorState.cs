@@ -29,6 +29,8 @@ public sealed class EmulatorState
     public string Region { get; private set; } = "";
     public string ProjectId { get; private set; } = "";
     public List<InstanceRecord> Instances { get; } = new();
+    /// <summary>The certificate store, managed and legacy-uploaded alike, in creation order.</summary>
+    public OrderedDictionary<string, CertificateRecord> Certificates { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, AccessKeyRecord> AccessKeys { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, TokenRecord> Tokens { get; } = new(StringComparer.Ordinal);
     public List<SeedUser> Users { get; } = new();
@@ -49,6 +51,7 @@ public sealed class EmulatorState
             Region = _seed.Region;
             ProjectId = _seed.ProjectId;
             Instances.Clear();
+            Certificates.Clear();
             foreach (SeedInstance si in _seed.Instances)
             {
                 var instance = new InstanceRecord(si.Id, si.Name, si.Status, si.Spec, now);
@@ -81,6 +84,36 @@ public sealed class EmulatorState
 
     public InstanceRecord? FindInstance(string id) => Instances.Find(i => i.Id == id);
 
+    /// <summary>
+    /// Binds <paramref name="certificate"/> to <paramref name="domain"/>, unbinding the domain's certificate of the same
+    /// algorithm (one per algorithm). Conflict rules are the caller's. Caller holds <see cref="Sync"/>.
+    /// </summary>
+    internal void Bind(DomainRecord domain, CertificateRecord certificate)
+    {
+        if (domain.Certificates.Contains(certificate)) return;
+        if (domain.Certificates.Find(c => c.Algorithm == certificate.Algorithm) is { } previous) Unbind(domain, previous);
+        domain.Certificates.Add(certificate);
+        certificate.Domains.Add(domain);
+        domain.Group.UpdateTime = Now;
+    }
+
+    /// <summary>A legacy upload no domain holds any more is deleted: the legacy call is "unbind and delete". Caller holds <see cref="Sync"/>.</summary>
+    internal void Unbind(DomainRecord domain, CertificateRecord certificate)
+    {
+        domain.Certificates.Remove(certificate);
+        certificate.Domains.Remove(domain);
+        domain.Group.UpdateTime = Now;
+        if (certificate.LegacyUpload && certificate.Domains.Count == 0) Certificates.Remove(certificate.Id);
+    }
+
+    /// <summary>Removes a domain with its bindings. Caller holds <see cref="Sync"/>.</summary>
+    internal void RemoveDomain(DomainRecord domain)
+    {
+        foreach (CertificateRecord certificate in domain.Certificates.ToList()) Unbind(domain, certificate);
+        domain.Instance.RemoveDomain(domain.Group, domain);
+        domain.Group.UpdateTime = Now;
+    }
+
     /// <summary>Remembers a token issued by the IAM call. Caller holds <see cref="Sync"/>.</summary>
     internal string IssueToken(string? projectId, out TokenRecord record)
     {
@@ -100,7 +133,8 @@ public sealed class EmulatorState
 public sealed class InstanceRecord(string id, string name, string status, string spec, DateTimeOffset createTime)
 {
     private readonly Dictionary<string, GroupRecord> _groupsById = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _domainNames = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, DomainRecord> _domainsByName = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, DomainRecord> _domainsById = new(StringComparer.Ordinal);
 
     public string Id { get; } = id;
     public string Name { get; } = name;
@@ -111,7 +145,10 @@ public sealed class InstanceRecord(string id, string name, string status, string
     public List<GroupRecord> Groups { get; } = new();
 
     public GroupRecord? FindGroup(string groupId) => _groupsById.GetValueOrDefault(groupId);
-    public bool HasDomainName(string domain) => _domainNames.Contains(domain);
+    public bool HasDomainName(string domain) => _domainsByName.ContainsKey(domain);
+    /// <summary>A name is bound at most once per instance, so a name finds one domain (the certificate-side batch needs this fast).</summary>
+    public DomainRecord? FindDomainByName(string domain) => _domainsByName.GetValueOrDefault(domain);
+    public DomainRecord? FindDomain(string domainId) => _domainsById.GetValueOrDefault(domainId);
 
     public void AddGroup(GroupRecord group)
     {
@@ -121,14 +158,19 @@ public sealed class InstanceRecord(string id, string name, string status, string
 
     public void AddDomain(GroupRecord group, DomainRecord domain)
     {
+        domain.Instance = this;
+        domain.Group = group;
         group.Domains.Add(domain);
-        _domainNames.Add(domain.Domain);
+        _domainsByName[domain.Domain] = domain;
+        _domainsById[domain.Id] = domain;
     }
 
+    /// <summary>Takes the domain out of its group; the caller unbinds its certificates first.</summary>
     public void RemoveDomain(GroupRecord group, DomainRecord domain)
     {
         group.Domains.Remove(domain);
-        _domainNames.Remove(domain.Domain);
+        _domainsByName.Remove(domain.Domain);
+        _domainsById.Remove(domain.Id);
     }
 }
 
@@ -146,13 +188,16 @@ public sealed class DomainRecord(string id, string domain)
 {
     public string Id { get; } = id;
     public string Domain { get; } = domain;
+    /// <summary>Set when the domain is added to an instance.</summary>
+    public InstanceRecord Instance { get; internal set; } = null!;
+    public GroupRecord Group { get; internal set; } = null!;
     public int CnameStatus { get; set; } = 3;
     public string MinSslVersion { get; set; } = "TLSv1.2";
     public bool IsHttpRedirectToHttps { get; set; }
     public bool VerifiedClientCertificateEnabled { get; set; }
     public int IngressHttpPort { get; set; } = 80;
     public int IngressHttpsPort { get; set; } = 443;
-    /// <summary>At most one per algorithm ("RSA", "ECC").</summary>
+    /// <summary>The bound certificates, at most one per algorithm ("RSA", "ECC"). Change only through <see cref="EmulatorState.Bind"/>/<see cref="EmulatorState.Unbind"/>.</summary>
     public List<CertificateRecord> Certificates { get; } = new();
 
     /// <summary>
@@ -165,11 +210,37 @@ public sealed class DomainRecord(string id, string domain)
     public bool HasTrustedRootCa => Certificates.Count > 0 && Certificates.TrueForAll(c => c.HasTrustedRootCa);
 }
 
-/// <summary>A bound certificate: public parts only. The private key is never kept.</summary>
+/// <summary>
+/// A certificate of the store. The legacy per-domain upload makes one too (<see cref="LegacyUpload"/>), so both
+/// kinds of call see one binding model. The private key is never kept.
+/// </summary>
 public sealed class CertificateRecord
 {
     public required string Id { get; init; }
-    public required string Name { get; init; }
+    public required string Name { get; set; }
+    public CertificateScope Scope { get; init; } = CertificateScope.Instance;
+    /// <summary>The owning instance of an instance certificate; null for a global one (the API says "common").</summary>
+    public string? InstanceId { get; init; }
+    /// <summary>Replaced whole by an in-place update; every bound domain then holds the new content.</summary>
+    public required CertificateContent Content { get; set; }
+    public TrustedRootCa? TrustedRootCa { get; set; }
+    /// <summary>Made by AssociateCertificateV2: it lives only while a domain holds it ("unbind and delete").</summary>
+    public bool LegacyUpload { get; init; }
+    public required DateTimeOffset CreateTime { get; init; }
+    public required DateTimeOffset UpdateTime { get; set; }
+    /// <summary>The domains holding it, in binding order. Change only through <see cref="EmulatorState.Bind"/>/<see cref="EmulatorState.Unbind"/>.</summary>
+    public List<DomainRecord> Domains { get; } = new();
+
+    public string Algorithm => Content.Algorithm;
+    public bool HasTrustedRootCa => TrustedRootCa is not null;
+    public bool IsGlobal => Scope == CertificateScope.Global;
+    /// <summary>A global certificate serves every instance of the project; an instance one only its own.</summary>
+    public bool UsableIn(InstanceRecord instance) => IsGlobal || InstanceId == instance.Id;
+}
+
+/// <summary>The public parts of a certificate as parsed from its PEM.</summary>
+public sealed class CertificateContent
+{
     public required string Algorithm { get; init; }
     public required string CertificatePem { get; init; }
     public required string CommonName { get; init; }
@@ -187,12 +258,12 @@ public sealed class CertificateRecord
     public required IReadOnlyList<string> State { get; init; }
     public required IReadOnlyList<string> Country { get; init; }
     public required IReadOnlyList<string> Issuer { get; init; }
-    public required DateTimeOffset CreateTime { get; init; }
-    /// <summary>Always an instance certificate: the legacy per-domain upload has no type field.</summary>
-    public CertificateScope Scope { get; init; } = CertificateScope.Instance;
-    /// <summary>The legacy upload cannot carry a CA, so this is false for every certificate the emulator holds today.</summary>
-    public bool HasTrustedRootCa { get; init; }
+
+    public bool Covers(string domain) => San.Any(pattern => CertificateInspector.Covers(pattern, domain));
 }
+
+/// <summary>The CA certificates a certificate carries for client verification: only what the answers and checks need.</summary>
+public sealed record TrustedRootCa(string Algorithm, IReadOnlyList<string> Subjects);
 
 public enum CertificateScope { Instance = 1, Global = 2 }
 

@@ -194,7 +194,7 @@ public class CertificateBindTests(EmulatorFixture fixture) : EmulatorTestBase(fi
     }
 
     [Fact]
-    public async Task Unparsable_or_encrypted_material_is_2106()
+    public async Task Unparsable_material_is_2106_and_an_encrypted_key_2105()
     {
         Issued cert = SelfSigned(Rsa(0), "api.example.com");
         Assert.EndsWith("parameterName:cert_content", await BindError("not a certificate", cert.Pkcs8KeyPem, "APIG.2106"));
@@ -202,7 +202,9 @@ public class CertificateBindTests(EmulatorFixture fixture) : EmulatorTestBase(fi
         Assert.EndsWith("parameterName:private_key", await BindError(cert.CertificatePem, "not a key", "APIG.2106"));
         string encrypted = Rsa(0).ExportEncryptedPkcs8PrivateKeyPem("pw".AsSpan(),
             new PbeParameters(PbeEncryptionAlgorithm.Aes256Cbc, HashAlgorithmName.SHA256, 1000));
-        await BindError(cert.CertificatePem, encrypted, "APIG.2106");
+        Assert.EndsWith("parameterName:private_key", await BindError(cert.CertificatePem, encrypted, "APIG.2105"));
+        string traditional = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-256-CBC,00112233445566778899AABBCCDDEEFF\n\nAAAA\n-----END RSA PRIVATE KEY-----";
+        await BindError(cert.CertificatePem, traditional, "APIG.2105");
         await BindError(cert.CertificatePem, "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----", "APIG.2106");
     }
 

@@ -82,23 +82,21 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         // The legacy upload cannot carry a CA, so CA-holding certificates are put in place directly.
         CertificateRecord Record(string algorithm, bool hasCa) => new()
         {
-            Id = EmulatorState.NewId(), Name = "ca_" + algorithm, Algorithm = algorithm, CertificatePem = "", CommonName = "api.example.com",
-            San = ["api.example.com"], NotBefore = DateTimeOffset.UtcNow, NotAfter = DateTimeOffset.UtcNow.AddDays(1),
-            SerialNumberBytes = [1], Thumbprint = "", SignatureAlgorithm = "SHA256-RSA", Version = 3, Organization = [],
-            OrganizationalUnit = [], Locality = [], State = [], Country = [], Issuer = [], CreateTime = DateTimeOffset.UtcNow,
-            HasTrustedRootCa = hasCa,
+            Id = EmulatorState.NewId(), Name = "ca_" + algorithm, CreateTime = DateTimeOffset.UtcNow, UpdateTime = DateTimeOffset.UtcNow,
+            TrustedRootCa = hasCa ? new TrustedRootCa(algorithm, ["CN=Test CA"]) : null,
+            Content = TestRecords.Content(algorithm),
         };
         DomainRecord domain;
         lock (State.Sync)
         {
             domain = State.Instances[0].Groups[0].Domains[0];
-            domain.Certificates.Add(Record("RSA", hasCa: true));
+            State.Bind(domain, Record("RSA", hasCa: true));
         }
         JsonElement json = await UrlDomain();
         Assert.True(json.GetProperty("is_has_trusted_root_ca").GetBoolean());
         Assert.True(json.GetProperty("ssl_infos")[0].GetProperty("is_has_trusted_root_ca").GetBoolean());
 
-        lock (State.Sync) domain.Certificates.Add(Record("ECC", hasCa: false));
+        lock (State.Sync) State.Bind(domain, Record("ECC", hasCa: false));
         json = await UrlDomain();
         Assert.False(json.GetProperty("is_has_trusted_root_ca").GetBoolean());
         Assert.Equal([true, false], json.GetProperty("ssl_infos").EnumerateArray().Select(i => i.GetProperty("is_has_trusted_root_ca").GetBoolean()));
@@ -401,8 +399,15 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", details.GetProperty("not_before").GetString());
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", details.GetProperty("not_after").GetString());
         Assert.Equal(JsonValueKind.String, details.GetProperty("serial_number").ValueKind);
-        // Not in the APIG Go model of this answer (only the ROMA page lists them).
-        Assert.False(details.TryGetProperty("algorithm_type", out _));
-        Assert.False(details.TryGetProperty("is_has_trusted_root_ca", out _));
+        // The managed-certificates doc: this answer is CertificateDetail, store fields included ...
+        Assert.Equal(kind == "ecdsa" ? "ECC" : "RSA", details.GetProperty("algorithm_type").GetString());
+        Assert.False(details.GetProperty("is_has_trusted_root_ca").GetBoolean());
+        // ... while the APIG Go model of this answer has neither (only the ROMA page lists them): the goModel setting.
+        await Settings(new { domainCertificateShape = "goModel" });
+        using var goModel = await Send(HttpMethod.Get, Domain1 + "/certificate/" + id);
+        JsonElement lean = await Json(goModel);
+        Assert.False(lean.TryGetProperty("algorithm_type", out _));
+        Assert.False(lean.TryGetProperty("is_has_trusted_root_ca", out _));
+        Assert.Equal(expected, lean.GetProperty("signature_algorithm").GetString());
     }
 }

@@ -31,3 +31,25 @@ function Set-EmulatorRedirect([string] $Name, [bool] $On) {
     Invoke-RestMethod -Method Put -Uri ($EmulatorUrl + $path) -Headers @{ 'X-Auth-Token' = $Seed.Token } -ContentType 'application/json' -Body $body | Out-Null
     Clear-SentRequests
 }
+
+# A certificate in the emulator's store bound to one domain, made by the raw API (the store cmdlets are not under test
+# here): with -TrustedRootCa its domains can verify client certificates. Verification is left off on attach.
+function New-EmulatorStoredBinding {
+    param([string] $DomainName, $Certificate, $TrustedRootCa)
+    $headers = @{ 'X-Auth-Token' = $Seed.Token }
+    $base = "$EmulatorUrl/v2/$($Seed.ProjectId)/apigw"
+    $form = @{
+        name = 'stored_' + ($DomainName -replace '[^a-z0-9]', '_')
+        cert_content = Get-Content -LiteralPath $Certificate.FullChainFile -Raw
+        private_key = Get-Content -LiteralPath $Certificate.KeyFile -Raw
+        type = 'instance'; instance_id = $Seed.InstanceId
+    }
+    if ($TrustedRootCa) { $form.trusted_root_ca = $TrustedRootCa.ExportCertificatePem() + "`n" }
+    $stored = Invoke-RestMethod -Method Post -Uri "$base/certificates" -Headers $headers -ContentType 'application/json' -Body ($form | ConvertTo-Json)
+    $domain = Get-EmulatorDomainNamed $DomainName
+    $attach = @{ certificate_ids = @($stored.id); verified_client_certificate_enabled = $false } | ConvertTo-Json
+    Invoke-RestMethod -Method Post -Uri "$base/instances/$($Seed.InstanceId)/api-groups/$($domain.groupId)/domains/$($domain.id)/certificates/attach" `
+        -Headers $headers -ContentType 'application/json' -Body $attach | Out-Null
+    Clear-SentRequests
+    $stored.id
+}

@@ -48,18 +48,6 @@ namespace Apig.Cert
         /// <summary>The cause of the error record of a <see cref="ItemResultKind.Failed"/> item.</summary>
         public Exception? Failure { get; }
 
-        /// <summary>Written to the warning stream before the outputs, e.g. a setting that may have changed unasked.</summary>
-        public IReadOnlyList<string> Warnings { get; private set; } = s_noWarnings;
-
-        private static readonly IReadOnlyList<string> s_noWarnings = new string[0];
-
-        /// <summary>This result with a warning to write; a null or empty <paramref name="warning"/> adds nothing.</summary>
-        public ItemResult WithWarning(string? warning)
-        {
-            if (string.IsNullOrEmpty(warning)) return this;
-            return new ItemResult(Kind, Outputs, Failure) { Warnings = Warnings.Concat(new[] { warning! }).ToArray() };
-        }
-
         /// <summary>A null <paramref name="output"/> writes nothing (e.g. an unbind without -PassThru).</summary>
         public static ItemResult Succeeded(object? output = null) => new ItemResult(ItemResultKind.Succeeded, One(output), null);
 

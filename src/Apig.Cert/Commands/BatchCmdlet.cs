@@ -221,11 +221,6 @@ namespace Apig.Cert.Commands
                 _changed.Add(outcome.Target.ToString() ?? string.Empty);
             }
 
-            foreach (string warning in result.Warnings)
-            {
-                WriteWarning(warning);
-            }
-
             foreach (object output in result.Outputs)
             {
                 WriteObject(output);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Management.Automation;
 
 namespace Apig.Cert.Commands
@@ -17,5 +18,17 @@ namespace Apig.Cert.Commands
             shown.TypeNames.Insert(0, TypeName);
             return shown;
         }
+    }
+
+    /// <summary>Names of domains one warning of the command is about, collected from concurrent work and written once at the end.</summary>
+    internal sealed class DomainsToWarnAbout
+    {
+        private readonly ConcurrentQueue<string> _names = new ConcurrentQueue<string>();
+
+        public void Add(string domainName) => _names.Enqueue(domainName);
+
+        public bool Any => !_names.IsEmpty;
+
+        public string[] Names => _names.ToArray();
     }
 }

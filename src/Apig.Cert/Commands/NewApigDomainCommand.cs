@@ -11,6 +11,7 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomain))]
     public sealed class NewApigDomainCommand : BatchCmdlet
     {
+        private readonly DomainsToWarnAbout _redirectNotChecked = new DomainsToWarnAbout();
         private DomainCreator? _creator;
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
@@ -63,17 +64,31 @@ namespace Apig.Cert.Commands
 
         private bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (_redirectNotChecked.Any)
+            {
+                WriteWarning(RedirectWarnings.NotChecked(_redirectNotChecked.Names, RedirectToHttps.IsPresent));
+            }
+        }
+
         private ItemStep Decide(DomainCreator creator, NewDomainPlan plan)
         {
             if (plan.Existing != null)
             {
+                if (plan.RedirectNotChecked)
+                {
+                    _redirectNotChecked.Add(plan.Prepared.DomainName);
+                }
+
                 if (IsWhatIf)
                 {
                     ShouldProcess("Already there: " + plan.Description + "; nothing would be sent.", string.Empty, string.Empty);
-                    return ItemStep.Done(ItemResult.Unchanged().WithWarning(plan.Warning));
+                    return ItemStep.Done(ItemResult.Unchanged());
                 }
 
-                return ItemStep.Done(ItemResult.Unchanged(DomainSettingsOutput.Shown(plan.Existing)).WithWarning(plan.Warning));
+                return ItemStep.Done(ItemResult.Unchanged(DomainSettingsOutput.Shown(plan.Existing)));
             }
 
             if (!ShouldProcess("Would add custom domain " + plan.Description + ".", "Add custom domain " + plan.Description + "?", "New-ApigDomain"))

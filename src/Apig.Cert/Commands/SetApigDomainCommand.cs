@@ -12,6 +12,7 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomain))]
     public sealed class SetApigDomainCommand : DomainBatchCmdlet
     {
+        private readonly DomainsToWarnAbout _redirectMayBeReset = new DomainsToWarnAbout();
         private DomainSettingsUpdater? _updater;
 
         [Parameter]
@@ -56,6 +57,15 @@ namespace Apig.Cert.Commands
 
         private bool Given(string parameter) => MyInvocation.BoundParameters.ContainsKey(parameter);
 
+        protected override void EndProcessing()
+        {
+            base.EndProcessing();
+            if (_redirectMayBeReset.Any)
+            {
+                WriteWarning(RedirectWarnings.OffAfterUpdate(_redirectMayBeReset.Names));
+            }
+        }
+
         // Only an ApigDomain for this very domain counts, and only where it knows the flag (a listing does not).
         private bool? PipedRedirect(DomainRef domain) =>
             (InputObject is PSObject wrapped ? wrapped.BaseObject : InputObject) is ApigDomain piped
@@ -86,7 +96,12 @@ namespace Apig.Cert.Commands
             return ItemStep.Send(async ct =>
             {
                 DomainSettingsResult result = await updater.ApplyAsync(plan, ct).ConfigureAwait(false);
-                return ItemResult.Succeeded(DomainSettingsOutput.Shown(result.Domain)).WithWarning(result.Warning);
+                if (result.RedirectMayHaveBeenReset)
+                {
+                    _redirectMayBeReset.Add(plan.DomainName);
+                }
+
+                return ItemResult.Succeeded(DomainSettingsOutput.Shown(result.Domain));
             });
         }
     }

@@ -285,7 +285,7 @@ public class DomainSettingsTests
         Assert.False(body.TryGetProperty("ingress_http_port", out _));
         Assert.True(f.Apig["d1"].Redirect);
         Assert.Equal(("TLSv1.2", true, true), (result.Domain.MinSslVersion, result.Domain.RedirectToHttps, result.Domain.Changed));
-        Assert.Null(result.Warning);
+        Assert.False(result.RedirectMayHaveBeenReset);
         Assert.Equal("shop", result.Domain.GroupName);
         Assert.Equal("c9", Assert.Single(result.Domain.Certificates).CertificateId);
     }
@@ -293,7 +293,7 @@ public class DomainSettingsTests
     [Theory]
     [InlineData("keep", false)]
     [InlineData("reset", true)]
-    public async Task AnUnknownRedirectIsLeftOutAndAWarningSaysSoWhenItIsOffAfterwards(string omittedRedirect, bool warned)
+    public async Task AnUnknownRedirectIsLeftOutAndFlaggedWhenItIsOffAfterwards(string omittedRedirect, bool warned)
     {
         await using var f = await Serve(omittedRedirect);
         var updater = f.Updater();
@@ -304,8 +304,7 @@ public class DomainSettingsTests
         Assert.False(Body(f.OnlyPut()).TryGetProperty("is_http_redirect_to_https", out _));
         Assert.Equal(!warned, f.Apig["d2"].Redirect);
         Assert.Equal(!warned, result.Domain.RedirectToHttps);
-        Assert.Equal(warned, result.Warning != null);
-        if (warned) Assert.Contains("Set-ApigDomain -RedirectToHttps $true", result.Warning);
+        Assert.Equal(warned, result.RedirectMayHaveBeenReset);
     }
 
     [Fact]
@@ -321,7 +320,7 @@ public class DomainSettingsTests
         Assert.Equal(("TLSv1.2", 80, 8443), (body.GetProperty("min_ssl_version").GetString(), body.GetProperty("ingress_http_port").GetInt32(),
             body.GetProperty("ingress_https_port").GetInt32()));
         Assert.True(f.Apig["d2"].Redirect);
-        Assert.Null(result.Warning);
+        Assert.False(result.RedirectMayHaveBeenReset);
         Assert.Contains(f.Log.VerboseLines, l => l.Contains("taken as on from the piped object"));
     }
 
@@ -445,12 +444,12 @@ public class DomainSettingsTests
         ApigDomain same = await creator.CreateAsync(plan, CancellationToken.None);
 
         Assert.Equal(("d1", false, true), (same.DomainId, same.Changed, same.RedirectToHttps));
-        Assert.Null(plan.Warning);
+        Assert.False(plan.RedirectNotChecked);
         Assert.Equal(0, f.Sent("POST"));
     }
 
     [Fact]
-    public async Task ARedirectThatCannotBeCheckedOnAnExistingDomainGivesAWarningNotAnError()
+    public async Task ARedirectThatCannotBeCheckedOnAnExistingDomainIsFlaggedNotAnError()
     {
         await using var f = await Serve();
         var creator = new DomainCreator(f.Client, TestSessions.ProjectId, f.Log);
@@ -459,7 +458,7 @@ public class DomainSettingsTests
 
         Assert.NotNull(plan.Existing);
         Assert.Null(plan.Existing!.RedirectToHttps);
-        Assert.Contains("Set-ApigDomain -RedirectToHttps $true", plan.Warning);
+        Assert.True(plan.RedirectNotChecked);
     }
 
     [Fact]
@@ -546,5 +545,16 @@ public class DomainSettingsTests
         lock (f.Apig.Domains) f.Apig.Domains.RemoveAll(d => d.Id == "d2");
         Assert.True(await remover.RemoveAsync(www, CancellationToken.None));
         Assert.Contains(f.Log.VerboseLines, l => l.Contains("already gone (APIG.3020)"));
+    }
+
+    [Fact]
+    public void OneWarningNamesEveryDomainUpToTwentyAndCountsTheRest()
+    {
+        string[] names = Enumerable.Range(1, 23).Select(i => "d" + i + ".example.com").ToArray();
+        string warning = RedirectWarnings.OffAfterUpdate(names);
+        Assert.Contains("'d20.example.com' and 3 more.", warning);
+        Assert.DoesNotContain("d21.", warning);
+        Assert.Contains("Set-ApigDomain -RedirectToHttps $true", warning);
+        Assert.Contains("Set-ApigDomain -RedirectToHttps $false", RedirectWarnings.NotChecked(["a.example.com"], wanted: false));
     }
 }

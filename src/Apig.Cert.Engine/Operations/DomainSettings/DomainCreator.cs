@@ -43,12 +43,12 @@ namespace Apig.Cert.Engine.Operations
     /// <summary>What the read before a create found: the domain to create, or the one already there with these settings.</summary>
     public sealed class NewDomainPlan
     {
-        internal NewDomainPlan(PreparedDomain prepared, GroupInfo group, ApigDomain? existing, string? warning)
+        internal NewDomainPlan(PreparedDomain prepared, GroupInfo group, ApigDomain? existing, bool redirectNotChecked)
         {
             Prepared = prepared;
             Group = group;
             Existing = existing;
-            Warning = warning;
+            RedirectNotChecked = redirectNotChecked;
         }
 
         public PreparedDomain Prepared { get; }
@@ -58,8 +58,8 @@ namespace Apig.Cert.Engine.Operations
         /// <summary>The domain already in the group with the settings asked for (Changed = false); null when it is to be created.</summary>
         public ApigDomain? Existing { get; }
 
-        /// <summary>For an existing domain whose redirect could not be checked: says so, and how to make sure.</summary>
-        public string? Warning { get; }
+        /// <summary>The domain exists and -RedirectToHttps was given, but its redirect cannot be read, so it was not compared (see <see cref="RedirectWarnings.NotChecked"/>).</summary>
+        public bool RedirectNotChecked { get; }
 
         public string GroupName => string.IsNullOrEmpty(Group.Name) ? Prepared.GroupId : Group.Name!;
 
@@ -142,7 +142,7 @@ namespace Apig.Cert.Engine.Operations
             UrlDomainInfo? existing = NamedDomain(group, prepared.DomainName);
             if (existing is null)
             {
-                return new NewDomainPlan(prepared, group, null, null);
+                return new NewDomainPlan(prepared, group, null, false);
             }
 
             DomainRef domain = DomainRef.Create(prepared.InstanceId, prepared.GroupId, existing.Id);
@@ -156,7 +156,7 @@ namespace Apig.Cert.Engine.Operations
             if (prepared.HttpsPort.HasValue && prepared.HttpsPort != existing.IngressHttpsPort) differences.Add("HttpsPort is " + existing.IngressHttpsPort + ", not " + prepared.HttpsPort);
 
             bool? redirect = null;
-            string? warning = null;
+            bool redirectNotChecked = false;
             if (prepared.RedirectToHttps.HasValue)
             {
                 redirect = await DomainSettingsReading.ReadRedirectAsync(_client, domain, existing, _log, cancellationToken).ConfigureAwait(false);
@@ -166,9 +166,7 @@ namespace Apig.Cert.Engine.Operations
                 }
                 else if (!redirect.HasValue)
                 {
-                    warning = "'" + prepared.DomainName + "' is already a domain of group '" + (group.Name ?? group.Id) + "'; its HTTP-to-HTTPS redirect " +
-                              "cannot be read back from APIG, so -RedirectToHttps was not checked. To be sure, run Set-ApigDomain -RedirectToHttps $" +
-                              (prepared.RedirectToHttps.Value ? "true" : "false") + " for it.";
+                    redirectNotChecked = true;
                 }
             }
 
@@ -182,7 +180,7 @@ namespace Apig.Cert.Engine.Operations
 
             _log?.Verbose("'" + prepared.DomainName + "' is already a domain of group '" + (group.Name ?? group.Id) + "' with the settings asked for; nothing to send.");
             ApigDomain unchanged = DomainSettingsReading.ToDomain(existing, group, prepared.InstanceId, _projectId, redirect, changed: false);
-            return new NewDomainPlan(prepared, group, unchanged, warning);
+            return new NewDomainPlan(prepared, group, unchanged, redirectNotChecked);
         }
 
         /// <summary>AssociateDomainV2; returns the new domain as APIG answered it (Changed = true). A plan whose domain exists sends nothing.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -88,5 +89,29 @@ namespace Apig.Cert.Engine.Operations
         }
 
         public static string OnOff(bool? value) => value.HasValue ? (value.Value ? "True" : "False") : "not known";
+    }
+
+    /// <summary>
+    /// The warnings about the redirect flag that cannot be read back, one per command naming every domain concerned, so
+    /// a batch of 500 domains gives one warning, not 500.
+    /// </summary>
+    public static class RedirectWarnings
+    {
+        private const int NamesListed = 20;
+
+        /// <summary>Set-ApigDomain: domains whose redirect was not sent (not known) and is off after the update.</summary>
+        public static string OffAfterUpdate(IReadOnlyCollection<string> domainNames) =>
+            "The HTTP-to-HTTPS redirect is off after the update of " + Names(domainNames) + ". Its value before could not be read (the group " +
+            "listing does not return it, and no stored certificate bound to the domain lists it), and APIG may switch it off when an update " +
+            "does not send it. Where it should be on, run Set-ApigDomain -RedirectToHttps $true.";
+
+        /// <summary>New-ApigDomain: existing domains whose redirect could not be compared with -RedirectToHttps.</summary>
+        public static string NotChecked(IReadOnlyCollection<string> domainNames, bool wanted) =>
+            "Already there: " + Names(domainNames) + ". The HTTP-to-HTTPS redirect cannot be read back from APIG, so -RedirectToHttps was not " +
+            "checked. To be sure, pipe them to Set-ApigDomain -RedirectToHttps $" + (wanted ? "true" : "false") + ".";
+
+        private static string Names(IReadOnlyCollection<string> names) =>
+            string.Join(", ", names.Take(NamesListed).Select(n => "'" + n + "'")) +
+            (names.Count > NamesListed ? " and " + (names.Count - NamesListed).ToString(System.Globalization.CultureInfo.InvariantCulture) + " more" : string.Empty);
     }
 }

@@ -88,18 +88,22 @@ namespace Apig.Cert.Engine.Operations
         public string Description => "'" + DomainName + "' (" + Domain + "): " + string.Join(", ", Changes);
     }
 
-    /// <summary>What an update came to: the domain as APIG answered, and a warning when the redirect may have been switched off unasked.</summary>
+    /// <summary>What an update came to: the domain as APIG answered, and whether its redirect may have been switched off unasked.</summary>
     public sealed class DomainSettingsResult
     {
-        internal DomainSettingsResult(ApigDomain domain, string? warning)
+        internal DomainSettingsResult(ApigDomain domain, bool redirectMayHaveBeenReset)
         {
             Domain = domain;
-            Warning = warning;
+            RedirectMayHaveBeenReset = redirectMayHaveBeenReset;
         }
 
         public ApigDomain Domain { get; }
 
-        public string? Warning { get; }
+        /// <summary>
+        /// The redirect was not sent (its value before could not be read) and APIG reports it off now: it was off, or the
+        /// update switched it off (see <see cref="RedirectWarnings.OffAfterUpdate"/>).
+        /// </summary>
+        public bool RedirectMayHaveBeenReset { get; }
     }
 
     /// <summary>
@@ -236,7 +240,7 @@ namespace Apig.Cert.Engine.Operations
         public async Task<DomainSettingsResult> ApplyAsync(DomainSettingsPlan plan, CancellationToken cancellationToken)
         {
             if (plan is null) throw new ArgumentNullException(nameof(plan));
-            if (plan.Body is null) return new DomainSettingsResult(plan.Current, null);
+            if (plan.Body is null) return new DomainSettingsResult(plan.Current, false);
 
             UrlDomainInfo answer = await _client.UpdateDomainAsync(plan.Domain, plan.Body, cancellationToken).ConfigureAwait(false);
             _groups.Invalidate(plan.Domain.InstanceId, plan.Domain.GroupId);
@@ -244,15 +248,7 @@ namespace Apig.Cert.Engine.Operations
 
             UrlDomainInfo after = DomainSettingsReading.WithAnswer(plan.Listed, answer);
             ApigDomain domain = DomainSettingsReading.ToDomain(after, plan.Group, plan.Domain.InstanceId, _projectId, plan.Body.IsHttpRedirectToHttps, changed: true);
-            string? warning = null;
-            if (plan.Body.IsHttpRedirectToHttps is null && domain.RedirectToHttps != true)
-            {
-                warning = "The HTTP-to-HTTPS redirect of '" + plan.DomainName + "' is off after this update. Its value before could not be read " +
-                          "(the group listing does not return it, and no stored certificate bound to the domain lists it), and APIG may switch it off " +
-                          "when an update does not send it. If it should be on, run Set-ApigDomain -RedirectToHttps $true for this domain.";
-            }
-
-            return new DomainSettingsResult(domain, warning);
+            return new DomainSettingsResult(domain, plan.Body.IsHttpRedirectToHttps is null && domain.RedirectToHttps != true);
         }
 
         private static bool HasTrustedRootCa(UrlDomainInfo listed) =>

@@ -7,7 +7,11 @@ namespace Apig.Cert.Commands
     /// <summary>
     /// <para type="synopsis">Removes custom domains from their API groups (the domain's HTTPS clients lose its certificates); asks first unless -Force.</para>
     /// </summary>
-    [Cmdlet(VerbsCommon.Remove, "ApigDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, HelpUri = HelpLinks.RemoveApigDomain)]
+    /// <remarks>
+    /// Asks like a ConfirmImpact High cmdlet, through <see cref="BatchCmdlet.ConfirmedHighImpact"/>; declared Medium, as
+    /// Remove-ApigDomainCertificate is, because a declared High makes ShouldProcess itself prompt, which -Force cannot skip.
+    /// </remarks>
+    [Cmdlet(VerbsCommon.Remove, "ApigDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.RemoveApigDomain)]
     public sealed class RemoveApigDomainCommand : DomainBatchCmdlet
     {
         private DomainRemover? _remover;

@@ -12,6 +12,7 @@ namespace Apig.Cert.Commands
     /// Remove-ApigDomainCertificate is, because a declared High makes ShouldProcess itself prompt, which -Force cannot skip.
     /// </remarks>
     [Cmdlet(VerbsCommon.Remove, "ApigDomain", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, HelpUri = HelpLinks.RemoveApigDomain)]
+    [OutputType(typeof(void))]
     public sealed class RemoveApigDomainCommand : DomainBatchCmdlet
     {
         private DomainRemover? _remover;

@@ -90,6 +90,17 @@ Describe 'Set-ApigDomain' {
         Get-Changes | Should -BeNullOrEmpty
     }
 
+    It 'reads the redirect from the attached domains listed <Entries>' -ForEach @(@{ Entries = 'perPort' }, @{ Entries = 'perName' }) {
+        Set-Variant @{ attachedDomainsEntries = $Entries; updateDomainOmittedRedirect = 'reset' }
+        $Seed.Domains[2] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
+        Set-EmulatorRedirect 'pay.example.com' $true
+        (Set-ApigDomain -DomainName pay.example.com -HttpPort -1 -HttpsPort 443).RedirectToHttps | Should -BeTrue
+        (Get-EmulatorDomainNamed 'pay.example.com').isHttpRedirectToHttps | Should -BeTrue
+        # HTTPS only now: the name has one entry either way, and a second change still finds the flag.
+        (Set-ApigDomain -DomainName pay.example.com -MinSslVersion TLSv1.1).RedirectToHttps | Should -BeTrue
+        (Get-EmulatorDomainNamed 'pay.example.com').isHttpRedirectToHttps | Should -BeTrue
+    }
+
     It 'reads no redirect from a legacy upload when the store does not list legacy uploads' {
         Set-Variant @{ storeListsLegacyUploads = $false; updateDomainOmittedRedirect = 'reset' }
         $Seed.Domains[1] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
@@ -115,9 +126,12 @@ Describe 'Set-ApigDomain' {
         ($state.ingressHttpPort, $state.ingressHttpsPort) | Should -Be @(8080, 8443)
     }
 
-    It 'refuses client verification for a domain without a certificate that has a trusted root CA, sending nothing' -ForEach @(@{ Bound = 'none' }, @{ Bound = 'legacy' }, @{ Bound = 'stored without CA' }) {
-        if ($Bound -eq 'legacy') { $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null }
-        if ($Bound -eq 'stored without CA') { New-EmulatorStoredBinding -DomainName api.example.com -Certificate $cert | Out-Null }
+    It 'refuses client verification for a domain with <Bound> (no trusted root CA), sending nothing, whatever APIG would do (<Verify>)' -ForEach @(
+        foreach ($verify in 'keep', 'refuse') { foreach ($bound in 'no certificate', 'a legacy upload', 'a stored certificate without CA') { @{ Bound = $bound; Verify = $verify } } }
+    ) {
+        Set-Variant @{ verifyWithoutCertificate = $Verify }
+        if ($Bound -eq 'a legacy upload') { $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null }
+        if ($Bound -eq 'a stored certificate without CA') { New-EmulatorStoredBinding -DomainName api.example.com -Certificate $cert | Out-Null }
         Clear-SentRequests
         Set-ApigDomain -DomainName api.example.com -VerifyClientCertificate $true -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'NoTrustedRootCa,*'

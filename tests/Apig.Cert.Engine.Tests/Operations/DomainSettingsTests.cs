@@ -505,6 +505,21 @@ public class DomainSettingsTests
     }
 
     [Fact]
+    public async Task ABatchOfNewDomainsListsTheInstanceOnceNotOncePerCreate()
+    {
+        await using var f = await Serve();
+        var creator = new DomainCreator(f.Client, TestSessions.ProjectId, f.Log);
+
+        foreach (string name in new[] { "a.example.com", "b.example.com", "c.example.com" })
+        {
+            await creator.CreateAsync(await creator.PlanAsync(DomainCreator.Prepare("i1", "g2", name, null, null, null, null), CancellationToken.None), CancellationToken.None);
+        }
+
+        Assert.Equal(3, f.Sent("POST"));
+        Assert.Equal(1, f.Server.Count(r => r.Path == Instance + "/api-groups"));
+    }
+
+    [Fact]
     public void BadInputForANewDomainIsRefusedBeforeAnythingIsRead()
     {
         Assert.Equal("InvalidId", Assert.Throws<ApigInputException>(() => DomainCreator.Prepare("", "g1", "a.example.com", null, null, null, null)).ErrorId);

@@ -192,12 +192,14 @@ namespace Apig.Cert.Engine.Operations
             PreparedDomain prepared = plan.Prepared;
             UrlDomainInfo created = await _client.AssociateDomainAsync(prepared.InstanceId, prepared.GroupId, prepared.DomainName, prepared.MinSslVersion,
                 cancellationToken, prepared.RedirectToHttps, prepared.HttpPort, prepared.HttpsPort).ConfigureAwait(false);
-            _instanceGroups.TryRemove(prepared.InstanceId, out _);
             _log?.Verbose("Added '" + prepared.DomainName + "' to group '" + plan.GroupName + "' (domain id " + created.Id + ").");
             // An answer lost and then confirmed from the listing carries no redirect: the value sent is what APIG took.
             return DomainSettingsReading.ToDomain(created, plan.Group, prepared.InstanceId, _projectId, prepared.RedirectToHttps ?? false, changed: true);
         }
 
+        // Listed once per instance per command, and not again after a create: every input of a batch is read before or
+        // while the earlier ones are created, so a re-list would cost a listing per domain and still not reliably see
+        // them. A name given twice in one command gets APIG's own answer the second time (APIG.2050).
         private Task<IReadOnlyList<GroupInfo>> GroupsOfAsync(string instanceId, CancellationToken cancellationToken)
         {
             Lazy<Task<IReadOnlyList<GroupInfo>>> entry = _instanceGroups.GetOrAdd(instanceId,

@@ -26,6 +26,9 @@
         'Get-ApigCertificateBinding'
         'Add-ApigCertificateBinding'
         'Remove-ApigCertificateBinding'
+        'New-ApigDomain'
+        'Set-ApigDomain'
+        'Remove-ApigDomain'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

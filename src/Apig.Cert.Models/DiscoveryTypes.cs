@@ -113,7 +113,11 @@ namespace Apig.Cert
 
         public int? HttpPort { get; set; }
 
-        public bool RedirectToHttps { get; set; }
+        /// <summary>
+        /// Whether HTTP requests are redirected to HTTPS; null when not known: the group listing (Get-ApigDomain) never
+        /// returns it, only the answers of New- and Set-ApigDomain and the domains of a stored certificate do.
+        /// </summary>
+        public bool? RedirectToHttps { get; set; }
 
         public bool VerifiedClientCertificateEnabled { get; set; }
 

@@ -25,5 +25,8 @@ namespace Apig.Cert
         public const string GetApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
         public const string AddApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
         public const string RemoveApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
+        public const string NewApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
+        public const string SetApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
+        public const string RemoveApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
     }
 }

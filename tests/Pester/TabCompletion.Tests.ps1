@@ -86,7 +86,7 @@ Describe 'Tab completion of names the server supplies' {
     }
 
     It 'completes -DomainName on the certificate cmdlets with domain names, not files' {
-        foreach ($command in 'Set-ApigDomainCertificate', 'Get-ApigDomainCertificate', 'Remove-ApigDomainCertificate') {
+        foreach ($command in 'Set-ApigDomainCertificate', 'Get-ApigDomainCertificate', 'Remove-ApigDomainCertificate', 'Set-ApigDomain', 'Remove-ApigDomain') {
             $line = "$command -DomainName plain"
             $texts = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
             $texts | Should -Be @('plain-name.example.com') -Because "$command -DomainName should complete from the account"

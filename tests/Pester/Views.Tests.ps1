@@ -13,6 +13,9 @@ BeforeAll {
     $script:certificates = @(Get-ApigDomain | Get-ApigDomainCertificate)
     $script:groups = @(Get-ApigGroup)
     $script:instances = @(Get-ApigInstance)
+    # New-/Set-ApigDomain results (their own table); the second run finds everything as asked.
+    $script:settings = @(Get-ApigDomain | Set-ApigDomain -MinSslVersion TLSv1.1 -RedirectToHttps $true)
+    $script:settingsUnchanged = @(Get-ApigDomain | Set-ApigDomain -MinSslVersion TLSv1.1 -RedirectToHttps $true)
 
     function Get-Rendered {
         param($Objects, [string] $View, [switch] $List)
@@ -54,6 +57,7 @@ Describe 'Tables at 120 columns' {
             'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids',
             'ApigCertificate/Apig.Cert.ApigCertificate', 'ApigCertificate#Changed/Apig.Cert.ApigCertificate#Changed', 'ApigCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
         $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
+        $covered += 'Apig.Cert.ApigDomain#Settings/Apig.Cert.ApigDomain#Settings'
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
     }
 
@@ -89,6 +93,15 @@ Describe 'Tables at 120 columns' {
             { param($o) $o.DomainName }, { param($o) $o.Name }, { param($o) $o.NotAfter.ToString('yyyy-MM-dd') })
         Assert-Table $certificates (Get-Rendered $certificates -View Ids) -Columns DomainName, CertificateId, DomainId -WholeValues @(
             { param($o) $o.CertificateId }, { param($o) $o.DomainId })
+    }
+
+    It 'the New-/Set-ApigDomain table keeps DomainName, Changed and the settings, and -View Ids the ids' {
+        Assert-Table $settings (Get-Rendered $settings) -Columns DomainName, Changed, MinSslVersion, RedirectToHttps, HttpsPort, VerifiedClientCertificateEnabled -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.MinSslVersion })
+        @(Get-Rendered $settings | Select-Object -Skip 2 | Where-Object { $_ -match '\sTrue\s+TLSv1\.1\s+True\s' }).Count | Should -Be $settings.Count
+        @(Get-Rendered $settingsUnchanged | Select-Object -Skip 2 | Where-Object { $_ -match '\sFalse\s+TLSv1\.1\s+True\s' }).Count | Should -Be $settingsUnchanged.Count
+        Assert-Table $settings (Get-Rendered $settings -View Ids) -Columns DomainName, GroupId, DomainId -WholeValues @({ param($o) $o.DomainId })
+        (Get-Header (Get-Rendered $domains)) | Should -Not -Contain 'Changed' -Because 'a listing has no Changed to show'
     }
 
     It 'the group table says DomainCount, the property it shows' {

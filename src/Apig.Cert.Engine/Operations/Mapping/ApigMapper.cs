@@ -53,7 +53,7 @@ namespace Apig.Cert.Engine.Operations
             Certificates = domain.SslInfos.Where(ssl => !string.IsNullOrEmpty(ssl.SslId)).Select(ToReference).ToList(),
             HttpsPort = domain.IngressHttpsPort,
             HttpPort = domain.IngressHttpPort,
-            RedirectToHttps = domain.IsHttpRedirectToHttps == true,
+            RedirectToHttps = domain.IsHttpRedirectToHttps,
             VerifiedClientCertificateEnabled = domain.VerifiedClientCertificateEnabled == true,
         };
 

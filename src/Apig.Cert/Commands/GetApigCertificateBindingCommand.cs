@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using Apig.Cert.Completers;
 using Apig.Cert.Engine.Connection;
 using Apig.Cert.Engine.Operations;
 
@@ -18,6 +19,7 @@ namespace Apig.Cert.Commands
         /// <summary>The stored certificate; by property name, so Get-ApigCertificate | Get-ApigCertificateBinding works.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         public string CertificateId { get; set; } = string.Empty;
 
         /// <summary>Only these domain names, each exact or with wildcards.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -22,6 +23,7 @@ namespace Apig.Cert.Commands
         [Parameter(Mandatory = true, ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(Mandatory = true, ParameterSetName = NamesSet)]
         [AllowEmptyString]
+        [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         public string CertificateId { get; set; } = string.Empty;
 
         /// <summary>Detaches without asking (runbooks, pipelines). -WhatIf still applies.</summary>

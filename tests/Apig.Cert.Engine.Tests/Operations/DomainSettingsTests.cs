@@ -197,6 +197,8 @@ public class DomainSettingsTests
     [InlineData("api_x.example.com", "InvalidDomainName")]
     [InlineData("https://api.example.com", "InvalidDomainName")]
     [InlineData("api.example.123", "InvalidDomainName")]
+    [InlineData("api.example.com.", "InvalidDomainName")]
+    [InlineData("bücher.example", "InvalidDomainName")]
     public void RefusedDomainNamesNameTheInput(string name, string errorId)
     {
         var ex = Assert.Throws<ApigInputException>(() => DomainSettingsRules.EnsureValidDomainName(name, "DomainName"));

@@ -51,7 +51,7 @@ namespace Apig.Cert.Engine.Operations
                 throw new ApigInputException("InvalidDomainName", inputName,
                     "-" + inputName + " '" + Printable(trimmed) + "' is not a domain name APIG accepts: dot-separated labels of letters, digits and " +
                     "inner hyphens (each 1-63 characters), ending in a label of letters, optionally starting with '*.' for a wildcard, " +
-                    "for example api.example.com or *.example.com.");
+                    "for example api.example.com or *.example.com (an internationalized name in its xn-- form, without a trailing dot).");
             }
 
             return trimmed;

@@ -52,14 +52,13 @@ namespace Apig.Cert.Engine.Operations
     public sealed class DomainSettingsPlan
     {
         internal DomainSettingsPlan(DomainRef domain, GroupInfo group, UrlDomainInfo listed, IReadOnlyList<string> changes, UrlDomainModifyBody? body,
-            bool? redirectBefore, ApigDomain current)
+            ApigDomain current)
         {
             Domain = domain;
             Group = group;
             Listed = listed;
             Changes = changes;
             Body = body;
-            RedirectBefore = redirectBefore;
             Current = current;
         }
 
@@ -71,15 +70,12 @@ namespace Apig.Cert.Engine.Operations
 
         internal UrlDomainModifyBody? Body { get; }
 
-        /// <summary>The redirect flag before the change where it was known; null when it could not be read.</summary>
-        internal bool? RedirectBefore { get; }
-
         /// <summary>E.g. "MinSslVersion TLSv1.1 -> TLSv1.2"; empty when the domain already has every setting asked for.</summary>
         public IReadOnlyList<string> Changes { get; }
 
         public bool NothingToChange => Body is null;
 
-        /// <summary>The domain as it is now (Changed = false), for a domain with nothing to change.</summary>
+        /// <summary>The domain as it is before any change (Changed = false): the result when there is nothing to change.</summary>
         public ApigDomain Current { get; }
 
         public string DomainName => string.IsNullOrEmpty(Listed.Domain) ? Domain.DomainId : Listed.Domain!;
@@ -216,7 +212,7 @@ namespace Apig.Cert.Engine.Operations
                 bool? redirect = requested.RedirectToHttps.HasValue ? requested.RedirectToHttps : redirectBefore ?? pipedRedirect;
                 ApigDomain current = DomainSettingsReading.ToDomain(listed, group, domain.InstanceId, _projectId, redirect, changed: false);
                 _log?.Verbose("'" + name + "' already has the settings asked for; nothing to send.");
-                return new DomainSettingsPlan(domain, group, listed, changes, null, redirectBefore, current);
+                return new DomainSettingsPlan(domain, group, listed, changes, null, current);
             }
 
             string minSsl = requested.MinSslVersion ?? currentMinSsl ?? throw new ApigInputException("MinSslVersionUnknown", "MinSslVersion",
@@ -230,7 +226,7 @@ namespace Apig.Cert.Engine.Operations
                 IngressHttpsPort = httpsPort,
             };
             ApigDomain before = DomainSettingsReading.ToDomain(listed, group, domain.InstanceId, _projectId, redirectBefore, changed: false);
-            return new DomainSettingsPlan(domain, group, listed, changes, body, redirectBefore, before);
+            return new DomainSettingsPlan(domain, group, listed, changes, body, before);
         }
 
         /// <summary>

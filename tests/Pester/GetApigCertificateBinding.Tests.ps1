@@ -51,6 +51,8 @@ Describe 'Get-ApigCertificateBinding (attachedDomainsEntries <Entries>)' -ForEac
         $domains.DomainName | Should -Be @('api.example.com', 'www.example.com', 'pay.example.com')
         $domains | ForEach-Object { $_ | Should -BeOfType ([Apig.Cert.ApigDomain]) }
         $domains[0].CertificateId | Should -Be $stored.id
+        # The group listing does not carry the redirect flag; the certificate's attached-domain listing does.
+        foreach ($domain in $domains) { ($domain.RedirectToHttps -is [bool]) | Should -BeTrue -Because "$($domain.DomainName) is listed with its redirect flag" }
         @(Get-ApigDomain -CertificateId $stored.id -DomainName 'pay*').DomainName | Should -Be @('pay.example.com')
         @(Get-ApigDomain -CertificateId $stored.id -InstanceId $Seed.InstanceId -GroupId $Seed.Domains[2].GroupId).DomainName | Should -Be @('pay.example.com')
     }

@@ -197,7 +197,10 @@ namespace Apig.Cert.Engine.Operations
                         continue;
                     }
 
-                    shown.Add(ApigMapper.ToDomain(listed, group, binding.InstanceId, _owner.ProjectId));
+                    ApigDomain domain = ApigMapper.ToDomain(listed, group, binding.InstanceId, _owner.ProjectId);
+                    // The group listing never carries the redirect flag; the attached-domain listing does.
+                    domain.RedirectToHttps ??= binding.RedirectToHttps;
+                    shown.Add(domain);
                 }
 
                 return shown;

@@ -132,6 +132,36 @@ Describe 'Set-ApigCertificate' {
         @(Get-SentRequests).Count | Should -Be 0
     }
 
+    It 'replaces a legacy upload in place only where the store holds legacy uploads (storeListsLegacyUploads <_>)' -ForEach $true, $false {
+        Reset-Emulator
+        Set-EmulatorSettings @{ storeListsLegacyUploads = $_ }
+        $legacy = $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $old.FullChainFile -PrivateKeyPath $old.KeyFile
+        Clear-SentRequests
+        $errs, $out = Invoke-Collecting { Set-ApigCertificate -CertificateId $legacy.CertificateId -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem }
+        if ($_) {
+            $errs.Count | Should -Be 0
+            $out[0].Changed | Should -BeTrue
+            Assert-DomainsServe -CertificateId $legacy.CertificateId -Thumbprint $new.Thumbprint -Count 1
+        }
+        else {
+            $errs[0].FullyQualifiedErrorId | Should -BeLike 'APIG.3025,*'
+            @(Get-ChangeRequests).Count | Should -Be 0
+        }
+    }
+
+    It 'replaces the content from <Set>, and a re-run sends nothing' -ForEach @(
+        @{ Set = 'a PFX'; Run = { param($id) Set-ApigCertificate -CertificateId $id -PfxPath $new.PfxFile -PfxPassword (ConvertTo-SecureString $new.PfxPassword -AsPlainText -Force) } }
+        @{ Set = 'an X509Certificate2'; Run = { param($id) Set-ApigCertificate -CertificateId $id -Certificate $new.Certificate } }
+        @{ Set = 'PEM text'; Run = { param($id) Set-ApigCertificate -CertificateId $id -CertificatePem $new.CertificatePem -PrivateKeyPem (ConvertTo-SecureString $new.PrivateKeyPem -AsPlainText -Force) } }
+        @{ Set = 'a Posh-ACME object'; Run = { param($id) [pscustomobject]@{ PfxFullChain = $new.PfxFile; PfxPass = (ConvertTo-SecureString $new.PfxPassword -AsPlainText -Force) } | Set-ApigCertificate -CertificateId $id } }
+    ) {
+        (& $Run $stored.id).Changed | Should -BeTrue
+        Assert-DomainsServe -CertificateId $stored.id -Thumbprint $new.Thumbprint -Count 5
+        Clear-SentRequests
+        (& $Run $stored.id).Changed | Should -BeFalse
+        @(Get-ChangeRequests).Count | Should -Be 0
+    }
+
     It 'rotates every piped certificate concurrently, one outcome each' {
         New-TestStoredCertificate -Cert $old -Name wildcard_example_com_b | Out-Null
         Clear-SentRequests

@@ -48,8 +48,10 @@ namespace Apig.Cert.Commands
             {
                 if (!string.IsNullOrWhiteSpace(CertificateId))
                 {
+                    // Asked for by id: written, even when a listing of this command wrote it already.
                     ApigCertificate found = Await(store.GetAsync(CertificateId!.Trim(), StopToken));
-                    if (_written.Add(found.CertificateId)) WritePaged(found);
+                    _written.Add(found.CertificateId);
+                    WritePaged(found);
                     return;
                 }
 

@@ -2,7 +2,6 @@
 # -WhatIf, local refusals with nothing sent, the attach conflict both ways, and the legacy show after an attach.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
-    . (Join-Path $PSScriptRoot 'CertificateBindingSetup.ps1')
     $ca = New-TestCertificateAuthority -Name 'Attach Root'
     $script:wildcard = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'attach-wild')
     $script:narrow = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'attach-narrow')

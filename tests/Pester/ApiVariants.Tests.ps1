@@ -15,7 +15,7 @@ BeforeAll {
         Connect-TestApig | Out-Null
     }
     function Clear-SentRequests { Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null }
-    function Get-Changes { @(Get-SentRequests | Where-Object { $_.method -in 'POST', 'PUT', 'DELETE' }) }
+    function Get-SentChanges { @(Get-SentRequests | Where-Object { $_.method -in 'POST', 'PUT', 'DELETE' }) }
     # The number a serial written in any of the three forms stands for.
     function ConvertFrom-ApiSerial([string] $Text, [string] $Form) {
         if ($Form -eq 'decimal') { return [System.Numerics.BigInteger]::Parse($Text) }
@@ -40,7 +40,7 @@ Describe 'Idempotent re-runs under every serial-number form' {
         $again.Count | Should -Be 5
         @($again | Where-Object Changed).Count | Should -Be 0
         $eccAgain[0].Changed | Should -BeFalse
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 
     It 'shows the serial as the API writes it (<Form>), and it is the certificate''s number' -ForEach @(@{ Form = 'decimal' }, @{ Form = 'hex' }, @{ Form = 'colon' }) {

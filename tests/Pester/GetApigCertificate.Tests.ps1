@@ -24,8 +24,8 @@ AfterAll { Stop-TestEmulator }
 Describe 'Get-ApigCertificate on the default seed' {
     BeforeEach {
         Reset-Emulator
-        $script:global = New-TestStoredCertificate -Cert $wildcard -Name wildcard_example_com
-        $script:local = New-TestStoredCertificate -Cert $api -Name api_example_com -InstanceId $Seed.InstanceId
+        $script:global = New-StoredTestCertificate -Cert $wildcard -Name wildcard_example_com
+        $script:local = New-StoredTestCertificate -Cert $api -Name api_example_com -InstanceId $Seed.InstanceId
         Connect-TestApig | Out-Null
     }
 
@@ -98,8 +98,8 @@ Describe 'Get-ApigCertificate across three instances (listIncludesGlobal <_>)' -
     BeforeAll {
         $script:three = Start-ApigEmulator -EmulatorPath $env:APIG_TEST_EMULATOR -StatePath $threePath
         Invoke-EmulatorAdmin -Url $three.Url -Path settings -Method PUT -Body @{ listIncludesGlobal = $_ } | Out-Null
-        $script:shared = New-TestStoredCertificate -Cert $wildcard -Name wildcard_example_com -Url $three.Url
-        $script:own = foreach ($i in $instances) { New-TestStoredCertificate -Cert $api -Name api_example_com -InstanceId $i -Url $three.Url }
+        $script:shared = New-StoredTestCertificate -Cert $wildcard -Name wildcard_example_com -Url $three.Url
+        $script:own = foreach ($i in $instances) { New-StoredTestCertificate -Cert $api -Name api_example_com -InstanceId $i -Url $three.Url }
         Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $three.Url -Token (ConvertTo-SecureString $Seed.Token -AsPlainText -Force) | Out-Null
         $script:listsGlobal = $_
     }

@@ -2,7 +2,6 @@
 # every page, the name filter, the certificate by property name, and errors.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
-    . (Join-Path $PSScriptRoot 'CertificateBindingSetup.ps1')
     $ca = New-TestCertificateAuthority -Name 'Listing Root'
     $script:wildcard = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'list-wild')
 }

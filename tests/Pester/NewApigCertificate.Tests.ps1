@@ -31,7 +31,7 @@ Describe 'New-ApigCertificate' {
         $created | Should -BeOfType ([Apig.Cert.ApigCertificate])
         $created.Changed | Should -BeTrue
         $created.Type | Should -Be 'Global'
-        @(Get-ChangeRequests).Count | Should -Be 1
+        @(Get-SentChanges).Count | Should -Be 1
         $store = Get-EmulatorStore
         $store.Count | Should -Be 1
         $store[0].id | Should -Be $created.CertificateId
@@ -42,7 +42,7 @@ Describe 'New-ApigCertificate' {
         $again = & $Make
         $again.Changed | Should -BeFalse
         $again.CertificateId | Should -Be $created.CertificateId
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
         (Get-EmulatorStore).Count | Should -Be 1
     }
 
@@ -53,7 +53,7 @@ Describe 'New-ApigCertificate' {
         $again = New-ApigCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile
         $again.Changed | Should -BeFalse
         $again.CertificateId | Should -Be $first.CertificateId
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
     }
 
     It 'derives the name as Set-ApigDomainCertificate does' {
@@ -89,7 +89,7 @@ Describe 'New-ApigCertificate' {
         $local.Changed | Should -BeTrue
         Clear-SentRequests
         (New-ApigCertificate -Type Instance -InstanceId $Seed.InstanceId -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile).Changed | Should -BeFalse
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
     }
 
     It 'refuses <Case> before sending anything' -ForEach @(
@@ -112,7 +112,7 @@ Describe 'New-ApigCertificate' {
 
     It 'sends no create with -WhatIf' {
         New-ApigCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile -WhatIf
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
         (Get-EmulatorStore).Count | Should -Be 0
     }
 

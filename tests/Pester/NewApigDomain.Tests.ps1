@@ -18,17 +18,17 @@ Describe 'New-ApigDomain' {
         $created.GroupName | Should -Be 'internal'
         $created.RedirectToHttps | Should -BeTrue
         $created.PSObject.TypeNames[0] | Should -Be 'Apig.Cert.ApigDomain#Settings'
-        $state = Get-EmulatorDomainNamed 'new.example.com'
+        $state = Get-EmulatorDomainByName 'new.example.com'
         $state.id | Should -Be $created.DomainId
         $state.minSslVersion | Should -Be 'TLSv1.2'
         $state.isHttpRedirectToHttps | Should -BeTrue
-        @(Get-Changes).Count | Should -Be 1
+        @(Get-SentChanges).Count | Should -Be 1
 
         Clear-SentRequests
         $again = Get-ApigGroup -Name internal | New-ApigDomain -DomainName new.example.com -MinSslVersion TLSv1.2 -RedirectToHttps -WarningVariable warned -WarningAction SilentlyContinue
         $again.Changed | Should -BeFalse
         $again.DomainId | Should -Be $created.DomainId
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
         # The legacy-free new domain has no certificate to read the flag from: not checked, and said so.
         $warned.Count | Should -Be 1
         "$warned" | Should -Match 'Set-ApigDomain -RedirectToHttps \$true'
@@ -42,7 +42,7 @@ Describe 'New-ApigDomain' {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DomainExists,*'
         $errs[0].Exception.Message | Should -Match 'MinSslVersion is TLSv1.2, not TLSv1.1'
         $errs[0].Exception.Message | Should -Match 'Set-ApigDomain'
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 
     It 'refuses a name another group of the instance has, before APIG would' {
@@ -50,13 +50,13 @@ Describe 'New-ApigDomain' {
         Get-ApigGroup -Name internal | New-ApigDomain -DomainName PAY.example.com -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DomainNameInUse,*'
         $errs[0].Exception.Message | Should -Match "group 'payments'"
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 
     It 'refuses a group the instance does not have' {
         New-ApigDomain -InstanceId $Seed.InstanceId -GroupId 'grp00000000000000000000000000099' -DomainName x.example.com -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'GroupNotFound,*'
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 
     It 'uses the region''s default TLS version when none is given (<Default>)' -ForEach @(@{ Default = 'TLSv1.1' }, @{ Default = 'TLSv1.2' }) {
@@ -64,18 +64,18 @@ Describe 'New-ApigDomain' {
         $created = Get-ApigGroup -Name internal | New-ApigDomain -DomainName 'default.example.com'
         $created.MinSslVersion | Should -Be $Default
         $created.RedirectToHttps | Should -BeFalse
-        (Get-EmulatorDomainNamed 'default.example.com').minSslVersion | Should -Be $Default
+        (Get-EmulatorDomainByName 'default.example.com').minSslVersion | Should -Be $Default
         # Not given, the TLS version is not compared: the re-run finds the domain as it is.
         Clear-SentRequests
         (Get-ApigGroup -Name internal | New-ApigDomain -DomainName 'default.example.com').Changed | Should -BeFalse
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 
     It 'adds a wildcard domain, completing a port given alone with the other''s default' {
         $created = Get-ApigGroup -Name internal | New-ApigDomain -DomainName '*.wild.example.com' -HttpsPort 8443
         $created.HttpsPort | Should -Be 8443
         $created.HttpPort | Should -Be 80
-        $state = Get-EmulatorDomainNamed '*.wild.example.com'
+        $state = Get-EmulatorDomainByName '*.wild.example.com'
         ($state.ingressHttpPort, $state.ingressHttpsPort) | Should -Be @(80, 8443)
     }
 
@@ -91,13 +91,13 @@ Describe 'New-ApigDomain' {
         $out.Changed | Should -Be @($true, $false, $true)
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidDomainName,*'
-        @(Get-Changes | Where-Object method -EQ 'POST').Count | Should -Be 2
+        @(Get-SentChanges | Where-Object method -EQ 'POST').Count | Should -Be 2
     }
 
     It 'sends nothing with -WhatIf' {
         Get-ApigGroup -Name internal | New-ApigDomain -DomainName whatif.example.com -RedirectToHttps -WhatIf | Should -BeNullOrEmpty
-        Get-Changes | Should -BeNullOrEmpty
-        Get-EmulatorDomainNamed 'whatif.example.com' | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
+        Get-EmulatorDomainByName 'whatif.example.com' | Should -BeNullOrEmpty
     }
 }
 

@@ -12,7 +12,7 @@ AfterAll { Stop-TestEmulator }
 Describe 'Remove-ApigCertificate' {
     BeforeEach {
         Reset-Emulator
-        $script:stored = New-TestStoredCertificate -Cert $cert -Name wildcard_example_com
+        $script:stored = New-StoredTestCertificate -Cert $cert -Name wildcard_example_com
         Connect-TestApig | Out-Null
     }
 
@@ -31,7 +31,7 @@ Describe 'Remove-ApigCertificate' {
         $errs[0].Exception.Message | Should -Match 'api\.example\.com'
         $errs[0].Exception.Message | Should -Match 'www\.example\.com'
         $errs[0].Exception.Message | Should -Match '-Detach'
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
         (Get-EmulatorStore).Count | Should -Be 1
     }
 
@@ -42,7 +42,7 @@ Describe 'Remove-ApigCertificate' {
         Add-TestBinding -CertificateId $stored.id -DomainName $names
         Clear-SentRequests
         Get-ApigCertificate -Name wildcard_example_com | Remove-ApigCertificate -Detach -Force
-        $changes = Get-ChangeRequests
+        $changes = Get-SentChanges
         $changes.Count | Should -Be 2
         $changes[0].path | Should -BeLike "*/certificates/$($stored.id)/domains/detach"
         $changes[1].method | Should -Be 'DELETE'
@@ -54,7 +54,7 @@ Describe 'Remove-ApigCertificate' {
         Add-TestBinding -CertificateId $stored.id -DomainName 'api.example.com'
         Clear-SentRequests
         Remove-ApigCertificate -CertificateId $stored.id -Detach -WhatIf
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
         (Get-EmulatorStore).Count | Should -Be 1
     }
 
@@ -67,7 +67,7 @@ Describe 'Remove-ApigCertificate' {
         $out = $piped | Remove-ApigCertificate -Force -Verbose -ErrorVariable pipedErrs 4>&1
         $pipedErrs.Count | Should -Be 0
         ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain '1 certificate(s): 0 deleted, 0 unchanged, 0 failed; 1 already gone.'
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
     }
 
     It 'refuses to prompt in a non-interactive session without -Force, naming the certificate, and deletes with -Force' {

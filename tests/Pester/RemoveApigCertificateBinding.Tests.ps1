@@ -2,7 +2,6 @@
 # as done, -WhatIf, -PassThru, and no prompt in a non-interactive session.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
-    . (Join-Path $PSScriptRoot 'CertificateBindingSetup.ps1')
     $ca = New-TestCertificateAuthority -Name 'Detach Root'
     $script:wildcard = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'detach-wild')
     $pwsh = Get-PwshCommand

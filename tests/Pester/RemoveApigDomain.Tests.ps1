@@ -16,22 +16,22 @@ Describe 'Remove-ApigDomain' {
     It 'removes a piped domain with -Force, and a re-run of the same object sends nothing' {
         $domain = Get-ApigDomain -DomainName www.example.com
         $domain | Remove-ApigDomain -Force | Should -BeNullOrEmpty
-        Get-EmulatorDomainNamed 'www.example.com' | Should -BeNullOrEmpty
-        Get-EmulatorDomainNamed 'api.example.com' | Should -Not -BeNullOrEmpty
-        $deletes = @(Get-Changes)
+        Get-EmulatorDomainByName 'www.example.com' | Should -BeNullOrEmpty
+        Get-EmulatorDomainByName 'api.example.com' | Should -Not -BeNullOrEmpty
+        $deletes = @(Get-SentChanges)
         $deletes.Count | Should -Be 1
         $deletes[0].method | Should -Be 'DELETE'
         $deletes[0].path | Should -BeLike "*/api-groups/$($domain.GroupId)/domains/$($domain.DomainId)"
 
         Clear-SentRequests
         $out = $domain | Remove-ApigDomain -Force -Verbose 4>&1
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
         ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain '1 domain(s): 0 removed, 0 unchanged, 0 failed; 1 were already gone.'
     }
 
     It 'removes a domain named alone, and a name no group has is DomainNotFound' {
         Remove-ApigDomain -DomainName checkout.example.com -Force
-        Get-EmulatorDomainNamed 'checkout.example.com' | Should -BeNullOrEmpty
+        Get-EmulatorDomainByName 'checkout.example.com' | Should -BeNullOrEmpty
         Remove-ApigDomain -DomainName checkout.example.com -Force -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
     }
@@ -39,30 +39,30 @@ Describe 'Remove-ApigDomain' {
     It 'sends nothing with -WhatIf, naming the group and the certificates that would be lost' {
         $Seed.Domains[0] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
         Get-ApigDomain | Remove-ApigDomain -WhatIf | Should -BeNullOrEmpty
-        Get-Changes | Where-Object method -EQ 'DELETE' | Should -BeNullOrEmpty
+        Get-SentChanges | Where-Object method -EQ 'DELETE' | Should -BeNullOrEmpty
         @(Get-ApigDomain).Count | Should -Be 5
 
         # What -WhatIf prints goes to the host: a child session's output shows it.
         $text = & $pwsh -NoProfile -NonInteractive -Command "$connect; Get-ApigDomain -DomainName api.example.com | Remove-ApigDomain -WhatIf" 2>&1 | Out-String
         $text | Should -Match "custom domain 'api\.example\.com' \(dom0+1\) from group 'shop' \(grp0+1\); its HTTPS clients lose certificate 'api_example_com_[^']+' \(RSA, id [0-9a-f]{32}\)"
-        Get-EmulatorDomainNamed 'api.example.com' | Should -Not -BeNullOrEmpty
+        Get-EmulatorDomainByName 'api.example.com' | Should -Not -BeNullOrEmpty
     }
 
     It 'refuses to prompt in a non-interactive session without -Force, and removes with -Force' {
         $noForce = & $pwsh -NoProfile -NonInteractive -Command "$connect; Remove-ApigDomain -DomainName intra.example.com" 2>&1 | Out-String
         $noForce | Should -Match 'non-interactive'
         $noForce | Should -Match '-Force'
-        Get-EmulatorDomainNamed 'intra.example.com' | Should -Not -BeNullOrEmpty
+        Get-EmulatorDomainByName 'intra.example.com' | Should -Not -BeNullOrEmpty
         & $pwsh -NoProfile -NonInteractive -Command "$connect; Remove-ApigDomain -DomainName intra.example.com -Force" 2>&1 | Out-Null
         $LASTEXITCODE | Should -Be 0
-        Get-EmulatorDomainNamed 'intra.example.com' | Should -BeNullOrEmpty
+        Get-EmulatorDomainByName 'intra.example.com' | Should -BeNullOrEmpty
     }
 
     It 'a removal whose answer is lost (502 after it took effect) is repeated, finds nothing and counts as done' {
         Invoke-EmulatorAdmin -Url $EmulatorUrl -Path faults -Method POST -Body @{ method = 'DELETE'; path = '/domains/'; action = 'applyThenFail'; status = 502 } | Out-Null
         Remove-ApigDomain -DomainName pay.example.com -Force -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs | Should -BeNullOrEmpty
-        Get-EmulatorDomainNamed 'pay.example.com' | Should -BeNullOrEmpty
+        Get-EmulatorDomainByName 'pay.example.com' | Should -BeNullOrEmpty
     }
 }
 

@@ -1,8 +1,7 @@
 # Rotation story 2 (README, about_Apig.Cert): domains that hold legacy uploads move onto one stored certificate.
-# The certificate is created through the API here; the story's New-ApigCertificate replaces that at merge.
+# The script is the README's, cmdlet for cmdlet.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestSetup.ps1')
-    . (Join-Path $PSScriptRoot 'CertificateBindingSetup.ps1')
     $ca = New-TestCertificateAuthority -Name 'Story Root'
     $script:old = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'story-old') -NotAfter ([DateTimeOffset]::UtcNow.AddDays(10))
     $script:new = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'story-new')
@@ -22,7 +21,7 @@ Describe 'Rotation story 2 under attachConflict <Conflict>, storeListsLegacyUplo
         # Today: every domain holds its own uploaded copy.
         Get-ApigDomain -DomainName '*.example.com' | Set-ApigDomainCertificate -CertificatePath $old.FullChainFile -PrivateKeyPath $old.KeyFile | Out-Null
         $script:domainCount = @(Get-ApigDomain -DomainName '*.example.com').Count
-        $script:c = [pscustomobject]@{ CertificateId = (New-StoredTestCertificate -Certificate $new -Name 'wildcard_example_com').id }
+        $script:c = New-ApigCertificate -CertificatePath $new.FullChainFile -PrivateKeyPath $new.KeyFile -Name wildcard_example_com
         $script:moved = @(Get-ApigDomain -DomainName '*.example.com' | Add-ApigCertificateBinding -CertificateId $c.CertificateId)
     }
 

@@ -31,7 +31,7 @@ Describe 'Set-ApigCertificate: rotation in place (story 1), serialNumberFormat <
     BeforeEach {
         Reset-Emulator
         Set-EmulatorSettings @{ serialNumberFormat = $_ }
-        $script:stored = New-TestStoredCertificate -Cert $old -Name wildcard_example_com
+        $script:stored = New-StoredTestCertificate -Cert $old -Name wildcard_example_com
         Add-TestBinding -CertificateId $stored.id -DomainName $Seed.Domains.DomainName
         Connect-TestApig | Out-Null
     }
@@ -42,22 +42,22 @@ Describe 'Set-ApigCertificate: rotation in place (story 1), serialNumberFormat <
         $rotated.CertificateId | Should -Be $stored.id
         $rotated.Name | Should -Be 'wildcard_example_com'
         $rotated.NotAfter.ToString('yyyy-MM-dd HH:mm:ss') | Should -Be $new.NotAfter.ToUniversalTime().ToString('yyyy-MM-dd HH:mm:ss')
-        @(Get-ChangeRequests).Count | Should -Be 1
-        (Get-ChangeRequests)[0].method | Should -Be 'PUT'
+        @(Get-SentChanges).Count | Should -Be 1
+        (Get-SentChanges)[0].method | Should -Be 'PUT'
         Assert-DomainsServe -CertificateId $stored.id -Thumbprint $new.Thumbprint -Count 5
         (Get-EmulatorStore).Count | Should -Be 1
 
         Clear-SentRequests
         $again = Get-ApigCertificate -Name wildcard_example_com | Set-ApigCertificate -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
         $again.Changed | Should -BeFalse
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
     }
 }
 
 Describe 'Set-ApigCertificate' {
     BeforeEach {
         Reset-Emulator
-        $script:stored = New-TestStoredCertificate -Cert $old -Name wildcard_example_com
+        $script:stored = New-StoredTestCertificate -Cert $old -Name wildcard_example_com
         Add-TestBinding -CertificateId $stored.id -DomainName $Seed.Domains.DomainName
         Connect-TestApig | Out-Null
     }
@@ -69,14 +69,14 @@ Describe 'Set-ApigCertificate' {
         Clear-SentRequests
         $out = Get-ApigCertificate -Name wildcard_example_com | Set-ApigCertificate -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem -Verbose 4>&1
         ($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message | Should -Contain "Certificate 'wildcard_example_com' ($($stored.id)) replaced in place: 505 bound domain(s) now serve it."
-        @(Get-ChangeRequests).Count | Should -Be 1
+        @(Get-SentChanges).Count | Should -Be 1
         @(Get-SentRequests | Where-Object method -EQ 'PUT').Count | Should -Be 1
         Assert-DomainsServe -CertificateId $stored.id -Thumbprint $new.Thumbprint -Count 505
     }
 
     It 'refuses, naming the certificate and both ways on, when the stored certificate has a CA and no CA parameter is given' {
         Reset-Emulator
-        $withCa = New-TestStoredCertificate -Cert $old -Name mtls_example_com -InstanceId $Seed.InstanceId -TrustedRootCa ($ca.ExportCertificatePem() + "`n")
+        $withCa = New-StoredTestCertificate -Cert $old -Name mtls_example_com -InstanceId $Seed.InstanceId -TrustedRootCa ($ca.ExportCertificatePem() + "`n")
         Add-TestBinding -CertificateId $withCa.id -DomainName 'api.example.com'
         Clear-SentRequests
         Set-ApigCertificate -CertificateId $withCa.id -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem -ErrorVariable errs -ErrorAction SilentlyContinue
@@ -85,7 +85,7 @@ Describe 'Set-ApigCertificate' {
         $errs[0].Exception.Message | Should -Match "mtls_example_com"
         $errs[0].Exception.Message | Should -Match '-TrustedRootCaPath'
         $errs[0].Exception.Message | Should -Match '-RemoveTrustedRootCa'
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
         (Get-EmulatorStore)[0].hasTrustedRootCa | Should -BeTrue
 
         $kept = Set-ApigCertificate -CertificateId $withCa.id -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem -TrustedRootCaPath $caPath
@@ -101,7 +101,7 @@ Describe 'Set-ApigCertificate' {
         Set-ApigCertificate -CertificateId $stored.id -CertificatePath $narrow.FullChainFile -PrivateKeyPath $narrow.KeyFile -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotCovered,*'
         foreach ($name in 'www.example.com', 'pay.example.com', 'checkout.example.com', 'intra.example.com') { $errs[0].Exception.Message | Should -Match ([regex]::Escape($name)) }
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
         (Set-ApigCertificate -CertificateId $stored.id -CertificatePath $narrow.FullChainFile -PrivateKeyPath $narrow.KeyFile -Force).Changed | Should -BeTrue
     }
 
@@ -110,13 +110,13 @@ Describe 'Set-ApigCertificate' {
         (Get-EmulatorStore)[0].name | Should -Be 'wildcard_example_com_2027'
         Clear-SentRequests
         (Set-ApigCertificate -CertificateId $stored.id -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem -NewName wildcard_example_com_2027).Changed | Should -BeFalse
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
     }
 
     It 'sends nothing with -WhatIf and counts what it would replace' {
         $out = Set-ApigCertificate -CertificateId $stored.id -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem -WhatIf -Verbose 4>&1 | Out-String
         $out | Should -Match '1 certificate\(s\): 0 replaced, 0 unchanged, 0 failed, 1 would be replaced \(-WhatIf\)'
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
         Assert-DomainsServe -CertificateId $stored.id -Thumbprint $old.Thumbprint -Count 5
     }
 
@@ -145,7 +145,7 @@ Describe 'Set-ApigCertificate' {
         }
         else {
             $errs[0].FullyQualifiedErrorId | Should -BeLike 'APIG.3025,*'
-            @(Get-ChangeRequests).Count | Should -Be 0
+            @(Get-SentChanges).Count | Should -Be 0
         }
     }
 
@@ -159,15 +159,15 @@ Describe 'Set-ApigCertificate' {
         Assert-DomainsServe -CertificateId $stored.id -Thumbprint $new.Thumbprint -Count 5
         Clear-SentRequests
         (& $Run $stored.id).Changed | Should -BeFalse
-        @(Get-ChangeRequests).Count | Should -Be 0
+        @(Get-SentChanges).Count | Should -Be 0
     }
 
     It 'rotates every piped certificate concurrently, one outcome each' {
-        New-TestStoredCertificate -Cert $old -Name wildcard_example_com_b | Out-Null
+        New-StoredTestCertificate -Cert $old -Name wildcard_example_com_b | Out-Null
         Clear-SentRequests
         $results = @(Get-ApigCertificate | Set-ApigCertificate -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem -ThrottleLimit 2)
         $results.Count | Should -Be 2
         $results.Changed | Should -Be @($true, $true)
-        @(Get-ChangeRequests).Count | Should -Be 2
+        @(Get-SentChanges).Count | Should -Be 2
     }
 }

@@ -21,11 +21,11 @@ Describe 'Set-ApigDomain under updateDomainStatus <Status>, updateDomainOmittedR
         $result.Changed | Should -BeTrue
         $result.MinSslVersion | Should -Be 'TLSv1.1'
         $result.PSObject.TypeNames[0] | Should -Be 'Apig.Cert.ApigDomain#Settings'
-        $put = @(Get-Changes)
+        $put = @(Get-SentChanges)
         $put.Count | Should -Be 1
         $put[0].method | Should -Be 'PUT'
         $put[0].status | Should -Be $Status
-        $state = Get-EmulatorDomainNamed 'intra.example.com'
+        $state = Get-EmulatorDomainByName 'intra.example.com'
         $state.minSslVersion | Should -Be 'TLSv1.1'
         ($state.ingressHttpPort, $state.ingressHttpsPort) | Should -Be @(80, 443)
         $state.isHttpRedirectToHttps | Should -Be ($Omitted -eq 'keep')
@@ -38,7 +38,7 @@ Describe 'Set-ApigDomain under updateDomainStatus <Status>, updateDomainOmittedR
         Set-EmulatorRedirect 'intra.example.com' $true
         $result = Get-ApigDomain -DomainName intra.example.com | Set-ApigDomain -MinSslVersion TLSv1.1 -WarningVariable warned
         $result.RedirectToHttps | Should -BeTrue
-        (Get-EmulatorDomainNamed 'intra.example.com').isHttpRedirectToHttps | Should -BeTrue
+        (Get-EmulatorDomainByName 'intra.example.com').isHttpRedirectToHttps | Should -BeTrue
         $warned | Should -BeNullOrEmpty
         @(Get-SentRequests | Where-Object path -Like '*/attached-domains').Count | Should -Be 1
     }
@@ -48,7 +48,7 @@ Describe 'Set-ApigDomain under updateDomainStatus <Status>, updateDomainOmittedR
         $result = $created | Set-ApigDomain -MinSslVersion TLSv1.1 -WarningVariable warned
         $result.Changed | Should -BeTrue
         $result.RedirectToHttps | Should -BeTrue
-        (Get-EmulatorDomainNamed 'piped.example.com').isHttpRedirectToHttps | Should -BeTrue
+        (Get-EmulatorDomainByName 'piped.example.com').isHttpRedirectToHttps | Should -BeTrue
         $warned | Should -BeNullOrEmpty
     }
 
@@ -57,14 +57,14 @@ Describe 'Set-ApigDomain under updateDomainStatus <Status>, updateDomainOmittedR
         $result = Set-ApigDomain -DomainName api.example.com -MinSslVersion TLSv1.2 -RedirectToHttps $true -VerifyClientCertificate $true
         $result.Changed | Should -BeTrue
         ($result.MinSslVersion, $result.RedirectToHttps, $result.VerifiedClientCertificateEnabled) | Should -Be @('TLSv1.2', $true, $true)
-        $state = Get-EmulatorDomainNamed 'api.example.com'
+        $state = Get-EmulatorDomainByName 'api.example.com'
         ($state.minSslVersion, $state.isHttpRedirectToHttps, $state.verifiedClientCertificateEnabled) | Should -Be @('TLSv1.2', $true, $true)
 
         Clear-SentRequests
         $again = Set-ApigDomain -DomainName api.example.com -MinSslVersion TLSv1.2 -RedirectToHttps $true -VerifyClientCertificate $true
         $again.Changed | Should -BeFalse
         $again.RedirectToHttps | Should -BeTrue
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 }
 
@@ -75,19 +75,19 @@ Describe 'Set-ApigDomain' {
         $out = @(Get-ApigDomain | Set-ApigDomain -MinSslVersion TLSv1.2 -HttpPort 80 -HttpsPort 443 -VerifyClientCertificate $false)
         $out.Count | Should -Be 5
         @($out | Where-Object Changed).Count | Should -Be 0
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 
     It 'sends a redirect it cannot read every time, and one it can read only when it differs' {
         Set-ApigDomain -DomainName www.example.com -RedirectToHttps $true | Out-Null
         Set-ApigDomain -DomainName www.example.com -RedirectToHttps $true | Out-Null
-        @(Get-Changes).Count | Should -Be 2
-        (Get-EmulatorDomainNamed 'www.example.com').isHttpRedirectToHttps | Should -BeTrue
+        @(Get-SentChanges).Count | Should -Be 2
+        (Get-EmulatorDomainByName 'www.example.com').isHttpRedirectToHttps | Should -BeTrue
 
         $Seed.Domains[1] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
         Clear-SentRequests
         (Set-ApigDomain -DomainName www.example.com -RedirectToHttps $true).Changed | Should -BeFalse
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 
     It 'reads the redirect from the attached domains listed <Entries>' -ForEach @(@{ Entries = 'perPort' }, @{ Entries = 'perName' }) {
@@ -95,10 +95,10 @@ Describe 'Set-ApigDomain' {
         $Seed.Domains[2] | Set-ApigDomainCertificate -CertificatePath $cert.FullChainFile -PrivateKeyPath $cert.KeyFile | Out-Null
         Set-EmulatorRedirect 'pay.example.com' $true
         (Set-ApigDomain -DomainName pay.example.com -HttpPort -1 -HttpsPort 443).RedirectToHttps | Should -BeTrue
-        (Get-EmulatorDomainNamed 'pay.example.com').isHttpRedirectToHttps | Should -BeTrue
+        (Get-EmulatorDomainByName 'pay.example.com').isHttpRedirectToHttps | Should -BeTrue
         # HTTPS only now: the name has one entry either way, and a second change still finds the flag.
         (Set-ApigDomain -DomainName pay.example.com -MinSslVersion TLSv1.1).RedirectToHttps | Should -BeTrue
-        (Get-EmulatorDomainNamed 'pay.example.com').isHttpRedirectToHttps | Should -BeTrue
+        (Get-EmulatorDomainByName 'pay.example.com').isHttpRedirectToHttps | Should -BeTrue
     }
 
     It 'reads no redirect from a legacy upload when the store does not list legacy uploads' {
@@ -122,7 +122,7 @@ Describe 'Set-ApigDomain' {
         Set-ApigDomain -DomainName pay.example.com -HttpPort 8080 -HttpsPort 443 -WarningAction SilentlyContinue | Out-Null
         $result = Set-ApigDomain -DomainName pay.example.com -HttpsPort 8443 -WarningAction SilentlyContinue
         ($result.HttpPort, $result.HttpsPort) | Should -Be @(8080, 8443)
-        $state = Get-EmulatorDomainNamed 'pay.example.com'
+        $state = Get-EmulatorDomainByName 'pay.example.com'
         ($state.ingressHttpPort, $state.ingressHttpsPort) | Should -Be @(8080, 8443)
     }
 
@@ -136,20 +136,20 @@ Describe 'Set-ApigDomain' {
         Set-ApigDomain -DomainName api.example.com -VerifyClientCertificate $true -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'NoTrustedRootCa,*'
         $errs[0].Exception.Message | Should -Match 'api.example.com'
-        Get-Changes | Should -BeNullOrEmpty
-        (Get-EmulatorDomainNamed 'api.example.com').verifiedClientCertificateEnabled | Should -BeFalse
+        Get-SentChanges | Should -BeNullOrEmpty
+        (Get-EmulatorDomainByName 'api.example.com').verifiedClientCertificateEnabled | Should -BeFalse
     }
 
     It 'sends nothing with -WhatIf' {
         Get-ApigDomain | Set-ApigDomain -MinSslVersion TLSv1.1 -RedirectToHttps $true -WhatIf | Should -BeNullOrEmpty
-        Get-Changes | Should -BeNullOrEmpty
-        (Get-EmulatorDomainNamed 'api.example.com').minSslVersion | Should -Be 'TLSv1.2'
+        Get-SentChanges | Should -BeNullOrEmpty
+        (Get-EmulatorDomainByName 'api.example.com').minSslVersion | Should -Be 'TLSv1.2'
     }
 
     It 'reports a domain its group does not list as DomainNotFound' {
         Set-ApigDomain -InstanceId $Seed.InstanceId -GroupId $Seed.Domains[0].GroupId -DomainId $Seed.Domains[2].DomainId -MinSslVersion TLSv1.1 -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DomainNotFound,*'
-        Get-Changes | Should -BeNullOrEmpty
+        Get-SentChanges | Should -BeNullOrEmpty
     }
 }
 

@@ -63,6 +63,56 @@ function Get-EmulatorDomain {
     }
 }
 
+# Shared by the store, binding and domain-settings files: the emulator's settings, what was sent, and what it holds
+# (its admin state: the truth, not an API answer).
+function Set-EmulatorSettings { param([hashtable] $Settings) Invoke-EmulatorAdmin -Url $EmulatorUrl -Path settings -Method PUT -Body $Settings | Out-Null }
+
+function Clear-SentRequests { param([string] $Url = $EmulatorUrl) Invoke-EmulatorAdmin -Url $Url -Path requests -Method DELETE | Out-Null }
+
+# The requests that change something: what "nothing sent" is about once a command has read what it needs.
+function Get-SentChanges { @(Get-SentRequests | Where-Object { $_.method -in 'POST', 'PUT', 'DELETE' }) }
+
+function Get-EmulatorStore { @((Invoke-EmulatorAdmin -Url $EmulatorUrl -Path state).certificates) }
+
+function Get-EmulatorDomains {
+    $state = Invoke-EmulatorAdmin -Url $EmulatorUrl -Path state
+    foreach ($instance in $state.instances) {
+        foreach ($group in $instance.groups) { foreach ($domain in $group.domains) { $domain | Add-Member -NotePropertyName groupId -NotePropertyValue $group.id -Force -PassThru } }
+    }
+}
+
+function Get-EmulatorDomainByName([string] $Name) { Get-EmulatorDomains | Where-Object domain -EQ $Name | Select-Object -First 1 }
+
+function Invoke-TestApi {
+    <# One call of the emulator's APIG API with the seed's token: arranging state without the cmdlets under test. #>
+    param([Parameter(Mandatory)] [string] $Method, [Parameter(Mandatory)] [string] $Path, $Body, [string] $Url = $EmulatorUrl)
+    $params = @{ Method = $Method; Uri = "$Url/v2/$($Seed.ProjectId)/apigw$Path"; Headers = @{ 'X-Auth-Token' = $Seed.Token } }
+    if ($null -ne $Body) { $params.Body = ($Body | ConvertTo-Json -Depth 8); $params.ContentType = 'application/json' }
+    Invoke-RestMethod @params
+}
+
+function New-StoredTestCertificate {
+    <#
+    Creates a certificate in the emulator's store with CreateCertificateV2 (an instance one with -InstanceId), then
+    clears the request log so a test counts only the command under test; answers its CertificateDetail.
+    #>
+    param(
+        [Parameter(Mandatory)] [Alias('Cert')] $Certificate,
+        [string] $Name = ('stored_' + [guid]::NewGuid().ToString('N').Substring(0, 8)),
+        [ValidateSet('global', 'instance')] [string] $Type,
+        [string] $InstanceId,
+        [Alias('TrustedRootCa')] [string] $TrustedRootCaPem,
+        [string] $Url = $EmulatorUrl
+    )
+    if (-not $Type) { $Type = if ($InstanceId) { 'instance' } else { 'global' } }
+    $body = @{ name = $Name; cert_content = $Certificate.CertificatePem; private_key = $Certificate.PrivateKeyPem; type = $Type }
+    if ($InstanceId) { $body.instance_id = $InstanceId }
+    if ($TrustedRootCaPem) { $body.trusted_root_ca = $TrustedRootCaPem }
+    $created = Invoke-TestApi -Method POST -Path '/certificates' -Body $body -Url $Url
+    Clear-SentRequests -Url $Url
+    $created
+}
+
 function Stop-TestEmulator {
     $script:Emulator | Stop-ApigEmulator
     Remove-Item $script:WorkDir -Recurse -Force -ErrorAction Ignore

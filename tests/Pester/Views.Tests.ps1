@@ -252,7 +252,6 @@ Describe 'The certificate store at 120 columns' {
 
 Describe 'The certificate-binding table at 120 columns' {
     BeforeAll {
-        . (Join-Path $PSScriptRoot 'CertificateBindingSetup.ps1')
         # As long as a derived name gets: the default name of Set-ApigDomainCertificate plus a little.
         $stored = New-StoredTestCertificate -Certificate $cert -Name 'customer_portal_example_com_20270301_3F2A1B'
         $script:certificateBindings = @(Get-ApigDomain | Add-ApigCertificateBinding -CertificateId $stored.id | Sort-Object DomainName)

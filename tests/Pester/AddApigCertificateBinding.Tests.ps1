@@ -225,6 +225,18 @@ Describe 'Add-ApigCertificateBinding -DomainName (certificate side)' {
         (Get-EmulatorDomain $Seed.Domains[0].DomainId).certificateIds | Should -BeNullOrEmpty
     }
 
+    It 'names every domain already attached when something downstream ends the command' {
+        $thrown = $null
+        try {
+            Add-ApigCertificateBinding -CertificateId $stored.id -DomainName api.example.com, www.example.com | ForEach-Object { throw 'downstream failed' }
+        }
+        catch { $thrown = $_ }
+        $thrown | Should -Not -BeNullOrEmpty
+        $thrown.Exception.Message | Should -Match 'api\.example\.com'
+        $thrown.Exception.Message | Should -Match 'www\.example\.com'
+        (Get-EmulatorStore | Where-Object id -EQ $stored.id).domains.Count | Should -Be 2
+    }
+
     It 'refuses an empty -DomainName with nothing sent' {
         Add-ApigCertificateBinding -CertificateId $stored.id -DomainName '' -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'DomainNameRequired,*'

@@ -89,25 +89,29 @@ namespace Apig.Cert.Commands
         {
             var confirmed = new List<TPlan>();
             var once = new Lazy<Task<IReadOnlyList<NamedOutcome>>>(() => Task.Run(() => send(confirmed)), LazyThreadSafetyMode.ExecutionAndPublication);
-            var results = new List<Func<Task<ItemResult>>>(plans.Count);
+            var decisions = new List<ItemResult?>(plans.Count);
+            var indexes = new List<int>(plans.Count);
             foreach (TPlan plan in plans)
             {
                 ItemResult? decided = decide(plan);
-                if (decided != null)
-                {
-                    results.Add(() => Task.FromResult(decided));
-                    continue;
-                }
-
-                int index = confirmed.Count;
-                confirmed.Add(plan);
-                results.Add(async () => result((await once.Value.ConfigureAwait(false))[index]));
+                decisions.Add(decided);
+                indexes.Add(decided == null ? confirmed.Count : -1);
+                if (decided == null) confirmed.Add(plan);
             }
 
             for (int i = 0; i < plans.Count; i++)
             {
-                Func<Task<ItemResult>> outcome = results[i];
-                StartWork(nameOf(plans[i]), _ => outcome());
+                ItemResult? decided = decisions[i];
+                int index = indexes[i];
+                if (decided != null)
+                {
+                    StartWork(nameOf(plans[i]), _ => Task.FromResult(decided));
+                    continue;
+                }
+
+                // A send step, so a batch that ends early names these among the domains whose change was sent.
+                StartChange<bool>(nameOf(plans[i]), _ => Task.FromResult(true),
+                    _ => ItemStep.Send(async ct => result((await once.Value.ConfigureAwait(false))[index])));
             }
         }
 

@@ -384,12 +384,12 @@ try {
     # Every way must leave every domain on the expected certificate, or its time means nothing.
     function Assert-StoreOutcome([string] $Mode, [string] $CertificateId) {
         $state = Invoke-EmulatorAdmin -Url $emulator.Url -Path state
-        $domains = @(foreach ($g in @($state.instances)[0].groups) { foreach ($d in $g.domains) { if ($d.domain -like 'st-*') { $d } } })
-        $wrong = @($domains | Where-Object {
+        $held = @(foreach ($g in @($state.instances)[0].groups) { foreach ($d in $g.domains) { if ($d.domain -like 'st-*') { $d } } })
+        $wrong = @($held | Where-Object {
                 if ($Mode -in 'inplace', 'uploads') { -not ($_.certificates | Where-Object thumbprint -eq $next.Certificate.Thumbprint) }
                 else { $CertificateId -notin @($_.certificateIds) }
             })
-        if ($domains.Count -ne $Domains -or $wrong.Count -gt 0) { throw "Store bench ${Mode}: $($wrong.Count) of $($domains.Count) domains do not hold the expected certificate." }
+        if ($held.Count -ne $Domains -or $wrong.Count -gt 0) { throw "Store bench ${Mode}: $($wrong.Count) of $($held.Count) domains do not hold the expected certificate." }
     }
     function Invoke-StoreRun([string] $Mode) {
         $id = New-StoredSetup ($Mode -in 'inplace', 'uploads')

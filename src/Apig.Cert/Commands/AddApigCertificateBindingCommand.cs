@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -19,6 +20,7 @@ namespace Apig.Cert.Commands
         /// never become the certificate to attach.
         /// </summary>
         [Parameter(Mandatory = true)]
+        [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         public string CertificateId { get; set; } = string.Empty;
 
         /// <summary>Switches client-certificate verification (mutual TLS) on for the domain; without it, off.</summary>

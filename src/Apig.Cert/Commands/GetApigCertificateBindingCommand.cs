@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Management.Automation;
+using Apig.Cert.Completers;
 using Apig.Cert.Engine.Connection;
 using Apig.Cert.Engine.Operations;
 
@@ -17,6 +18,7 @@ namespace Apig.Cert.Commands
 
         /// <summary>The stored certificate; by property name, so Get-ApigCertificate | Get-ApigCertificateBinding works.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         [AllowEmptyString]
         public string CertificateId { get; set; } = string.Empty;
 

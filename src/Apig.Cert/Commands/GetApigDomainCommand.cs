@@ -36,6 +36,7 @@ namespace Apig.Cert.Commands
         /// CertificateId must not turn a listing into this one.
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = CertificateSet)]
+        [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         public string? CertificateId { get; set; }
 
         protected override void ProcessRecord()

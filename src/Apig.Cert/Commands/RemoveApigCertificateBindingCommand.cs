@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Operations;
 
@@ -21,6 +22,7 @@ namespace Apig.Cert.Commands
         /// <summary>The stored certificate; by property name, so Get-ApigCertificateBinding | Remove-ApigCertificateBinding works.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(Mandatory = true, ParameterSetName = NamesSet)]
+        [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         [AllowEmptyString]
         public string CertificateId { get; set; } = string.Empty;
 

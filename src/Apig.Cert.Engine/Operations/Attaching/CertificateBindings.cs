@@ -197,7 +197,10 @@ namespace Apig.Cert.Engine.Operations
                         continue;
                     }
 
-                    shown.Add(ApigMapper.ToDomain(listed, group, binding.InstanceId, _owner.ProjectId));
+                    ApigDomain domain = ApigMapper.ToDomain(listed, group, binding.InstanceId, _owner.ProjectId);
+                    // The group listing has no redirect flag; the attached-domain entry does, and Set-ApigDomain reads it from a piped domain.
+                    domain.RedirectToHttps ??= binding.RedirectToHttps;
+                    shown.Add(domain);
                 }
 
                 return shown;

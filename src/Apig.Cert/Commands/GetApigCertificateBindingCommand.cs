@@ -26,6 +26,7 @@ namespace Apig.Cert.Commands
         [Parameter]
         [SupportsWildcards]
         [Alias("UrlDomain")]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         public string[]? DomainName { get; set; }
 
         protected override void ProcessRecord()

@@ -111,6 +111,18 @@ Describe 'Add-ApigCertificateBinding refuses bad input before sending anything' 
         Get-SentChanges | Should -BeNullOrEmpty
     }
 
+    It 'says how to get a CA that fits the scope: New-ApigCertificate -Type Instance for a global certificate, Set-ApigCertificate for an instance one' {
+        # Set-ApigCertificate refuses a CA for a global certificate, so pointing there would lead nowhere.
+        Get-ApigDomain -DomainName api.example.com | Add-ApigCertificateBinding -CertificateId $narrowStored.id -VerifyClientCertificate -ErrorVariable globalErrs -ErrorAction SilentlyContinue
+        $globalErrs[0].Exception.Message | Should -BeLike '*New-ApigCertificate -Type Instance -InstanceId*-TrustedRootCaPath*'
+        $globalErrs[0].Exception.Message | Should -Not -BeLike '*Set-ApigCertificate -TrustedRootCaPath*'
+        $instanceStored = New-StoredTestCertificate -Certificate $narrow -Name 'narrow_instance' -Type instance -InstanceId $Seed.InstanceId
+        Get-ApigDomain -DomainName api.example.com | Add-ApigCertificateBinding -CertificateId $instanceStored.id -VerifyClientCertificate -ErrorVariable instanceErrs -ErrorAction SilentlyContinue
+        $instanceErrs[0].FullyQualifiedErrorId | Should -BeLike 'TrustedRootCaMissing,*'
+        $instanceErrs[0].Exception.Message | Should -BeLike '*Set-ApigCertificate -TrustedRootCaPath*'
+        Get-SentChanges | Should -BeNullOrEmpty
+    }
+
     It 'refuses an invalid certificate id and an invalid domain id with nothing sent at all' -ForEach @(
         @{ Id = '../../x'; Domain = $null; ErrorId = 'InvalidId' }
         @{ Id = 'ffffffffffffffffffffffffffffffff'; Domain = 'x/y'; ErrorId = 'InvalidId' }

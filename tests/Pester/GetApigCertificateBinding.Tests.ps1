@@ -55,6 +55,16 @@ Describe 'Get-ApigCertificateBinding (attachedDomainsEntries <Entries>)' -ForEac
         @(Get-ApigDomain -CertificateId $stored.id -DomainName 'pay*').DomainName | Should -Be @('pay.example.com')
         @(Get-ApigDomain -CertificateId $stored.id -InstanceId $Seed.InstanceId -GroupId $Seed.Domains[2].GroupId).DomainName | Should -Be @('pay.example.com')
     }
+
+    It 'Get-ApigDomain -CertificateId keeps the redirect flag the attached-domain list gives (the group listing has none)' {
+        Get-ApigDomain -DomainName www.example.com | Set-ApigDomain -RedirectToHttps $true | Out-Null
+        try {
+            $domains = @(Get-ApigDomain -CertificateId $stored.id | Sort-Object DomainId)
+            $domains.RedirectToHttps | Should -Be @($false, $true, $false)
+            (Get-ApigDomain -DomainName www.example.com).RedirectToHttps | Should -BeNullOrEmpty -Because 'the group listing does not say'
+        }
+        finally { Get-ApigDomain -DomainName www.example.com | Set-ApigDomain -RedirectToHttps $false | Out-Null }
+    }
 }
 
 Describe 'Get-ApigCertificateBinding errors' {

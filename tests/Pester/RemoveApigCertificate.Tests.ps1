@@ -16,6 +16,20 @@ Describe 'Remove-ApigCertificate' {
         Connect-TestApig | Out-Null
     }
 
+    It 'under -ErrorAction Stop, a bound certificate mid-batch ends it, naming the certificates already deleted and not calling them domains' {
+        $first = New-TestStoredCertificate -Cert $cert -Name first_unbound
+        Add-TestBinding -CertificateId $stored.id -DomainName 'api.example.com'
+        Clear-SentRequests
+        $stop = $null
+        try { Get-ApigCertificate | Sort-Object { $_.Name -ne 'first_unbound' } | Remove-ApigCertificate -Force -ThrottleLimit 1 -ErrorAction Stop }
+        catch { $stop = $_ }
+        $stop | Should -Not -BeNullOrEmpty
+        # The first delete was answered, or at least sent, before the refusal ended the batch.
+        $stop.Exception.Message | Should -Match ("certificate\(s\) were already deleted: $($first.id)|in flight and may have taken effect: $($first.id)")
+        $stop.ErrorDetails.RecommendedAction | Should -Not -BeLike '*domains*' -Because 'the items are stored certificates'
+        (Get-EmulatorStore).id | Should -Contain $stored.id
+    }
+
     It 'deletes an unbound certificate with -Force' {
         Get-ApigCertificate -Name wildcard_example_com | Remove-ApigCertificate -Force
         (Get-EmulatorStore).Count | Should -Be 0

@@ -63,6 +63,19 @@ Describe 'Remove-ApigCertificateBinding' {
         (Get-EmulatorDomain $Seed.Domains[0].DomainId).certificateIds | Should -BeNullOrEmpty
     }
 
+    It 'refuses a piped domain that brings no certificate id with its own error, one per domain, nothing sent' {
+        Get-ApigDomain -DomainName api.example.com, www.example.com | Remove-ApigCertificateBinding -CertificateId $stored.id -Force | Out-Null
+        Invoke-EmulatorAdmin -Url $EmulatorUrl -Path requests -Method DELETE | Out-Null
+        $domains = @(Get-ApigDomain -DomainName api.example.com, www.example.com)
+        $domains | ForEach-Object { $_.CertificateId | Should -BeNullOrEmpty -Because 'they hold nothing now' }
+        $domains | Remove-ApigCertificateBinding -Force -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs.Count | Should -Be 2
+        $errs | ForEach-Object { $_.FullyQualifiedErrorId | Should -BeLike 'CertificateIdMissing,*' }
+        $errs[0].Exception.Message | Should -BeLike '*-CertificateId <id>*Get-ApigCertificateBinding*'
+        @($errs.TargetObject) | Should -Be @('api.example.com', 'www.example.com')
+        Get-SentChanges | Should -BeNullOrEmpty
+    }
+
     It 'refuses an invalid certificate id with nothing sent' {
         Get-ApigDomain -DomainName api.example.com | Remove-ApigCertificateBinding -CertificateId '..' -Force -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'InvalidId,*'

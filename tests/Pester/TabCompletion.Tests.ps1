@@ -22,7 +22,8 @@ Describe 'Tab completion from the connected account' {
     It 'completes -CertificateId and -Name of the store cmdlets from the store' {
         $body = @{ name = 'wildcard_store_one'; cert_content = $storeCert.CertificatePem; private_key = $storeCert.PrivateKeyPem }
         $stored = Invoke-RestMethod -Method POST -Uri "$EmulatorUrl/v2/$($Seed.ProjectId)/apigw/certificates" -Headers @{ 'X-Auth-Token' = $Seed.Token } -ContentType 'application/json' -Body ($body | ConvertTo-Json)
-        foreach ($command in 'Get-ApigCertificate', 'Set-ApigCertificate', 'Remove-ApigCertificate', 'Get-ApigCertificateBinding', 'Add-ApigCertificateBinding', 'Remove-ApigCertificateBinding', 'Get-ApigDomain') {
+        foreach ($command in 'Get-ApigCertificate', 'Set-ApigCertificate', 'Remove-ApigCertificate',
+            'Get-ApigCertificateBinding', 'Add-ApigCertificateBinding', 'Remove-ApigCertificateBinding', 'Get-ApigDomain') {
             $line = "$command -CertificateId $($stored.id.Substring(0, 6))"
             $match = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
             $match.CompletionText | Should -Be @($stored.id) -Because "$command -CertificateId completes from the store"
@@ -86,7 +87,8 @@ Describe 'Tab completion of names the server supplies' {
     }
 
     It 'completes -DomainName on the certificate cmdlets with domain names, not files' {
-        foreach ($command in 'Set-ApigDomainCertificate', 'Get-ApigDomainCertificate', 'Remove-ApigDomainCertificate', 'Set-ApigDomain', 'Remove-ApigDomain') {
+        foreach ($command in 'Set-ApigDomainCertificate', 'Get-ApigDomainCertificate', 'Remove-ApigDomainCertificate', 'Set-ApigDomain', 'Remove-ApigDomain',
+            'Get-ApigCertificateBinding', 'Add-ApigCertificateBinding', 'Remove-ApigCertificateBinding') {
             $line = "$command -DomainName plain"
             $texts = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
             $texts | Should -Be @('plain-name.example.com') -Because "$command -DomainName should complete from the account"

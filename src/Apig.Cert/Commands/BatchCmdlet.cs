@@ -326,7 +326,8 @@ namespace Apig.Cert.Commands
                 original?.TargetObject);
             record.ErrorDetails = new ErrorDetails(message)
             {
-                RecommendedAction = "Fix the cause and run the same command again: domains already done are reported unchanged, the rest are done.",
+                // Said of every kind of item (domains, stored certificates), and of removals too, where a re-run finds them gone.
+                RecommendedAction = "Fix the cause and run the same command again: what is already done is not sent again, and the rest is done.",
             };
             return record;
         }

@@ -18,14 +18,15 @@ namespace Apig.Cert.Commands
 
         /// <summary>The stored certificate; by property name, so Get-ApigCertificate | Get-ApigCertificateBinding works.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-        [AllowEmptyString]
         [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
+        [AllowEmptyString]
         public string CertificateId { get; set; } = string.Empty;
 
         /// <summary>Only these domain names, each exact or with wildcards.</summary>
         [Parameter]
         [SupportsWildcards]
         [Alias("UrlDomain")]
+        [ArgumentCompleter(typeof(DomainNameCompleter))]
         public string[]? DomainName { get; set; }
 
         protected override void ProcessRecord()

@@ -22,8 +22,10 @@ namespace Apig.Cert.Commands
         /// <summary>The stored certificate; by property name, so Get-ApigCertificateBinding | Remove-ApigCertificateBinding works.</summary>
         [Parameter(Mandatory = true, ParameterSetName = DomainSet, ValueFromPipelineByPropertyName = true)]
         [Parameter(Mandatory = true, ParameterSetName = NamesSet)]
-        [AllowEmptyString]
         [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
+        [AllowEmptyString]
+        // A piped Get-ApigDomain domain that holds no RSA certificate has none: let it reach the cmdlet's own error.
+        [AllowNull]
         public string CertificateId { get; set; } = string.Empty;
 
         /// <summary>Detaches without asking (runbooks, pipelines). -WhatIf still applies.</summary>
@@ -47,6 +49,13 @@ namespace Apig.Cert.Commands
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
+            if (string.IsNullOrEmpty(CertificateId))
+            {
+                throw new ApigInputException("CertificateIdMissing", nameof(CertificateId),
+                    "No certificate id came with " + target + ", so there is nothing to detach from it (a domain from Get-ApigDomain has a CertificateId only " +
+                    "while it holds an RSA certificate). Give the stored certificate with -CertificateId <id>, or pipe Get-ApigCertificateBinding -CertificateId <id>.");
+            }
+
             string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
             StartChange(
                 target,

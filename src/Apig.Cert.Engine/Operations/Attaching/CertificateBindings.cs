@@ -198,7 +198,7 @@ namespace Apig.Cert.Engine.Operations
                     }
 
                     ApigDomain domain = ApigMapper.ToDomain(listed, group, binding.InstanceId, _owner.ProjectId);
-                    // The group listing never carries the redirect flag; the attached-domain listing does.
+                    // The group listing has no redirect flag; the attached-domain entry does, and Set-ApigDomain reads it from a piped domain.
                     domain.RedirectToHttps ??= binding.RedirectToHttps;
                     shown.Add(domain);
                 }

@@ -80,7 +80,12 @@ namespace Apig.Cert.Engine.Operations
                     "TrustedRootCaMissing",
                     "VerifyClientCertificate",
                     "-VerifyClientCertificate needs a certificate with a trusted root CA to check client certificates against, and certificate " +
-                    Shown + " has none. Add one with Set-ApigCertificate -TrustedRootCaPath, or leave out -VerifyClientCertificate.");
+                    Shown + " has none. " +
+                    (IsInstanceScoped
+                        ? "Add one with Set-ApigCertificate -TrustedRootCaPath"
+                        // Set-ApigCertificate refuses a CA for a global certificate, so that advice would lead nowhere.
+                        : "It is a global certificate, and only instance certificates carry one: store it with New-ApigCertificate -Type Instance -InstanceId <id> -TrustedRootCaPath <file> and attach that one") +
+                    ", or leave out -VerifyClientCertificate.");
             }
         }
 

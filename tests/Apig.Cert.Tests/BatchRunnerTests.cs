@@ -106,6 +106,44 @@ public sealed class BatchRunnerTests
     }
 
     [Fact]
+    public async Task With_HaltOnFailure_no_read_after_a_failed_item_is_decided_while_earlier_changes_are_in_flight()
+    {
+        var sink = new RecordingSink();
+        using BatchRunner runner = Runner(sink, throttleLimit: 3, inInputOrder: true);
+        runner.HaltOnFailure = true;
+        var reads = Enumerable.Range(0, 3).Select(_ => new TaskCompletionSource<int>()).ToArray();
+        var change = new Gate();
+        var decided = new List<int>();
+
+        Task pipeline = PipelineThread.Run(sink, () =>
+        {
+            for (int i = 0; i < reads.Length; i++)
+            {
+                int index = i;
+                runner.Start<int>("item" + i, _ => reads[index].Task, state =>
+                {
+                    decided.Add(state);
+                    return ItemStep.Send(ct => change.Run(ct));
+                });
+            }
+
+            runner.Complete();
+        });
+        reads[0].SetResult(0);
+        await change.Started.Task.Within();
+        // Item 1's read fails while item 0's change is still in flight; item 2's read then succeeds.
+        reads[1].SetException(new InvalidOperationException("refused"));
+        reads[2].SetResult(2);
+        change.Succeed("sent");
+        await pipeline.Within();
+
+        Assert.Equal(new[] { 0 }, decided);
+        Assert.Equal(new[] { ItemResultKind.Succeeded, ItemResultKind.Failed, ItemResultKind.Failed }, sink.Outcomes.Select(o => o.Result.Kind));
+        Assert.IsType<OperationCanceledException>(sink.Outcomes[2].Result.Failure);
+        Assert.False(sink.Outcomes[2].ChangeSent);
+    }
+
+    [Fact]
     public async Task The_pipeline_thread_blocks_once_ThrottleLimit_times_32_items_wait()
     {
         var sink = new RecordingSink();

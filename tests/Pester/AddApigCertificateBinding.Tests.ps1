@@ -256,6 +256,22 @@ Describe 'Add-ApigCertificateBinding -DomainName (certificate side)' {
     }
 }
 
+Describe 'Add-ApigCertificateBinding with piped domains and -ErrorAction Stop' {
+    BeforeAll {
+        Reset-Emulator
+        Connect-TestApig | Out-Null
+        $two = New-TestCertificate -DnsName 'api.example.com', 'pay.example.com' -Directory (Join-Path $WorkDir 'stop-two')
+        $script:twoStored = New-StoredTestCertificate -Certificate $two -Name 'api_and_pay'
+    }
+
+    It 'attaches nothing after the domain it refuses, even while an earlier attach is in flight' -ForEach @(@{ Throttle = 1 }, @{ Throttle = 32 }) {
+        { Get-ApigDomain -DomainName api.example.com, www.example.com, pay.example.com |
+                Add-ApigCertificateBinding -CertificateId $twoStored.id -ErrorAction Stop -ThrottleLimit $Throttle } | Should -Throw
+        (Get-EmulatorDomainByName 'pay.example.com').certificateIds | Should -BeNullOrEmpty -Because 'pay comes after the refused www'
+        (Get-EmulatorDomainByName 'www.example.com').certificateIds | Should -BeNullOrEmpty
+    }
+}
+
 Describe 'Add-ApigCertificateBinding -DomainName with -ErrorAction Stop' {
     BeforeAll {
         Reset-Emulator

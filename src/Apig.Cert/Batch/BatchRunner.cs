@@ -66,6 +66,7 @@ namespace Apig.Cert
         private bool _releaseArmed;
         private volatile bool _released;
         private volatile bool _disposed;
+        private bool _halted;
 
         /// <remarks><paramref name="inputPause"/>: how long input must pause before held work starts (default 100 ms);
         /// Timeout.InfiniteTimeSpan holds it until the backlog fills or input ends, so a test decides when work starts.
@@ -86,6 +87,12 @@ namespace Apig.Cert
             _token.Register(wake.Set);
             _releaseTimer = new Timer(_ => ReleaseAfterPause(), null, Timeout.Infinite, Timeout.Infinite);
         }
+
+        /// <summary>
+        /// Set under -ErrorAction Stop: once an item fails, no later read is decided, so no change is sent after the failure
+        /// that is about to end the batch (its outcome may still wait behind earlier changes in flight).
+        /// </summary>
+        public bool HaltOnFailure { get; set; }
 
         /// <summary>The most items that may be queued and not yet written before <see cref="Start(object, Func{CancellationToken, Task{ItemResult}})"/> waits.</summary>
         public int BacklogLimit => _throttleLimit * MaxBacklogPerSlot;
@@ -331,6 +338,13 @@ namespace Apig.Cert
             if (done.IsReadToDecide)
             {
                 ThrowIfStopped();
+                if (_halted)
+                {
+                    Ready(item.Sequence, new ItemOutcome(item.Target, ItemResult.Failed(new OperationCanceledException(
+                        "Not started: an earlier input failed, and -ErrorAction Stop ends the command there.")), changeSent: false));
+                    return;
+                }
+
                 ItemStep step = item.Decide!(done.Task);
                 if (step.Change != null)
                 {
@@ -345,11 +359,22 @@ namespace Apig.Cert
                     return;
                 }
 
+                NoteFailure(step.Result!);
                 Ready(item.Sequence, new ItemOutcome(item.Target, step.Result!, changeSent: false));
                 return;
             }
 
-            Ready(item.Sequence, done.ToOutcome());
+            ItemOutcome outcome = done.ToOutcome();
+            NoteFailure(outcome.Result);
+            Ready(item.Sequence, outcome);
+        }
+
+        private void NoteFailure(ItemResult result)
+        {
+            if (HaltOnFailure && result.Kind == ItemResultKind.Failed)
+            {
+                _halted = true;
+            }
         }
 
         private void Ready(long sequence, ItemOutcome outcome)

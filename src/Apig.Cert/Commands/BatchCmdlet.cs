@@ -75,7 +75,7 @@ namespace Apig.Cert.Commands
         {
             Session = RequireSession();
             Client = Session.CreateClient(Log);
-            _batch = new BatchRunner(this, Wake, ThrottleLimit, !AsCompleted.IsPresent, ProgressActivity, StopToken);
+            _batch = new BatchRunner(this, Wake, ThrottleLimit, !AsCompleted.IsPresent, ProgressActivity, StopToken) { HaltOnFailure = StopsOnError() };
         }
 
         /// <summary>

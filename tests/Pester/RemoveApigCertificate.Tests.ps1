@@ -17,7 +17,7 @@ Describe 'Remove-ApigCertificate' {
     }
 
     It 'under -ErrorAction Stop, a bound certificate mid-batch ends it, naming the certificates already deleted and not calling them domains' {
-        $first = New-TestStoredCertificate -Cert $cert -Name first_unbound
+        $first = New-StoredTestCertificate -Cert $cert -Name first_unbound
         Add-TestBinding -CertificateId $stored.id -DomainName 'api.example.com'
         Clear-SentRequests
         $stop = $null

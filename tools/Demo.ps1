@@ -53,6 +53,22 @@ try {
     Get-ApigDomain -DomainName 'intra.*' | Remove-ApigDomainCertificate -Force -PassThru |
         Format-Table -AutoSize | Out-String -Width 200 | Write-Host
 
+    Write-Step 'The certificate store: New-ApigCertificate once, then Get-ApigDomain | Add-ApigCertificateBinding'
+    $stored = New-ApigCertificate -CertificatePath $expiring.FullChainFile -PrivateKeyPath $expiring.KeyFile -Name demo_shared_certificate
+    $stored | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    Get-ApigDomain | Add-ApigCertificateBinding -CertificateId $stored.CertificateId | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+
+    Write-Step 'Get-ApigCertificate | Set-ApigCertificate: every bound domain rotated in place, with one update'
+    $sentBefore = @(Get-EmulatorRequests -Url $emulator.Url).Count
+    $inPlace = Get-ApigCertificate -CertificateId $stored.CertificateId |
+        Set-ApigCertificate -CertificatePath $renewed.FullChainFile -PrivateKeyPath $renewed.KeyFile
+    $inPlace | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    $rotation = @(Get-EmulatorRequests -Url $emulator.Url | Select-Object -Skip $sentBefore)
+    $bound = @(Get-ApigCertificateBinding -CertificateId $stored.CertificateId)
+    Write-Host ("{0} domain(s) now serve it; the rotation took {1} request(s), {2} of them a change" -f $bound.Count, $rotation.Count,
+        @($rotation | Where-Object method -NE 'GET').Count)
+    if (-not $inPlace.Changed -or $bound.Count -ne @($domains).Count) { throw 'The demo did not rotate the stored certificate on every domain.' }
+
     $requests = @(Get-EmulatorRequests -Url $emulator.Url)
     Write-Host ("Emulator saw {0} request(s): {1}" -f $requests.Count, (($requests | Group-Object method | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '))
     if (@($rotated).Count -ne @($domains).Count -or $left.Count -ne 0) { throw 'The demo did not rotate every domain.' }

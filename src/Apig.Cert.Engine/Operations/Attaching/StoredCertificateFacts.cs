@@ -12,14 +12,15 @@ namespace Apig.Cert.Engine.Operations
     /// </summary>
     public sealed class StoredCertificateFacts
     {
-        private const string CommonInstance = "common";
-
         internal StoredCertificateFacts(string certificateId, CertificateDetails details)
         {
             Id = string.IsNullOrEmpty(details.Id) ? certificateId : details.Id!;
             Name = details.Name;
-            IsInstanceScoped = string.Equals(details.Type, "instance", StringComparison.OrdinalIgnoreCase);
-            InstanceId = IsInstanceScoped && !string.Equals(details.InstanceId, CommonInstance, StringComparison.OrdinalIgnoreCase) ? details.InstanceId : null;
+            // The store's one scope rule (a service that leaves type out is read by the instance it reports).
+            bool ownInstance = !string.IsNullOrEmpty(details.InstanceId)
+                && !string.Equals(details.InstanceId, StoreMapper.GlobalInstanceId, StringComparison.OrdinalIgnoreCase);
+            IsInstanceScoped = !StoreMapper.IsGlobal(details) && ownInstance;
+            InstanceId = IsInstanceScoped ? details.InstanceId : null;
             // The API's default algorithm is RSA; a certificate that does not say is one.
             AlgorithmType = string.IsNullOrWhiteSpace(details.AlgorithmType) ? "RSA" : details.AlgorithmType!.Trim();
             DnsNames = details.San;

@@ -38,9 +38,6 @@ namespace Apig.Cert.Engine.Operations
     /// <summary>Remove-ApigCertificate's use-case: delete an unbound certificate (DeleteCertificateV2), detaching it first when asked.</summary>
     public static class CertificateRemover
     {
-        /// <summary>Names per certificate-side detach. The API documents no maximum; 500 is its largest page elsewhere.</summary>
-        internal const int DetachBatchSize = 500;
-
         /// <summary>
         /// Reads the certificate and its bound domains. A bound certificate is refused (naming its domains) unless
         /// <paramref name="detach"/>. One already gone is a plan with nothing to do when <paramref name="goneIsDone"/>
@@ -108,9 +105,9 @@ namespace Apig.Cert.Engine.Operations
                     InstanceIds = byName.Select(d => d.InstanceId).Where(i => i.Length > 0).Distinct(StringComparer.Ordinal).ToList() is { Count: > 0 } ids ? ids : null,
                 })
                 .ToList();
-            for (int start = 0; start < entries.Count; start += DetachBatchSize)
+            for (int start = 0; start < entries.Count; start += CertificateBindings.NamesPerRequest)
             {
-                yield return entries.Skip(start).Take(DetachBatchSize).ToList();
+                yield return entries.Skip(start).Take(CertificateBindings.NamesPerRequest).ToList();
             }
         }
 

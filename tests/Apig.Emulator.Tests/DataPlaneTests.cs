@@ -127,6 +127,21 @@ public class DataPlaneTests(EmulatorFixture fixture) : StoreTestBase(fixture), I
         Assert.Equal(2, served.ChainLength);
     }
 
+    /// <summary>A limit of .NET's TLS stack, documented in docs/emulator.md: a sent root proves nothing to a client anyway.</summary>
+    [Fact]
+    public async Task A_self_signed_root_at_the_end_of_the_upload_is_not_sent()
+    {
+        Issued root = CreateCa(Rsa(1), "Data Plane Root");
+        Issued intermediate = CreateCa(Rsa(2), "Data Plane Intermediate", root);
+        Issued leaf = Issue(intermediate, Rsa(0), "api.example.com", ["api.example.com"]);
+        string id = await CreateId(new Dictionary<string, object?>
+        {
+            ["name"] = "chained", ["cert_content"] = leaf.CertificatePem + "\n" + intermediate.CertificatePem + "\n" + root.CertificatePem, ["private_key"] = leaf.Pkcs8KeyPem,
+        });
+        await AttachOk(Domain1, id);
+        Assert.Equal(2, (await Connect("api.example.com")).ChainLength);
+    }
+
     [Fact]
     public async Task An_unknown_name_no_sni_and_a_domain_without_certificate_are_refused()
     {

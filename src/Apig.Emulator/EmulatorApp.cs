@@ -28,12 +28,15 @@ public static class EmulatorApp
     /// </summary>
     public static WebApplication Build(string[] args)
     {
+        // --urls is taken out of the arguments: the emulator listens on those URLs itself (endpoints in code), and
+        // Kestrel would warn on stderr that it overrides them if they reached its configuration.
+        string? urlsArgument = TakeUrlsArgument(ref args);
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         // Everything goes to stderr: the first stdout line must be the base URL and nothing else.
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        string urls = builder.Configuration["urls"] is { Length: > 0 } given ? given : DefaultUrls;
+        string urls = urlsArgument is { Length: > 0 } ? urlsArgument : builder.Configuration["urls"] is { Length: > 0 } given ? given : DefaultUrls;
         int dataPlanePort = DataPlanePortArgument(builder.Configuration["data-plane-port"]);
 
         string? stateFile = builder.Configuration["state"];
@@ -43,7 +46,6 @@ public static class EmulatorApp
 
         // Endpoints in code replace --urls, so the API's URLs are listened on here too, before the data plane:
         // the API stays the first address (app.Urls.First(), the first stdout line).
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -116,6 +118,30 @@ public static class EmulatorApp
 
     /// <summary>The TLS data plane's port on 127.0.0.1 once the app has started.</summary>
     public static int DataPlanePort(this WebApplication app) => DataPlane.Port(app.Services);
+
+    /// <summary>Removes --urls (any command-line spelling) from <paramref name="args"/> and returns its value.</summary>
+    private static string? TakeUrlsArgument(ref string[] args)
+    {
+        string? urls = null;
+        var rest = new List<string>(args.Length);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string key = arg.TrimStart('-', '/');
+            int equals = key.IndexOf('=');
+            string name = equals < 0 ? key : key[..equals];
+            bool isOption = arg.StartsWith("--", StringComparison.Ordinal) || arg.StartsWith('/') || equals >= 0;
+            if (!isOption || !string.Equals(name, "urls", StringComparison.OrdinalIgnoreCase))
+            {
+                rest.Add(arg);
+                continue;
+            }
+            if (equals >= 0) urls = key[(equals + 1)..];
+            else if (i + 1 < args.Length) urls = args[++i];
+        }
+        args = rest.ToArray();
+        return urls;
+    }
 
     private static int DataPlanePortArgument(string? value)
     {

@@ -248,6 +248,33 @@ Describe 'Acting in several regions at once' {
         @(Get-EmulatorStore).Count | Should -Be 0 -Because 'nothing was stored in cn-north-4'
     }
 
+    It 'every kind of object the API cmdlets write carries the context it came from' {
+        $written = [ordered]@{}
+        $written['Get-ApigInstance'] = Get-ApigInstance -Context $ap1
+        $written['Get-ApigGroup'] = Get-ApigGroup -Context $ap1
+        $written['New-ApigDomain'] = New-ApigDomain -Context $ap1 -InstanceId $Ap1Seed.InstanceId -GroupId 'grp000000000000000000000000000a1' -DomainName 'new.example.com'
+        $written['Set-ApigDomain'] = Get-ApigDomain -Context $ap1 -DomainName 'new.example.com' | Set-ApigDomain -MinSslVersion TLSv1.1
+        $written['Set-ApigDomainCertificate'] = Get-ApigDomain -Context $ap1 -DomainName 'shop.example.com' | Set-ApigDomainCertificate -CertificatePath $Wildcard.FullChainFile -PrivateKeyPath $Wildcard.KeyFile
+        $written['Get-ApigDomainCertificate'] = Get-ApigDomain -Context $ap1 -DomainName 'shop.example.com' | Get-ApigDomainCertificate
+        $written['Remove-ApigDomainCertificate'] = Get-ApigDomain -Context $ap1 -DomainName 'shop.example.com' | Remove-ApigDomainCertificate -Force -PassThru
+        $written['New-ApigCertificate'] = New-ApigCertificate -Context $ap1 -CertificatePath $Wildcard.FullChainFile -PrivateKeyPath $Wildcard.KeyFile -Name 'every_kind'
+        $written['Get-ApigCertificate'] = $written['New-ApigCertificate'] | Get-ApigCertificate
+        $written['Add-ApigCertificateBinding'] = Get-ApigDomain -Context $ap1 -DomainName 'asia.example.com' | Add-ApigCertificateBinding -CertificateId $written['New-ApigCertificate'].CertificateId
+        $written['Get-ApigCertificateBinding'] = $written['New-ApigCertificate'] | Get-ApigCertificateBinding
+        $written['Set-ApigCertificate'] = $written['New-ApigCertificate'] | Set-ApigCertificate -CertificatePath $Wildcard.FullChainFile -PrivateKeyPath $Wildcard.KeyFile -Force
+        $written['Remove-ApigCertificateBinding'] = $written['Get-ApigCertificateBinding'] | Remove-ApigCertificateBinding -Force -PassThru
+
+        foreach ($command in $written.Keys) {
+            $objects = @($written[$command])
+            $objects.Count | Should -BeGreaterThan 0 -Because "$command wrote something"
+            foreach ($object in $objects) {
+                $object | Should -BeOfType ([Apig.Cert.IApigContextBound]) -Because "$command writes context-bound objects"
+                [object]::ReferenceEquals($object.Context, $ap1) | Should -BeTrue -Because "$command's output must remember ap-southeast-1"
+            }
+        }
+        @(Get-SentChanges).Count | Should -Be 0 -Because 'nothing was changed in cn-north-4'
+    }
+
     It 'the default remains the only context of commands without -Context when another is connected' {
         Clear-BothLogs
         @(Get-ApigInstance).InstanceId | Should -Be $Seed.InstanceId

@@ -16,6 +16,7 @@ namespace Apig.Cert.Commands
     {
         private readonly CancellationTokenSource _stopSource = new CancellationTokenSource();
         private readonly Dictionary<ApigSession, CommandConnection> _connections = new Dictionary<ApigSession, CommandConnection>();
+        private readonly List<CommandConnection> _connectionsInOrder = new List<CommandConnection>();
         private PipelineLog? _log;
 
         protected ApigCmdlet()
@@ -47,7 +48,10 @@ namespace Apig.Cert.Commands
         /// <summary>Hides Cmdlet.WriteProgress: left out under an Inquire preference rather than prompting.</summary>
         public new void WriteProgress(ProgressRecord progressRecord) => StreamWriter.Progress(this, progressRecord);
 
-        /// <summary>The current runspace's default session, or a terminating error that says to run Connect-Apig.</summary>
+        /// <summary>
+        /// The current runspace's default session, or a terminating error that says to run Connect-Apig. For a cmdlet on
+        /// ApigCmdlet itself; the batch and listing bases choose the connection per input (-Context) instead.
+        /// </summary>
         private protected ApigSession RequireSession()
         {
             try
@@ -131,13 +135,14 @@ namespace Apig.Cert.Commands
             {
                 connection = new CommandConnection(session, Log);
                 _connections.Add(session, connection);
+                _connectionsInOrder.Add(connection);
             }
 
             return connection;
         }
 
         /// <summary>Every connection this command used so far, in first-use order (for summaries).</summary>
-        private protected IReadOnlyCollection<CommandConnection> Connections => _connections.Values;
+        private protected IReadOnlyList<CommandConnection> Connections => _connectionsInOrder;
 
         /// <summary>
         /// Sets <see cref="IApigContextBound.Context"/> on an object about to be written (wrapped in a PSObject or not), so

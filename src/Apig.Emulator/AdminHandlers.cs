@@ -25,6 +25,7 @@ internal sealed class AdminHandlers(EmulatorState state)
                 projectId = state.ProjectId,
                 tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
                 latency = new { fixedMs = state.LatencyFixedMs, jitterMs = state.LatencyJitterMs },
+                dataPlane = new { host = DataPlane.Host, port = DataPlane.Port(ctx.RequestServices) },
                 settings = SettingsJson(),
                 instances = state.Instances.Select(i => new
                 {
@@ -143,6 +144,9 @@ internal sealed class AdminHandlers(EmulatorState state)
             throw BadRequest($"updateDomainStatus must be one of: {string.Join(", ", ApiVariants.UpdateDomainStatuses)}");
         if (spec.MaxBatchDomains is < 1 or > ApiVariants.MaxBatchDomainsLimit)
             throw BadRequest($"maxBatchDomains must be 1..{ApiVariants.MaxBatchDomainsLimit}");
+        if (spec.PropagationDelaySec is < 0 or > ApiVariants.MaxPropagationDelaySec)
+            throw BadRequest($"propagationDelaySec must be 0..{ApiVariants.MaxPropagationDelaySec}");
+        CheckChoice("ccmExpireTimeFormat", spec.CcmExpireTimeFormat, ApiVariants.CcmExpireTimeFormats);
         if (spec.DeleteBoundCertificateCode is { } code && !System.Text.RegularExpressions.Regex.IsMatch(code, @"^APIG\.[0-9]{4}$"))
             throw BadRequest("deleteBoundCertificateCode must look like APIG.2000");
         object body;
@@ -170,6 +174,9 @@ internal sealed class AdminHandlers(EmulatorState state)
                 UpdateOmittedTrustedRootCa = spec.UpdateOmittedTrustedRootCa ?? v.UpdateOmittedTrustedRootCa,
                 DomainCertificateShape = spec.DomainCertificateShape ?? v.DomainCertificateShape,
                 VerifyWithoutCertificate = spec.VerifyWithoutCertificate ?? v.VerifyWithoutCertificate,
+                PropagationDelaySec = spec.PropagationDelaySec ?? v.PropagationDelaySec,
+                CcmRequiresDomainId = spec.CcmRequiresDomainId ?? v.CcmRequiresDomainId,
+                CcmExpireTimeFormat = spec.CcmExpireTimeFormat ?? v.CcmExpireTimeFormat,
             };
             body = SettingsJson();
         }
@@ -207,6 +214,9 @@ internal sealed class AdminHandlers(EmulatorState state)
             updateOmittedTrustedRootCa = v.UpdateOmittedTrustedRootCa,
             domainCertificateShape = v.DomainCertificateShape,
             verifyWithoutCertificate = v.VerifyWithoutCertificate,
+            propagationDelaySec = v.PropagationDelaySec,
+            ccmRequiresDomainId = v.CcmRequiresDomainId,
+            ccmExpireTimeFormat = v.CcmExpireTimeFormat,
         };
     }
 
@@ -290,6 +300,9 @@ internal sealed class AdminHandlers(EmulatorState state)
         public string? UpdateOmittedTrustedRootCa { get; set; }
         public string? DomainCertificateShape { get; set; }
         public string? VerifyWithoutCertificate { get; set; }
+        public int? PropagationDelaySec { get; set; }
+        public bool? CcmRequiresDomainId { get; set; }
+        public string? CcmExpireTimeFormat { get; set; }
     }
 
     private sealed class BulkSpec

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Apig.Emulator;
 
@@ -14,9 +17,12 @@ public static class EmulatorApp
     private const string Domain = Instances + "/{instanceId}/api-groups/{groupId}/domains/{domainId}";
     private const string Certificates = "/v2/{projectId}/apigw/certificates";
 
+    private const string DefaultUrls = "http://127.0.0.1:0";
+
     /// <summary>
-    /// Arguments: <c>--urls http://127.0.0.1:0</c> (the default when none is given) and optionally
-    /// <c>--state FILE</c> (seed JSON; the built-in default seed otherwise).
+    /// Arguments: <c>--urls http://127.0.0.1:0</c> (the default when none is given), optionally <c>--state FILE</c>
+    /// (seed JSON; the built-in default seed otherwise) and <c>--data-plane-port N</c> (the TLS data plane on
+    /// 127.0.0.1; 0, the default, takes a free port).
     /// </summary>
     public static WebApplication Build(string[] args)
     {
@@ -25,12 +31,27 @@ public static class EmulatorApp
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        string urls = builder.Configuration["urls"] is { Length: > 0 } given ? given : DefaultUrls;
+        int dataPlanePort = DataPlanePortArgument(builder.Configuration["data-plane-port"]);
 
         string? stateFile = builder.Configuration["state"];
         SeedDocument seed = string.IsNullOrEmpty(stateFile) ? SeedDocument.CreateDefault() : SeedDocument.Load(stateFile);
         var state = new EmulatorState(seed);
         builder.Services.AddSingleton(state);
+
+        // Endpoints in code replace --urls, so the API's URLs are listened on here too, before the data plane:
+        // the API stays the first address (app.Urls.First(), the first stdout line).
+        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                ListenApi(kestrel, url);
+            kestrel.Listen(IPAddress.Loopback, dataPlanePort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.UseHttps(DataPlane.HandshakeOptions(state));
+            });
+        });
 
         WebApplication app = builder.Build();
         IHostApplicationLifetime lifetime = app.Lifetime;
@@ -78,6 +99,38 @@ public static class EmulatorApp
         return app;
     }
 
+    /// <summary>The API's base URL once the app has started (the first http address).</summary>
+    public static string ApiUrl(this WebApplication app) => app.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal));
+
+    /// <summary>The TLS data plane's port on 127.0.0.1 once the app has started.</summary>
+    public static int DataPlanePort(this WebApplication app) => DataPlane.Port(app.Services);
+
+    private static int DataPlanePortArgument(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return 0;
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port <= 65535
+            ? port
+            : throw new ArgumentException($"--data-plane-port must be a port number 0..65535 (0 = any free port), not '{value}'");
+    }
+
+    /// <summary>An http URL of --urls: an IP address, localhost or a wildcard host; the API has no TLS of its own.</summary>
+    private static void ListenApi(KestrelServerOptions kestrel, string url)
+    {
+        // "*" and "+" are not valid URI hosts; they mean every address, as in ASP.NET's own --urls.
+        string normalised = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+        if (!Uri.TryCreate(normalised, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttp)
+            throw new ArgumentException($"--urls takes http:// URLs such as {DefaultUrls}, not '{url}' (the TLS data plane has its own --data-plane-port)");
+        if (uri.Host == "0.0.0.0") kestrel.ListenAnyIP(uri.Port);
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? address)) kestrel.Listen(address, uri.Port);
+        else if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            // Kestrel's ListenLocalhost cannot take port 0; loopback IPv4 is what every client here dials.
+            if (uri.Port == 0) kestrel.Listen(IPAddress.Loopback, 0);
+            else kestrel.ListenLocalhost(uri.Port);
+        }
+        else throw new ArgumentException($"--urls needs an IP address, localhost or * as host, not '{uri.Host}'");
+    }
+
     /// <summary>The live state of an app made by <see cref="Build"/>, for tests to inspect or adjust.</summary>
     public static EmulatorState GetState(this WebApplication app) => app.Services.GetRequiredService<EmulatorState>();
 
@@ -87,6 +140,14 @@ public static class EmulatorApp
 
     private static async Task Pipeline(HttpContext ctx, Func<Task> next, EmulatorState state, IHostApplicationLifetime lifetime)
     {
+        if (ctx.Request.IsHttps)
+        {
+            // The data plane: clients look at the handshake only; a plain answer keeps browsers and curl from waiting.
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "text/plain";
+            await ctx.Response.WriteAsync(DataPlane.PlainAnswer);
+            return;
+        }
         ctx.Response.Headers["X-Request-Id"] = EmulatorState.NewId();
         string path = ctx.Request.Path.Value ?? "/";
         if (path.StartsWith("/_emulator", StringComparison.Ordinal))

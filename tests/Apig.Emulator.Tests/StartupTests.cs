@@ -17,7 +17,7 @@ public class StartupTests
     }
 
     [Fact]
-    public async Task First_stdout_line_is_the_base_url_and_sigterm_stops_cleanly()
+    public async Task First_stdout_line_is_the_base_url_the_second_the_data_plane_and_sigterm_stops_cleanly()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { EmulatorDll(), "--urls", "http://127.0.0.1:0" }) start.ArgumentList.Add(arg);
@@ -29,6 +29,9 @@ public class StartupTests
             string url = (await firstLine)!;
             Assert.Matches(@"^http://127\.0\.0\.1:\d+$", url);
             Assert.NotEqual("http://127.0.0.1:0", url);
+            string? secondLine = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Matches(@"^data plane: 127\.0\.0\.1:\d+$", secondLine);
+            Assert.DoesNotMatch(@":0$", secondLine);
 
             using var http = new HttpClient();
             var request = new HttpRequestMessage(HttpMethod.Get, url + "/v2/" + SeedDocument.DefaultProjectId + "/apigw/instances");

@@ -59,6 +59,7 @@ Describe 'Tables at 120 columns' {
             'ApigCertificate/Apig.Cert.ApigCertificate', 'ApigCertificate#Changed/Apig.Cert.ApigCertificate#Changed', 'ApigCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
         $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
         $covered += 'Apig.Cert.ApigDomain#Settings/Apig.Cert.ApigDomain#Settings'
+        $covered += 'Apig.Cert.ApigTlsCheck/Apig.Cert.ApigTlsCheck'
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
     }
 

@@ -71,10 +71,29 @@ namespace Apig.Cert.Commands
                 ? bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound)
                 : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
+        /// <summary>True for a command that also works without Connect-Apig; <see cref="OptionalClient"/> is then null.</summary>
+        private protected virtual bool ConnectionOptional => false;
+
+        /// <summary>Whether the runspace has a connection.</summary>
+        private protected static bool IsConnected => SessionRegistry.Current != null;
+
+        /// <summary>The connection's session, or null where <see cref="ConnectionOptional"/> allowed none.</summary>
+        private protected ApigSession? OptionalSession => IsConnectedCommand ? Session : null;
+
+        /// <summary>The connection's client, or null where <see cref="ConnectionOptional"/> allowed none.</summary>
+        private protected ApigClient? OptionalClient => IsConnectedCommand ? Client : null;
+
+        private bool IsConnectedCommand { get; set; }
+
         protected override void BeginProcessing()
         {
-            Session = RequireSession();
-            Client = Session.CreateClient(Log);
+            if (!ConnectionOptional || IsConnected)
+            {
+                Session = RequireSession();
+                Client = Session.CreateClient(Log);
+                IsConnectedCommand = true;
+            }
+
             _batch = new BatchRunner(this, Wake, ThrottleLimit, !AsCompleted.IsPresent, ProgressActivity, StopToken) { HaltOnFailure = StopsOnError() };
         }
 
@@ -211,6 +230,12 @@ namespace Apig.Cert.Commands
             ItemResult result = outcome.Result;
             if (result.Kind == ItemResultKind.Failed)
             {
+                // A failure that still has a result to show (a TLS check that did not work): the object, then its error.
+                foreach (object output in result.Outputs)
+                {
+                    WriteObject(output);
+                }
+
                 ReportItemError(ErrorRecords.ForItem(result.Failure!, outcome.Target));
                 return;
             }

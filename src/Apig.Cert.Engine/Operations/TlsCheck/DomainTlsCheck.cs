@@ -83,11 +83,13 @@ namespace Apig.Cert.Engine.Operations
             BoundState? bound = request.Domain != null && _domainCertificates != null
                 ? await ReadBoundAsync(request.Domain, cancellationToken).ConfigureAwait(false)
                 : null;
-            string host = request.Endpoint?.Host ?? request.DomainName;
+            string domainName = request.DomainName ?? bound?.Listed?.Domain
+                ?? throw new ApigInputException("DomainNotFound", "DomainId", "Domain '" + request.Domain!.DomainId + "' has no name in its group's listing, so there is no name to send as SNI. Give -DomainName.");
+            string host = request.Endpoint?.Host ?? domainName;
             int port = request.Endpoint?.Port ?? PortOf(request.HttpsPort) ?? PortOf(bound?.Listed?.IngressHttpsPort) ?? TlsEndpoint.DefaultHttpsPort;
             var check = new ApigTlsCheck
             {
-                DomainName = request.DomainName,
+                DomainName = domainName,
                 DomainId = request.Domain?.DomainId,
                 InstanceId = request.Domain?.InstanceId,
                 GroupId = request.Domain?.GroupId,
@@ -97,7 +99,7 @@ namespace Apig.Cert.Engine.Operations
             int? ingressPort = request.HttpsPort ?? bound?.Listed?.IngressHttpsPort;
             if (request.Endpoint?.Port is null && ingressPort.HasValue && ingressPort.Value <= 0)
             {
-                check.Error = "HTTPS is off on domain '" + request.DomainName + "' (its HTTPS port is " + ingressPort.Value.ToString(CultureInfo.InvariantCulture) +
+                check.Error = "HTTPS is off on domain '" + domainName + "' (its HTTPS port is " + ingressPort.Value.ToString(CultureInfo.InvariantCulture) +
                               "): there is nothing to connect to. Turn it on with Set-ApigDomain -HttpsPort 443, or give -Endpoint host:port.";
                 return new TlsCheckOutcome(check, "HttpsDisabled");
             }
@@ -106,14 +108,14 @@ namespace Apig.Cert.Engine.Operations
             {
                 if (bound is null)
                 {
-                    check.Error = "-WaitUntilMatches needs what APIG says is bound, and '" + request.DomainName + "' is " +
+                    check.Error = "-WaitUntilMatches needs what APIG says is bound, and '" + domainName + "' is " +
                                   (_client is null ? "not known without a connection: run Connect-Apig first" : "no custom domain of this project: check the name") + ".";
                     return new TlsCheckOutcome(check, "BoundCertificateUnknown");
                 }
 
                 if (bound.Certificates.Count == 0)
                 {
-                    check.Error = "Nothing is bound to '" + request.DomainName + "' in APIG, so there is nothing to wait for. Bind a certificate first (Set-ApigDomainCertificate).";
+                    check.Error = "Nothing is bound to '" + domainName + "' in APIG, so there is nothing to wait for. Bind a certificate first (Set-ApigDomainCertificate).";
                     return new TlsCheckOutcome(check, "NothingBound");
                 }
             }
@@ -123,7 +125,7 @@ namespace Apig.Cert.Engine.Operations
             while (true)
             {
                 attempts++;
-                TlsProbeResult probe = await _prober.ProbeAsync(request.DomainName, host, port, cancellationToken).ConfigureAwait(false);
+                TlsProbeResult probe = await _prober.ProbeAsync(domainName, host, port, cancellationToken).ConfigureAwait(false);
                 Describe(check, probe, bound);
                 if (!request.WaitUntilMatches)
                 {
@@ -134,7 +136,7 @@ namespace Apig.Cert.Engine.Operations
                 {
                     if (attempts > 1)
                     {
-                        _log?.Verbose("'" + request.DomainName + "' serves the bound certificate after " + Seconds(waited.Elapsed) + " (" + attempts.ToString(CultureInfo.InvariantCulture) + " checks).");
+                        _log?.Verbose("'" + domainName + "' serves the bound certificate after " + Seconds(waited.Elapsed) + " (" + attempts.ToString(CultureInfo.InvariantCulture) + " checks).");
                     }
 
                     return new TlsCheckOutcome(check, null);
@@ -147,13 +149,13 @@ namespace Apig.Cert.Engine.Operations
                         ? " The last check failed: " + probe.Error
                         : " It still serves " + check.Served!.Subject + " (serial " + check.Served.SerialNumber + ", expires " +
                           check.Served.NotAfter.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) + ").";
-                    check.Error = "'" + request.DomainName + "' did not serve the bound certificate within " + Seconds(request.WaitTimeout) + " (" +
+                    check.Error = "'" + domainName + "' did not serve the bound certificate within " + Seconds(request.WaitTimeout) + " (" +
                                   attempts.ToString(CultureInfo.InvariantCulture) + " checks)." + last +
                                   " Run again later, or raise -TimeoutSec.";
                     return new TlsCheckOutcome(check, "TlsNotMatched");
                 }
 
-                _log?.Debug("'" + request.DomainName + "' does not serve the bound certificate yet; checking again.");
+                _log?.Debug("'" + domainName + "' does not serve the bound certificate yet; checking again.");
                 await Task.Delay(remaining < _pollInterval ? remaining : _pollInterval, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -286,9 +288,16 @@ namespace Apig.Cert.Engine.Operations
     /// <summary>One domain to check, as the cmdlet resolved it from its input.</summary>
     public sealed class TlsCheckRequest
     {
-        public TlsCheckRequest(string domainName, DomainRef? domain, int? httpsPort, TlsEndpoint? endpoint, bool waitUntilMatches, TimeSpan waitTimeout)
+        /// <param name="domainName">Null only with <paramref name="domain"/>: its name is then read from its group.</param>
+        /// <param name="domain">The domain in APIG, or null when it is known by name only.</param>
+        /// <param name="httpsPort">The HTTPS port the input carried, if any.</param>
+        /// <param name="endpoint">Where to connect instead of the domain name.</param>
+        /// <param name="waitUntilMatches">Check again until the served leaf is the bound one.</param>
+        /// <param name="waitTimeout">How long to wait for that.</param>
+        public TlsCheckRequest(string? domainName, DomainRef? domain, int? httpsPort, TlsEndpoint? endpoint, bool waitUntilMatches, TimeSpan waitTimeout)
         {
-            DomainName = (domainName ?? throw new ArgumentNullException(nameof(domainName))).Trim();
+            DomainName = string.IsNullOrWhiteSpace(domainName) ? null : domainName!.Trim();
+            if (DomainName is null && domain is null) throw new ArgumentNullException(nameof(domainName));
             Domain = domain;
             HttpsPort = httpsPort;
             Endpoint = endpoint;
@@ -296,8 +305,8 @@ namespace Apig.Cert.Engine.Operations
             WaitTimeout = waitTimeout;
         }
 
-        /// <summary>Sent as SNI, and the host connected to unless <see cref="Endpoint"/> says otherwise.</summary>
-        public string DomainName { get; }
+        /// <summary>Sent as SNI, and the host connected to unless <see cref="Endpoint"/> says otherwise; null when only the ids are known.</summary>
+        public string? DomainName { get; }
 
         /// <summary>The domain in APIG; null when it is known by name only.</summary>
         public DomainRef? Domain { get; }
@@ -310,6 +319,9 @@ namespace Apig.Cert.Engine.Operations
         public bool WaitUntilMatches { get; }
 
         public TimeSpan WaitTimeout { get; }
+
+        /// <summary>The same request for the domain its name was found as.</summary>
+        public TlsCheckRequest For(DomainRef domain) => new TlsCheckRequest(DomainName, domain, HttpsPort, Endpoint, WaitUntilMatches, WaitTimeout);
     }
 
     /// <summary>The check, and the stable id of its error when it did not work.</summary>

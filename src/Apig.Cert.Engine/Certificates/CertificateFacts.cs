@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Parameters;
 using Apig.Cert.Engine.Primitives;
 using BcCertificate = Org.BouncyCastle.X509.X509Certificate;
 
@@ -73,24 +72,20 @@ namespace Apig.Cert.Engine.Certificates
         public bool IsDescribedBy(string? apiSerialNumber, IReadOnlyList<string>? apiIssuer, DateTimeOffset? apiNotAfter) =>
             CertificateIdentity.IsSame(apiSerialNumber, apiIssuer, apiNotAfter, null, SerialNumber, IssuerParts, NotAfter, DnsNames);
 
+        // From the key's algorithm identifier alone: decoding an RSA key makes BouncyCastle test its modulus for
+        // primality, tens of milliseconds per served certificate, for a name.
         private static string KeyAlgorithmOf(BcCertificate certificate)
         {
-            try
+            string oid = certificate.CertificateStructure.SubjectPublicKeyInfo.Algorithm.Algorithm.Id;
+            switch (oid)
             {
-                switch (certificate.GetPublicKey())
-                {
-                    case RsaKeyParameters _:
-                        return "RSA";
-                    case ECPublicKeyParameters _:
-                        return "ECC";
-                    default:
-                        return certificate.SubjectPublicKeyInfo.Algorithm.Algorithm.Id;
-                }
-            }
-            catch (Exception)
-            {
-                // A key BouncyCastle cannot decode still leaves the rest of the certificate worth reporting.
-                return certificate.SubjectPublicKeyInfo.Algorithm.Algorithm.Id;
+                case "1.2.840.113549.1.1.1":
+                case "1.2.840.113549.1.1.10":
+                    return "RSA";
+                case "1.2.840.10045.2.1":
+                    return "ECC";
+                default:
+                    return oid;
             }
         }
     }

@@ -19,6 +19,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly List<TcpClient> _held = [];
     private readonly Task _accepting;
+    private volatile SslStreamCertificateContext? _context;
     private int _handshakes;
     private int _open;
     private int _peak;
@@ -46,9 +47,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
 
     private async Task AcceptAsync(IssuedCertificate? leaf, IReadOnlyList<IssuedCertificate> chain, IssuedCertificate? clientCa, SslProtocols protocols)
     {
-        SslStreamCertificateContext? context = leaf is null
-            ? null
-            : SslStreamCertificateContext.Create(leaf.WithKey, new X509Certificate2Collection(chain.Select(c => c.Certificate).ToArray()), offline: true);
+        _context = leaf is null ? null : ContextOf(leaf, chain);
         while (!_stop.IsCancellationRequested)
         {
             TcpClient client;
@@ -61,7 +60,7 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
                 return;
             }
 
-            if (context is null)
+            if (_context is not { } context)
             {
                 lock (_held) _held.Add(client);
                 continue;
@@ -70,6 +69,12 @@ public sealed class LoopbackTlsServer : IAsyncDisposable
             _ = ServeAsync(client, context, clientCa, protocols);
         }
     }
+
+    /// <summary>From the next connection on, serves this leaf instead: a rotation reaching the edge.</summary>
+    public void ServeNext(IssuedCertificate leaf, params IssuedCertificate[] chain) => _context = ContextOf(leaf, chain);
+
+    private static SslStreamCertificateContext ContextOf(IssuedCertificate leaf, IReadOnlyList<IssuedCertificate> chain) =>
+        SslStreamCertificateContext.Create(leaf.WithKey, new X509Certificate2Collection(chain.Select(c => c.Certificate).ToArray()), offline: true);
 
     private async Task ServeAsync(TcpClient client, SslStreamCertificateContext context, IssuedCertificate? clientCa, SslProtocols protocols)
     {

@@ -72,6 +72,14 @@ Describe 'Tables at 120 columns' {
         }
     }
 
+    It 'the TLS check table keeps DomainName, the served expiry, the three verdicts and the error' {
+        $checks = @(Get-ApigDomain | Test-ApigDomainCertificate -Endpoint (Get-EmulatorDataPlane).Endpoint)
+        $lines = Get-Rendered $checks
+        Assert-Table $checks $lines -Columns DomainName, Served, NameMatches, ChainTrusted, MatchesBound, Error -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.Served.NotAfter.ToString('yyyy-MM-dd') })
+        @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sTrue\s+False\s+True(\s|$)' }).Count | Should -Be $checks.Count -Because 'name covered, private root untrusted, the bound certificate served'
+    }
+
     It 'the bind table keeps DomainName, CertificateName, NotAfter, Changed and a short thumbprint' {
         $lines = Get-Rendered $bindings
         Assert-Table $bindings $lines -Columns DomainName, CertificateName, NotAfter, Changed, Thumbprint -WholeValues @(

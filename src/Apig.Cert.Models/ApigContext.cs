@@ -67,6 +67,12 @@ namespace Apig.Cert
         /// <summary>How the proxy challenge is answered: None, DefaultCredentials, or Credential (user name). Never a password.</summary>
         public string ProxyAuthentication { get; internal set; } = "None";
 
+        /// <summary>
+        /// The context cmdlets use when no -Context is given: the last Connect-Apig without -NoDefault. Kept current by this
+        /// runspace's contexts, so an object held in a variable shows whether it is still the default.
+        /// </summary>
+        public bool IsDefault { get; internal set; }
+
         public override string ToString() => AuthType + " " + ProjectId + "@" + Endpoint;
     }
 }

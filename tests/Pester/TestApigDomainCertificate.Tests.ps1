@@ -74,6 +74,9 @@ Describe 'What an RSA and an ECC domain serve' {
         $check.Bound.Issuer | Should -Match 'Apig Test Root CA'
         $check.Bound.SerialNumber | Should -Not -BeNullOrEmpty
         $check.Error | Should -BeNullOrEmpty
+        # The connection it was read in, for piping on (set by the cmdlet base).
+        $check.Context.ProjectId | Should -Be $Seed.ProjectId
+        $check.Context.Endpoint | Should -Be $context.Endpoint
     }
 
     It 'reports the ECC domain with its own leaf, bound certificate and algorithm' {
@@ -259,7 +262,7 @@ Describe 'Piped results of the binding cmdlets' {
             $bound = @(Get-Content -LiteralPath $traceFile | Select-String 'BIND arg \[(?<value>[^\]]*)\] to param \[(?<name>\w+)\] SUCCESSFUL' |
                 ForEach-Object { $_.Matches[0].Groups['name'].Value } | Where-Object { $_ -notin 'InputObject', 'Endpoint' } | Sort-Object -Unique)
             $bound | Should -Not -BeNullOrEmpty
-            $bound | ForEach-Object { $_ | Should -BeIn 'DomainName', 'InstanceId', 'GroupId', 'DomainId', 'CertificateId', 'HttpsPort' -Because "$($piped.GetType().Name) must bind only the domain's properties" }
+            $bound | ForEach-Object { $_ | Should -BeIn 'DomainName', 'InstanceId', 'GroupId', 'DomainId', 'CertificateId', 'HttpsPort', 'Context' -Because "$($piped.GetType().Name) must bind only the domain's properties" }
         }
     }
 }

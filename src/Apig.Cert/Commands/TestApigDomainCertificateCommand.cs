@@ -20,7 +20,8 @@ namespace Apig.Cert.Commands
         /// <summary>Seconds between two checks of one domain under -WaitUntilMatches: quick enough for a runbook, slow enough for an edge.</summary>
         private static readonly TimeSpan s_pollInterval = TimeSpan.FromSeconds(2);
 
-        private DomainTlsCheck _check = null!;
+        private TlsCheckSettings _settings = null!;
+        private DomainTlsCheck? _unconnected;
         private TlsEndpoint? _endpoint;
 
         /// <summary>The domain names to check; by property name from piped domains and binding results.</summary>
@@ -101,21 +102,21 @@ namespace Apig.Cert.Commands
         private protected override bool ConnectionOptional => !WaitUntilMatches.IsPresent;
 
         private protected override string SummaryDetail() =>
-            "; " + _check.ConnectionsOpened.ToString(CultureInfo.InvariantCulture) + " TLS connection(s), at most " +
-            _check.PeakConnections.ToString(CultureInfo.InvariantCulture) + " open at once";
+            "; " + _settings.ConnectionsOpened.ToString(CultureInfo.InvariantCulture) + " TLS connection(s), at most " +
+            _settings.PeakConnections.ToString(CultureInfo.InvariantCulture) + " open at once";
 
         protected override void BeginProcessing()
         {
-            if (WaitUntilMatches.IsPresent && !MyInvocation.BoundParameters.ContainsKey("Context") && !IsConnected)
+            bool contextGiven = MyInvocation.BoundParameters.ContainsKey(nameof(Context));
+            if (WaitUntilMatches.IsPresent && !contextGiven && !AnyConnection)
             {
                 ThrowTerminatingError(ErrorRecords.NotConnectedFor("-WaitUntilMatches", "it compares what is served with what APIG says is bound", MyInvocation.MyCommand.Name));
             }
 
-            TlsCheckSettings settings;
             try
             {
                 _endpoint = Endpoint is null ? null : TlsEndpoint.Parse(Endpoint, nameof(Endpoint));
-                settings = TlsCheckSettings.Create(TimeSpan.FromSeconds(ConnectTimeoutSec), ClientCertificate, TrustedRootPath, s_pollInterval);
+                _settings = TlsCheckSettings.Create(TimeSpan.FromSeconds(ConnectTimeoutSec), ClientCertificate, TrustedRootPath, s_pollInterval, Log);
             }
             catch (ApigInputException ex)
             {
@@ -124,8 +125,7 @@ namespace Apig.Cert.Commands
             }
 
             base.BeginProcessing();
-            _check = new DomainTlsCheck(OptionalClient, null, OptionalSession?.Context.ProjectId ?? string.Empty, settings, Log);
-            if (!_check.CanReadBound)
+            if (!contextGiven && !AnyConnection)
             {
                 WriteWarning("Not connected to APIG: each check shows what is served, and MatchesBound stays empty (unknown). " +
                              "Run Connect-Apig first to compare it with the certificate APIG says is bound.");
@@ -140,7 +140,7 @@ namespace Apig.Cert.Commands
             if (domainId != null)
             {
                 string target = names.FirstOrDefault() ?? domainId;
-                ProcessInput(() => target, () => CheckDomain(RequireConnected(DomainRef.Create(InstanceId ?? string.Empty, GroupId ?? string.Empty, domainId)), names.FirstOrDefault(), target));
+                ProcessInput(() => target, () => CheckDomain(Checker(), RequireConnected(DomainRef.Create(InstanceId ?? string.Empty, GroupId ?? string.Empty, domainId)), names.FirstOrDefault(), target));
                 return;
             }
 
@@ -148,7 +148,7 @@ namespace Apig.Cert.Commands
             {
                 foreach (string name in names)
                 {
-                    ProcessInput(() => name, () => CheckName(name));
+                    ProcessInput(() => name, () => CheckName(Checker(), name));
                 }
 
                 return;
@@ -156,7 +156,7 @@ namespace Apig.Cert.Commands
 
             if (certificateId != null)
             {
-                ProcessInput(() => certificateId, () => CheckEveryDomainOf(RequireConnected(ApigIds.EnsureValid(certificateId, nameof(CertificateId)))));
+                ProcessInput(() => certificateId, () => CheckEveryDomainOf(Checker(), RequireConnected(ApigIds.EnsureValid(certificateId, nameof(CertificateId)))));
                 return;
             }
 
@@ -165,17 +165,27 @@ namespace Apig.Cert.Commands
                 "binding results from Set-ApigDomainCertificate or Add-ApigCertificateBinding, or stored certificates from Get-ApigCertificate."));
         }
 
-        private void CheckDomain(DomainRef domain, string? name, string target)
+        /// <summary>
+        /// The use-case of the current input's connection (one per connection for the command: each region's groups and
+        /// bound certificates are read once), or the one without a connection. All share the command's one TLS client.
+        /// </summary>
+        private DomainTlsCheck Checker()
+        {
+            TlsCheckSettings settings = _settings;
+            return OptionalConnection is { } connection
+                ? connection.Get(c => new DomainTlsCheck(c.Client, null, c.ProjectId, settings, c.Log))
+                : _unconnected ??= new DomainTlsCheck(null, null, string.Empty, settings, Log);
+        }
+
+        private void CheckDomain(DomainTlsCheck check, DomainRef domain, string? name, string target)
         {
             TlsCheckRequest request = Request(name, domain);
-            DomainTlsCheck check = _check;
             StartWork(target, async ct => Result(await check.CheckAsync(request, ct).ConfigureAwait(false)));
         }
 
-        private void CheckName(string name)
+        private void CheckName(DomainTlsCheck check, string name)
         {
             TlsCheckRequest byName = Request(name, null);
-            DomainTlsCheck check = _check;
             string? instanceId = Blank(InstanceId);
             string? groupId = Blank(GroupId);
             PipelineLog log = Log;
@@ -193,10 +203,10 @@ namespace Apig.Cert.Commands
             });
         }
 
-        private void CheckEveryDomainOf(string certificateId)
+        private void CheckEveryDomainOf(DomainTlsCheck check, string certificateId)
         {
             int found = 0;
-            var pages = _check.DomainsBoundTo(certificateId);
+            var pages = check.DomainsBoundTo(certificateId);
             while (Await(pages.NextAsync(StopToken)) is { } page)
             {
                 foreach (ApigCertificateBinding binding in page)
@@ -204,7 +214,6 @@ namespace Apig.Cert.Commands
                     found++;
                     var domain = DomainRef.Create(binding.InstanceId, binding.GroupId, binding.DomainId);
                     TlsCheckRequest request = Request(binding.DomainName, domain, binding.HttpsPort);
-                    DomainTlsCheck check = _check;
                     StartWork(binding.DomainName, async ct => Result(await check.CheckAsync(request, ct).ConfigureAwait(false)));
                 }
             }
@@ -226,7 +235,7 @@ namespace Apig.Cert.Commands
 
         private T RequireConnected<T>(T value)
         {
-            if (!_check.CanReadBound)
+            if (OptionalConnection is null)
             {
                 throw new ApigInputException("NotConnected", "DomainId",
                     "Checking a domain by its ids or a stored certificate's domains reads them from APIG, and there is no connection. " +

@@ -39,18 +39,13 @@ namespace Apig.Cert.Engine.Operations
             _groups = client is null ? null : groups ?? new GroupLookup(client);
             _domainCertificates = client is null ? null : new DomainCertificates(client, _groups!, projectId, log);
             _bindings = client is null ? null : new CertificateBindings(client, _groups!, projectId, log);
-            _prober = new TlsProber(settings.ToProbeOptions(), log);
+            _prober = settings.Prober;
             _pollInterval = settings.PollInterval;
             _log = log;
         }
 
         /// <summary>True when the bound certificate can be read (there is a connection).</summary>
         public bool CanReadBound => _client != null;
-
-        /// <summary>The most TLS connections open at once during this command.</summary>
-        public int PeakConnections => _prober.PeakConnections;
-
-        public int ConnectionsOpened => _prober.ConnectionsOpened;
 
         /// <summary>The domains a stored certificate is bound to (Get-ApigCertificateBinding's listing).</summary>
         public ListingPages<ApigCertificateBinding> DomainsBoundTo(string certificateId) =>

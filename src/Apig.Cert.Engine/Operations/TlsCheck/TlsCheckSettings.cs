@@ -4,20 +4,40 @@ using System.Globalization;
 using System.Linq;
 using System.Security.Cryptography.X509Certificates;
 using Apig.Cert.Engine.Certificates;
+using Apig.Cert.Engine.Diagnostics;
 using Apig.Cert.Engine.Probing;
 
 namespace Apig.Cert.Engine.Operations
 {
-    /// <summary>How Test-ApigDomainCertificate connects, checked before anything is sent.</summary>
+    /// <summary>
+    /// How Test-ApigDomainCertificate connects, checked before anything is sent, and the one TLS client of the command:
+    /// shared by the checks of every context, so its count of open connections is the command's.
+    /// </summary>
     public sealed class TlsCheckSettings
     {
-        private TlsCheckSettings(TimeSpan connectTimeout, X509Certificate2? clientCertificate, IReadOnlyList<X509Certificate2> trustedRoots, TimeSpan pollInterval)
+        private TlsCheckSettings(TimeSpan connectTimeout, X509Certificate2? clientCertificate, IReadOnlyList<X509Certificate2> trustedRoots, TimeSpan pollInterval,
+            IApigLog? log)
         {
             ConnectTimeout = connectTimeout;
             ClientCertificate = clientCertificate;
             TrustedRoots = trustedRoots;
             PollInterval = pollInterval;
+            Prober = new TlsProber(new TlsProbeOptions
+            {
+                ConnectTimeout = connectTimeout,
+                HandshakeTimeout = connectTimeout,
+                ClientCertificate = clientCertificate,
+                TrustedRoots = trustedRoots,
+            }, log);
         }
+
+        internal TlsProber Prober { get; }
+
+        /// <summary>The most TLS connections open at once so far.</summary>
+        public int PeakConnections => Prober.PeakConnections;
+
+        /// <summary>How many TLS connections were opened so far.</summary>
+        public int ConnectionsOpened => Prober.ConnectionsOpened;
 
         /// <summary>Both the TCP connect and the TLS handshake get this long each.</summary>
         public TimeSpan ConnectTimeout { get; }
@@ -33,7 +53,8 @@ namespace Apig.Cert.Engine.Operations
         /// The checked settings: a client certificate must have its private key (a server that asks for one would refuse
         /// it anyway, after a connection that proves nothing), and the trusted roots must be readable certificates.
         /// </summary>
-        public static TlsCheckSettings Create(TimeSpan connectTimeout, X509Certificate2? clientCertificate, IEnumerable<string>? trustedRootPaths, TimeSpan pollInterval)
+        public static TlsCheckSettings Create(TimeSpan connectTimeout, X509Certificate2? clientCertificate, IEnumerable<string>? trustedRootPaths, TimeSpan pollInterval,
+            IApigLog? log = null)
         {
             if (connectTimeout <= TimeSpan.Zero)
             {
@@ -51,16 +72,8 @@ namespace Apig.Cert.Engine.Operations
             IReadOnlyList<X509Certificate2> roots = TrustedRootFiles.Load(trustedRootPaths ?? Enumerable.Empty<string>(), "TrustedRootPath")
                 .Select(der => new X509Certificate2(der))
                 .ToList();
-            return new TlsCheckSettings(connectTimeout, clientCertificate, roots, pollInterval <= TimeSpan.Zero ? TimeSpan.FromSeconds(2) : pollInterval);
+            return new TlsCheckSettings(connectTimeout, clientCertificate, roots, pollInterval <= TimeSpan.Zero ? TimeSpan.FromSeconds(2) : pollInterval, log);
         }
-
-        internal TlsProbeOptions ToProbeOptions() => new TlsProbeOptions
-        {
-            ConnectTimeout = ConnectTimeout,
-            HandshakeTimeout = ConnectTimeout,
-            ClientCertificate = ClientCertificate,
-            TrustedRoots = TrustedRoots,
-        };
     }
 
     /// <summary>Where to connect instead of the domain name itself: host[:port] (an IP, the group's subdomain), the domain still sent as SNI.</summary>

@@ -123,7 +123,8 @@ Describe 'What an RSA and an ECC domain serve' {
 
 Describe 'Findings and failures' {
     It 'an expired certificate is a finding with its reason, not an error' {
-        $shortLived = New-TestCertificate -DnsName checkout.example.com -Issuer $ca -NotAfter ([DateTimeOffset]::UtcNow.AddSeconds(3)) -Directory (Join-Path $WorkDir 'short')
+        # Uploaded while still valid (APIG refuses an expired one), served once it has expired. EC: quick to make.
+        $shortLived = New-TestCertificate -DnsName checkout.example.com -Issuer $ca -KeyAlgorithm EC -NotAfter ([DateTimeOffset]::UtcNow.AddSeconds(10)) -Directory (Join-Path $WorkDir 'short')
         $checkout | Set-ApigDomainCertificate -CertificatePath $shortLived.FullChainFile -PrivateKeyPath $shortLived.KeyFile | Out-Null
         while ([DateTime]::UtcNow -le $shortLived.Certificate.NotAfter.ToUniversalTime().AddSeconds(1)) { Start-Sleep -Milliseconds 200 }
 
@@ -186,6 +187,36 @@ Describe 'Findings and failures' {
         $written.Count | Should -Be 1
         $written[0].DomainName | Should -Be 'api.example.com'
         [object]::ReferenceEquals($thrown.TargetObject, $written[0]) | Should -BeTrue
+    }
+}
+
+Describe 'Inputs with nothing to connect to' {
+    It 'a domain with HTTPS off (port -1) is a check with Error unless -Endpoint names a port' {
+        $intra | Set-ApigDomain -HttpsPort -1 -HttpPort 80 | Out-Null
+        try {
+            $off = $intra | Test-Check -With @{ Endpoint = '127.0.0.1' }
+            $offErrors = $lastErrors
+            $forced = $intra | Test-Check
+        }
+        finally { $intra | Set-ApigDomain -HttpsPort 443 | Out-Null }
+
+        $off.Error | Should -Match 'HTTPS is off'
+        $offErrors[0].FullyQualifiedErrorId | Should -Match '^HttpsDisabled'
+        $forced.Error | Should -BeNullOrEmpty -Because '-Endpoint host:port connects anyway'
+        $forced.Served | Should -Not -BeNullOrEmpty
+    }
+
+    It 'a stored certificate bound to no domain says so and checks nothing' {
+        $lonely = New-TestCertificate -DnsName lonely.example.com -Issuer $ca -Directory (Join-Path $WorkDir 'lonely')
+        $storedLonely = New-ApigCertificate -CertificatePath $lonely.FullChainFile -PrivateKeyPath $lonely.KeyFile
+        $checks = @($storedLonely | Test-ApigDomainCertificate -Endpoint $plane.Endpoint -WarningVariable warned -WarningAction SilentlyContinue)
+
+        $checks.Count | Should -Be 0
+        @($warned | Where-Object { "$_" -match 'bound to no domain' }).Count | Should -Be 1
+    }
+
+    It 'without a name, ids or a stored certificate: an error that says what to give' {
+        { Test-ApigDomainCertificate -Endpoint $plane.Endpoint -ErrorAction Stop } | Should -Throw -ErrorId 'DomainRequired*'
     }
 }
 

@@ -39,6 +39,19 @@ public class TlsProberTests
         Assert.True(result.NameMatches);
     }
 
+    [Theory]
+    [InlineData(System.Security.Authentication.SslProtocols.Tls12, "TLSv1.2")]
+    [InlineData(System.Security.Authentication.SslProtocols.Tls13, "TLSv1.3")]
+    public async Task Reports_the_version_the_server_agreed_to(System.Security.Authentication.SslProtocols serverAllows, string reported)
+    {
+        await using var server = LoopbackTlsServer.Serving(TestPki.RsaLeaf, [TestPki.Intermediate], protocols: serverAllows);
+
+        TlsProbeResult result = await Prober().ProbeAsync("www.example.com", "127.0.0.1", server.Port, CancellationToken.None);
+
+        Assert.Null(result.Error);
+        Assert.Equal(reported, result.Protocol);
+    }
+
     [Fact]
     public async Task A_private_root_is_untrusted_until_it_is_given_and_then_trusted()
     {

@@ -116,10 +116,10 @@ namespace Apig.Cert.Engine.Probing
                         ssl.AuthenticateAsClientAsync(serverName, clientCertificates, SslProtocols.None, checkCertificateRevocation: false),
                         deadline.Token,
                         socket.Dispose).ConfigureAwait(false);
-                    // In TLS 1.3 the client finishes its handshake before the server has checked the client's certificate,
-                    // so a refusal comes after it: one request shows whether the server accepted the client.
-                    if (IsTls13(ssl.SslProtocol)
-                        && !await ConfirmAcceptedAsync(ssl, serverName, endpoint, deadline.Token, cancellationToken, socket.Dispose).ConfigureAwait(false))
+                    // The client may finish its handshake before the server has judged the client's certificate (always in
+                    // TLS 1.3; in TLS 1.2 with servers that check it after their TLS library is done), so a refusal can
+                    // come after it: one request shows whether the server accepted the client.
+                    if (!await ConfirmAcceptedAsync(ssl, serverName, endpoint, deadline.Token, cancellationToken, socket.Dispose).ConfigureAwait(false))
                     {
                         return TlsProbeResult.Failed(serverName, endpoint, TlsProbeFailure.HandshakeFailed, HandshakeFailure(serverName, endpoint, served));
                     }
@@ -296,8 +296,6 @@ namespace Apig.Cert.Engine.Probing
 
         // SslProtocols of netstandard2.0 has no Tls13; the runtime reports it as 12288.
         private const int Tls13Value = 12288;
-
-        private static bool IsTls13(SslProtocols protocol) => (int)protocol == Tls13Value;
 
         /// <summary>The protocol as APIG's min_ssl_version names it: TLSv1.1, TLSv1.2, TLSv1.3.</summary>
         internal static string ProtocolName(SslProtocols protocol)

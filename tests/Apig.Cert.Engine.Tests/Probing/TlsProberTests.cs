@@ -182,6 +182,20 @@ public class TlsProberTests
     }
 
     [Fact]
+    public async Task Over_TLS_1_2_the_refusal_of_a_missing_client_certificate_comes_in_the_handshake()
+    {
+        await using var server = LoopbackTlsServer.Serving(TestPki.RsaLeaf, [TestPki.Intermediate], requireClientCertificateFrom: TestPki.Root,
+            protocols: System.Security.Authentication.SslProtocols.Tls12);
+
+        TlsProbeResult without = await Prober().ProbeAsync("www.example.com", "127.0.0.1", server.Port, CancellationToken.None);
+        TlsProbeResult with = await Prober(client: TestPki.EcLeaf.WithKey).ProbeAsync("www.example.com", "127.0.0.1", server.Port, CancellationToken.None);
+
+        Assert.Equal(TlsProbeFailure.HandshakeFailed, without.Failure);
+        Assert.Null(with.Error);
+        Assert.Equal("TLSv1.2", with.Protocol);
+    }
+
+    [Fact]
     public async Task Concurrent_probes_count_their_peak_of_open_connections()
     {
         await using var server = LoopbackTlsServer.Serving(TestPki.EcLeaf, [TestPki.Intermediate]);

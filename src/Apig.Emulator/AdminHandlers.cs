@@ -23,6 +23,7 @@ internal sealed class AdminHandlers(EmulatorState state)
             {
                 region = state.Region,
                 projectId = state.ProjectId,
+                domainId = state.DomainId,
                 tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
                 latency = new { fixedMs = state.LatencyFixedMs, jitterMs = state.LatencyJitterMs },
                 dataPlane = new { host = DataPlane.Host, port = DataPlane.Port(ctx.RequestServices) },
@@ -64,6 +65,7 @@ internal sealed class AdminHandlers(EmulatorState state)
                     createTime = ApiHandlers.Time(c.CreateTime), updateTime = ApiHandlers.Time(c.UpdateTime),
                     domains = c.Domains.Select(d => new { instanceId = d.Instance.Id, groupId = d.Group.Id, domainId = d.Id, domain = d.Domain }).ToList(),
                 }).ToList(),
+                ccmCertificates = CcmHandlers.StateJson(state),
             };
         }
         return Write(ctx, 200, body);
@@ -253,7 +255,7 @@ internal sealed class AdminHandlers(EmulatorState state)
         await Write(ctx, 201, body);
     }
 
-    private static async Task<T> ReadBody<T>(HttpContext ctx) where T : class
+    internal static async Task<T> ReadBody<T>(HttpContext ctx) where T : class
     {
         try
         {
@@ -265,9 +267,9 @@ internal sealed class AdminHandlers(EmulatorState state)
         }
     }
 
-    private static ApigError BadRequest(string message) => new(400, "EMULATOR.400", message);
+    internal static ApigError BadRequest(string message) => new(400, "EMULATOR.400", message);
 
-    private static Task Write(HttpContext ctx, int status, object body)
+    internal static Task Write(HttpContext ctx, int status, object body)
     {
         ctx.Response.StatusCode = status;
         return ctx.Response.WriteAsJsonAsync(body, body.GetType(), AdminJson);

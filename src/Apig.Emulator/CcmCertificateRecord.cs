@@ -20,6 +20,8 @@ public sealed class CcmCertificateRecord
     internal string PrivateKeyPem { get; init; } = "";
     public required DateTimeOffset NotBefore { get; init; }
     public required DateTimeOffset NotAfter { get; init; }
+    public required string Thumbprint { get; init; }
+    public required string SerialNumberHex { get; init; }
     public required DateTimeOffset CreateTime { get; init; }
     /// <summary>The certificate this one re-issues (CCM makes a new certificate 30 days before expiry), or null.</summary>
     public string? ReissuedFrom { get; init; }

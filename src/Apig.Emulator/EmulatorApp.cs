@@ -16,6 +16,8 @@ public static class EmulatorApp
     private const string Instances = "/v2/{projectId}/apigw/instances";
     private const string Domain = Instances + "/{instanceId}/api-groups/{groupId}/domains/{domainId}";
     private const string Certificates = "/v2/{projectId}/apigw/certificates";
+    private const string CcmPath = "/v3/scm/";
+    private const string CcmCertificates = "/v3/scm/certificates";
 
     private const string DefaultUrls = "http://127.0.0.1:0";
 
@@ -26,12 +28,15 @@ public static class EmulatorApp
     /// </summary>
     public static WebApplication Build(string[] args)
     {
+        // --urls is taken out of the arguments: the emulator listens on those URLs itself (endpoints in code), and
+        // Kestrel would warn on stderr that it overrides them if they reached its configuration.
+        string? urlsArgument = TakeUrlsArgument(ref args);
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         // Everything goes to stderr: the first stdout line must be the base URL and nothing else.
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        string urls = builder.Configuration["urls"] is { Length: > 0 } given ? given : DefaultUrls;
+        string urls = urlsArgument is { Length: > 0 } ? urlsArgument : builder.Configuration["urls"] is { Length: > 0 } given ? given : DefaultUrls;
         int dataPlanePort = DataPlanePortArgument(builder.Configuration["data-plane-port"]);
 
         string? stateFile = builder.Configuration["state"];
@@ -41,7 +46,6 @@ public static class EmulatorApp
 
         // Endpoints in code replace --urls, so the API's URLs are listened on here too, before the data plane:
         // the API stays the first address (app.Urls.First(), the first stdout line).
-        builder.WebHost.UseSetting(WebHostDefaults.ServerUrlsKey, "");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
@@ -81,6 +85,10 @@ public static class EmulatorApp
 
         app.MapPost(IamTokensPath, new IamHandlers(state).IssueToken);
 
+        var ccm = new CcmHandlers(state);
+        app.MapGet(CcmCertificates, ccm.List);
+        app.MapPost(CcmCertificates + "/{certificateId}/export", ccm.Export);
+
         var admin = new AdminHandlers(state);
         app.MapPost("/_emulator/reset", admin.Reset);
         app.MapGet("/_emulator/state", admin.State);
@@ -93,6 +101,12 @@ public static class EmulatorApp
         app.MapPut("/_emulator/settings", admin.SetSettings);
         app.MapPost("/_emulator/settings", admin.SetSettings);
         app.MapPost("/_emulator/bulk", admin.Bulk);
+        // "/admin/ccm/..." is the spelling the issue-12 interface agreed; "/_emulator/ccm/..." matches the rest.
+        foreach (string prefix in new[] { "/_emulator/ccm", "/admin/ccm" })
+        {
+            app.MapPost(prefix + "/certificates", ccm.AdminAdd);
+            app.MapPost(prefix + "/certificates/{certificateId}/reissue", ccm.AdminReissue);
+        }
 
         app.MapFallback("{*path}", ctx =>
             throw new ApigError(404, "APIG.0101", "The API does not exist or has not been published in the environment"));
@@ -104,6 +118,30 @@ public static class EmulatorApp
 
     /// <summary>The TLS data plane's port on 127.0.0.1 once the app has started.</summary>
     public static int DataPlanePort(this WebApplication app) => DataPlane.Port(app.Services);
+
+    /// <summary>Removes --urls (any command-line spelling) from <paramref name="args"/> and returns its value.</summary>
+    private static string? TakeUrlsArgument(ref string[] args)
+    {
+        string? urls = null;
+        var rest = new List<string>(args.Length);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string key = arg.TrimStart('-', '/');
+            int equals = key.IndexOf('=');
+            string name = equals < 0 ? key : key[..equals];
+            bool isOption = arg.StartsWith("--", StringComparison.Ordinal) || arg.StartsWith('/') || equals >= 0;
+            if (!isOption || !string.Equals(name, "urls", StringComparison.OrdinalIgnoreCase))
+            {
+                rest.Add(arg);
+                continue;
+            }
+            if (equals >= 0) urls = key[(equals + 1)..];
+            else if (i + 1 < args.Length) urls = args[++i];
+        }
+        args = rest.ToArray();
+        return urls;
+    }
 
     private static int DataPlanePortArgument(string? value)
     {
@@ -150,7 +188,7 @@ public static class EmulatorApp
         }
         ctx.Response.Headers["X-Request-Id"] = EmulatorState.NewId();
         string path = ctx.Request.Path.Value ?? "/";
-        if (path.StartsWith("/_emulator", StringComparison.Ordinal))
+        if (path.StartsWith("/_emulator", StringComparison.Ordinal) || path.StartsWith("/admin/ccm/", StringComparison.Ordinal))
         {
             try
             {
@@ -220,7 +258,9 @@ public static class EmulatorApp
 
     private static Task Handle(HttpContext ctx, Func<Task> next, EmulatorState state, string path)
     {
-        if (path != IamTokensPath)
+        if (path.StartsWith(CcmPath, StringComparison.Ordinal))
+            Authenticator.AuthenticateAccount(ctx, state, (byte[])ctx.Items[BodyKey]!);
+        else if (path != IamTokensPath)
             Authenticator.Authenticate(ctx, state, (byte[])ctx.Items[BodyKey]!, ProjectInPath(path));
         return next();
     }

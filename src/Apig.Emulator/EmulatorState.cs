@@ -28,6 +28,8 @@ public sealed class EmulatorState
 
     public string Region { get; private set; } = "";
     public string ProjectId { get; private set; } = "";
+    /// <summary>The account ("domain" in IAM terms) that owns the project and the keys.</summary>
+    public string DomainId { get; private set; } = "";
     public List<InstanceRecord> Instances { get; } = new();
     /// <summary>The certificate store, managed and legacy-uploaded alike, in creation order.</summary>
     public OrderedDictionary<string, CertificateRecord> Certificates { get; } = new(StringComparer.Ordinal);
@@ -56,6 +58,7 @@ public sealed class EmulatorState
             DateTimeOffset now = Now;
             Region = _seed.Region;
             ProjectId = _seed.ProjectId;
+            DomainId = _seed.DomainId;
             Instances.Clear();
             Certificates.Clear();
             foreach (SeedInstance si in _seed.Instances)

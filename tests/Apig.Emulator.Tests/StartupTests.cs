@@ -47,12 +47,35 @@ public class StartupTests
                 await process.WaitForExitAsync(exited.Token);
                 Assert.Equal(0, process.ExitCode);
                 Assert.Equal("", (await process.StandardOutput.ReadToEndAsync()).Trim());
+                // Nothing to warn about either: the API and data plane endpoints are the emulator's own.
+                Assert.Equal("", (await process.StandardError.ReadToEndAsync()).Trim());
             }
         }
         finally
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
+    }
+
+    [Fact]
+    public async Task Data_plane_port_takes_the_given_port_and_refuses_a_non_number()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        await using (WebApplication app = EmulatorApp.Build(["--urls=http://127.0.0.1:0", "--data-plane-port", port.ToString()]))
+        {
+            await app.StartAsync();
+            Assert.Equal(port, app.DataPlanePort());
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", app.ApiUrl());
+            Assert.Equal(app.ApiUrl(), app.Urls.First());
+            await app.StopAsync();
+        }
+
+        var refused = Assert.Throws<ArgumentException>(() => EmulatorApp.Build(["--data-plane-port", "tls"]));
+        Assert.Contains("--data-plane-port", refused.Message);
     }
 
     [Fact]

@@ -229,7 +229,8 @@ Describe 'Mutual TLS' {
         $script:stored = New-ApigCertificate -Type Instance -InstanceId $pay.InstanceId -CertificatePath $payCert.FullChainFile -PrivateKeyPath $payCert.KeyFile -TrustedRootCaPath $clientCaFile
         $script:attached = Add-ApigCertificateBinding -CertificateId $stored.CertificateId -DomainName pay.example.com -VerifyClientCertificate
         $script:payCert = $payCert
-        $script:client = (New-TestCertificate -DnsName client.example.com -Issuer $clientCa -Directory (Join-Path $WorkDir 'client')).Certificate
+        $script:clientIssued = New-TestCertificate -DnsName client.example.com -Issuer $clientCa -Directory (Join-Path $WorkDir 'client')
+        $script:client = $clientIssued.Certificate
         $script:stranger = (New-TestCertificate -DnsName client.example.com -Issuer $ca -Directory (Join-Path $WorkDir 'stranger')).Certificate
     }
 
@@ -252,6 +253,15 @@ Describe 'Mutual TLS' {
         $accepted.MatchesBound | Should -BeTrue
         $accepted.Bound.CertificateId | Should -Be $stored.CertificateId
         $refused.Error | Should -Not -BeNullOrEmpty
+    }
+
+    It 'never shows the client certificate''s private key in any stream, even with -Verbose and -Debug' {
+        $everything = $attached | Test-ApigDomainCertificate -Endpoint $plane.Endpoint -ClientCertificate $client -Verbose -Debug -ErrorAction Continue *>&1 |
+            ForEach-Object { $_ | Format-List * -Force | Out-String } | Out-String
+        $everything | Should -Match 'pay.example.com'
+        $keyLines = @($clientIssued.PrivateKeyPem -split "`n" | Where-Object { $_ -and $_ -notmatch '^-----' })
+        $keyLines.Count | Should -BeGreaterThan 0
+        foreach ($line in $keyLines) { $everything | Should -Not -Match ([regex]::Escape($line.Trim())) }
     }
 
     It 'refuses a client certificate without its private key before connecting' {

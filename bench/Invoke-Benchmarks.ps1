@@ -16,8 +16,9 @@ param(
     [int] $MemoryDomains = 5000,
     [int] $ThrottleLimit = 32,
     [int] $StoreRuns = 3,
+    [int] $TlsRuns = 3,
     # Run one part only while investigating; the report is written only for a full run.
-    [ValidateSet('All', 'Import', 'OneShot', 'Rotation', 'Memory', 'Emulator', 'Store')] [string] $Scenario = 'All'
+    [ValidateSet('All', 'Import', 'OneShot', 'Rotation', 'Memory', 'Emulator', 'Store', 'Tls')] [string] $Scenario = 'All'
 )
 $ErrorActionPreference = 'Stop'
 $ModulePath = (Resolve-Path $ModulePath).Path
@@ -224,6 +225,29 @@ $watch.Stop()
 "{0}|{1}" -f @($out).Count, $watch.Elapsed.TotalMilliseconds
 '@ | Set-Content -LiteralPath $storeRunner
 
+
+# Test-ApigDomainCertificate over every domain against the emulator's TLS data plane: one TLS connection per domain,
+# the bound certificates read through the API. Only the command is timed; its Verbose summary says how many
+# connections it opened and the most it had open at once (counted in the client: the emulator does not report it).
+$tlsRunner = Join-Path $work 'tls.ps1'
+@'
+param($Manifest, $Url, $ProjectId, $Token, $ThrottleLimit, $Prefix, $DataPlane)
+$ErrorActionPreference = 'Stop'
+$ProgressPreference = 'SilentlyContinue'
+Import-Module $Manifest
+Connect-Apig -Region cn-north-4 -ProjectId $ProjectId -Endpoint $Url -Token (ConvertTo-SecureString $Token -AsPlainText -Force) | Out-Null
+$domains = @(Get-ApigDomain -DomainName "$Prefix-*")
+$watch = [Diagnostics.Stopwatch]::StartNew()
+$all = @($domains | Test-ApigDomainCertificate -Endpoint $DataPlane -ThrottleLimit $ThrottleLimit -Verbose 4>&1)
+$watch.Stop()
+$checks = @($all | Where-Object { $_ -is [Apig.Cert.ApigTlsCheck] })
+$summary = @($all | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -match 'TLS connection' })[-1].Message
+if ($summary -notmatch '(\d+) TLS connection\(s\), at most (\d+) open at once') { throw "No connection count in: $summary" }
+$opened = $Matches[1]; $peak = $Matches[2]
+$good = @($checks | Where-Object { $_.MatchesBound -eq $true -and -not $_.Error }).Count
+"{0}|{1}|{2}|{3}|{4}" -f $checks.Count, $good, $watch.Elapsed.TotalMilliseconds, $opened, $peak
+'@ | Set-Content -LiteralPath $tlsRunner
+
 $emulator = Start-ApigEmulator -EmulatorPath $EmulatorPath
 try {
     $projectId = (Invoke-EmulatorAdmin -Url $emulator.Url -Path state).projectId
@@ -422,6 +446,37 @@ try {
     }
     $results.StoreInPlaceRatioRange = Format-Range (Get-PairRatios $storeTimes.uploads $storeTimes.inplace) 0
     }
+
+    if ($Scenario -in 'All', 'Tls') {
+    # --- 8. Test-ApigDomainCertificate over every domain: what the data plane serves against what is bound.
+    Write-Host "==> TLS checks: $Domains domains against the emulator's data plane"
+    Reset-Domains $Domains 'tls'
+    $tlsApi = "$($emulator.Url)/v2/$projectId/apigw"
+    $tlsHeaders = @{ 'X-Auth-Token' = $token }
+    $form = @{ name = 'wildcard_example_com'; cert_content = $cert.CertificatePem; private_key = $cert.PrivateKeyPem } | ConvertTo-Json
+    $stored = Invoke-RestMethod -Method Post -Uri "$tlsApi/certificates" -Headers $tlsHeaders -ContentType 'application/json' -Body $form
+    $state = Invoke-EmulatorAdmin -Url $emulator.Url -Path state
+    $names = foreach ($g in @($state.instances)[0].groups) { foreach ($d in $g.domains) { if ($d.domain -like 'tls-*') { $d.domain } } }
+    $batch = @{ domains = @($names | ForEach-Object { @{ domain = $_; instance_ids = @($instanceId) } }) } | ConvertTo-Json -Depth 5
+    Invoke-RestMethod -Method Post -Uri "$tlsApi/certificates/$($stored.id)/domains/attach" -Headers $tlsHeaders -ContentType 'application/json' -Body $batch | Out-Null
+    $plane = "$($state.dataPlane.host):$($state.dataPlane.port)"
+    foreach ($limit in @($ThrottleLimit, 8) | Select-Object -Unique) {
+        $tlsTimes = [Collections.Generic.List[double]]::new(); $tlsPeaks = [Collections.Generic.List[double]]::new()
+        for ($i = 0; $i -lt $TlsRuns; $i++) {
+            $line = & $pwsh -NoProfile -NonInteractive -File $tlsRunner -Manifest $manifest -Url $emulator.Url -ProjectId $projectId -Token $token `
+                -ThrottleLimit $limit -Prefix 'tls' -DataPlane $plane | Select-Object -Last 1
+            if ($LASTEXITCODE -ne 0) { throw "TLS bench failed: $line" }
+            $count, $good, $ms, $opened, $peak = $line -split '\|'
+            if ([int]$count -ne $Domains -or [int]$good -ne $Domains) { throw "TLS bench: $good of $count checks served the bound certificate, of $Domains domains." }
+            if ([int]$peak -gt $limit) { throw "TLS bench: $peak connections open at once, above -ThrottleLimit $limit." }
+            $tlsTimes.Add([double]$ms); $tlsPeaks.Add([double]$peak)
+        }
+        $results["Tls${limit}Ms"] = Get-Median $tlsTimes
+        $results["Tls${limit}Range"] = Format-Range $tlsTimes
+        $results["Tls${limit}Peak"] = ($tlsPeaks | Measure-Object -Maximum).Maximum
+        $results["Tls${limit}Opened"] = [int]$opened
+    }
+    }
 }
 finally {
     $emulator | Stop-ApigEmulator
@@ -602,6 +657,18 @@ state is checked: every domain holds the expected certificate.
 In place is $(Round $inPlaceTimeRatio 0)x faster (paired runs: $($results.StoreInPlaceRatioRange)x) with $(Round $inPlaceRequestRatio 0)x fewer
 requests. Attaching: the batch is $(Round ($results.StoreattachPipedMs / $results.StoreattachBatchMs) 1)x faster than piping and
 $(Round ($results.StoreattachScriptMs / $results.StoreattachBatchMs) 1)x faster than the script; piping is $(Round ($results.StoreattachScriptMs / $results.StoreattachPipedMs) 1)x faster than the script.
+
+## 8. Test-ApigDomainCertificate: $Domains domains against the emulator's TLS data plane
+
+``Get-ApigDomain | Test-ApigDomainCertificate -Endpoint <data plane>`` in a fresh process after ``Import-Module``,
+``Connect-Apig`` and the listing (not timed), median of $TlsRuns runs. One TLS connection per domain (the domain as
+SNI) plus the API reads of what is bound; every check must report MatchesBound. Peak connections are counted in the
+client (the most it had open at once, from its Verbose summary) and must stay within -ThrottleLimit.
+
+| -ThrottleLimit | median | range | connections opened | most open at once |
+| --- | --- | --- | --- | --- |
+| $ThrottleLimit | $(Round $results["Tls${ThrottleLimit}Ms"]) ms | $($results["Tls${ThrottleLimit}Range"]) ms | $($results["Tls${ThrottleLimit}Opened"]) | $($results["Tls${ThrottleLimit}Peak"]) |
+| 8 | $(Round $results.Tls8Ms) ms | $($results.Tls8Range) ms | $($results.Tls8Opened) | $($results.Tls8Peak) |
 "@
 Set-Content -LiteralPath $ReportPath -Value $report
 Write-Host $report

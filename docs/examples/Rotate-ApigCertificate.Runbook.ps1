@@ -55,12 +55,24 @@
     APIG endpoint; default https://apig.<region>.myhuaweicloud.com.
 .PARAMETER MaxRetries
     Retries per request for throttling, server errors and dropped connections (0-10, default 3).
+.PARAMETER Verify
+    After rotating, checks over TLS that every rotated domain really serves the new certificate
+    (Test-ApigDomainCertificate -WaitUntilMatches), waiting at most -VerifyTimeoutSec per domain. The summary then
+    counts Verified and NotVerified (NotVerifiedDomains lists them, one "NOT VERIFIED <domain>: ..." line each), and
+    a domain not verified in time makes the run fail (exit code 1). Domains that already held the certificate, and
+    -WhatIf runs, are not checked.
+.PARAMETER VerifyTimeoutSec
+    How long -Verify waits for each domain to serve the new certificate (1-3600 seconds, default 600).
+.PARAMETER VerifyEndpoint
+    Where -Verify connects (host[:port], e.g. one gateway address), instead of each domain name on its HTTPS port.
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -DomainPattern '*.example.com' -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -CertificateName wildcard_example_com -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -PACertificate (Get-PACertificate '*.example.com') -DomainPattern '*.example.com' -WhatIf
+.EXAMPLE
+    ./Rotate-ApigCertificate.Runbook.ps1 -DomainPattern '*.example.com' -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem -Verify -VerifyTimeoutSec 900
 #>
 [CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'PemFiles')]
 param(
@@ -91,7 +103,14 @@ param(
     [string] $Endpoint,
 
     [ValidateRange(0, 10)]
-    [int] $MaxRetries = 3
+    [int] $MaxRetries = 3,
+
+    [switch] $Verify,
+
+    [ValidateRange(1, 3600)]
+    [int] $VerifyTimeoutSec = 600,
+
+    [string] $VerifyEndpoint
 )
 
 # Written for Windows PowerShell 5.1 as well as PowerShell 7: no ternary, no null-coalescing, no -Parallel.
@@ -117,6 +136,35 @@ function ConvertTo-SecurePassword {
 }
 
 Import-Module Apig.Cert
+
+# --- Verify (-Verify): what the edge really serves after the rotation -------------------------------------------
+function Invoke-Verification {
+    <# Test-ApigDomainCertificate -WaitUntilMatches on what was rotated; verified means the bound certificate is served. #>
+    param([object[]] $Rotated)
+    $outcome = [pscustomobject]@{ Verified = @(); NotVerified = @(); Lines = @() }
+    if (-not $Verify -or $WhatIfPreference -or -not $Rotated) { return $outcome }
+    # A check that did not work carries its Error on the object, which the summary reports: its error record is not needed.
+    $test = @{ WaitUntilMatches = $true; TimeoutSec = $VerifyTimeoutSec; ErrorAction = 'SilentlyContinue' }
+    if ($VerifyEndpoint) { $test.Endpoint = $VerifyEndpoint }
+    # Checking is not changing: -WhatIf of the run does not reach it (it is skipped above anyway).
+    $checks = @($Rotated | Test-ApigDomainCertificate @test)
+    $outcome.Verified = @($checks | Where-Object { $_.MatchesBound -eq $true } | ForEach-Object { $_.DomainName })
+    $notVerified = @($checks | Where-Object { $_.MatchesBound -ne $true })
+    $outcome.NotVerified = @($notVerified | ForEach-Object { $_.DomainName })
+    $outcome.Lines = @($notVerified | ForEach-Object {
+            $reason = if ($_.Error) { $_.Error } else { "serves $($_.Served.Subject) (serial $($_.Served.SerialNumber)), not the bound certificate" }
+            "NOT VERIFIED $($_.DomainName): $reason"
+        })
+    $outcome
+}
+
+function Add-VerificationSummary {
+    param([object] $Summary, [object] $Verification)
+    if (-not $Verify) { return }
+    $Summary | Add-Member -NotePropertyName Verified -NotePropertyValue $Verification.Verified.Count
+    $Summary | Add-Member -NotePropertyName NotVerified -NotePropertyValue $Verification.NotVerified.Count
+    $Summary | Add-Member -NotePropertyName NotVerifiedDomains -NotePropertyValue $Verification.NotVerified
+}
 
 # --- Connect ---------------------------------------------------------------------------------------------------
 $connect = @{ MaxRetries = $MaxRetries }
@@ -184,7 +232,9 @@ if ($CertificateName) {
     }
     if (-not $results) { $changed = @(); $unchanged = @() }
 
-    Write-Output ([pscustomobject]@{
+    # -Verify: every domain bound to the rotated certificate (a piped stored certificate stands for all of them).
+    $verification = Invoke-Verification -Rotated $changed
+    $storeSummary = ([pscustomobject]@{
             CertificateName       = $CertificateName
             Matched               = $stored.Count
             Changed               = $changed.Count
@@ -195,11 +245,19 @@ if ($CertificateName) {
             UnchangedCertificates = @($unchanged | ForEach-Object { "$($_.Name) ($($_.CertificateId))" })
             FailedCertificates    = @($rotationErrors | ForEach-Object { [string]$_.TargetObject })
         })
+    Add-VerificationSummary $storeSummary $verification
+    Write-Output $storeSummary
     foreach ($failure in $rotationErrors) {
         Write-Output "FAILED $CertificateName ($($failure.TargetObject)): $($failure.FullyQualifiedErrorId.Split(',')[0]): $($failure.Exception.Message)"
     }
     $line = "Apig.Cert rotation '$CertificateName': $($stored.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count)"
     if ($WhatIfPreference) { $line += ' (WhatIf: nothing was sent)' }
+    # -Verify
+    if ($Verify) {
+        $verification.Lines | ForEach-Object { Write-Output $_ }
+        $line += "; verified: $($verification.Verified.Count); not verified: $($verification.NotVerified.Count)"
+        if (-not $problem -and $verification.NotVerified.Count -gt 0) { $problem = "$($verification.NotVerified.Count) domain(s) do not serve the rotated certificate: $($verification.NotVerified -join ', ')." }
+    }
     Write-Output $line
     if ($problem) {
         if ($inAutomation) { throw $problem }
@@ -233,17 +291,27 @@ $summary = [pscustomobject]@{
     UnchangedDomains = @($unchanged | ForEach-Object { $_.DomainName })
     FailedDomains    = $failedNames
 }
+# -Verify: the domains just rotated.
+$verification = Invoke-Verification -Rotated $changed
+Add-VerificationSummary $summary $verification
 Write-Output $summary
 foreach ($failure in $rotationErrors) {
     Write-Output "FAILED $($failure.TargetObject): $($failure.FullyQualifiedErrorId.Split(',')[0]): $($failure.Exception.Message)"
 }
 $line = "Apig.Cert rotation '$DomainPattern': $($domains.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count)"
 if ($WhatIfPreference) { $line += ' (WhatIf: nothing was sent)' }
+# -Verify
+if ($Verify) {
+    $verification.Lines | ForEach-Object { Write-Output $_ }
+    $line += "; verified: $($verification.Verified.Count); not verified: $($verification.NotVerified.Count)"
+}
 Write-Output $line
 
 $problem = $null
 if ($domains.Count -eq 0) { $problem = "No APIG domain matches '$DomainPattern'." }
 elseif ($rotationErrors.Count -gt 0) { $problem = "$($rotationErrors.Count) domain(s) failed: $($failedNames -join ', ')." }
+# -Verify
+elseif ($verification.NotVerified.Count -gt 0) { $problem = "$($verification.NotVerified.Count) domain(s) do not serve the new certificate: $($verification.NotVerified -join ', ')." }
 if ($problem) {
     # Automation marks a job Failed only on a terminating error; a pipeline or scheduler reads the exit code.
     if ($inAutomation) { throw $problem }

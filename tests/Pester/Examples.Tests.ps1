@@ -337,3 +337,42 @@ Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -CertificateName (a s
         $missing.Output | Should -Match "No stored APIG certificate is named 'no_such_certificate'"
     }
 }
+
+Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -Verify (what the edge serves after the rotation)' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'StoreTestSetup.ps1')
+        $plane = Get-EmulatorDataPlane
+        $verifyAt = @('-VerifyEndpoint', $plane.Endpoint)
+    }
+    BeforeEach { Reset-Emulator }
+    AfterEach { Set-EmulatorSettings @{ propagationDelaySec = 0 } }
+
+    It 'waits until every rotated domain serves the new certificate; the summary counts them verified, exit 0' {
+        Set-EmulatorSettings @{ propagationDelaySec = 3 }
+        $run = Invoke-Runbook (@('-DomainPattern', $Pattern, '-CertificatePath', $CertA.FullChainFile, '-PrivateKeyPath', $CertA.KeyFile, '-Verify', '-VerifyTimeoutSec', '60') + $verifyAt)
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match "Apig.Cert rotation '\[acp\]\*.example.com': 3 matched; changed: 3; unchanged: 0; failed: 0; verified: 3; not verified: 0"
+        $run.Output | Should -Not -MatchExactly 'NOT VERIFIED'
+    }
+
+    It 'names each domain that does not serve the new certificate in time and exits 1' {
+        Set-EmulatorSettings @{ propagationDelaySec = 120 }
+        $run = Invoke-Runbook (@('-DomainPattern', $Pattern, '-CertificatePath', $CertA.FullChainFile, '-PrivateKeyPath', $CertA.KeyFile, '-Verify', '-VerifyTimeoutSec', '2') + $verifyAt)
+        $run.ExitCode | Should -Be 1 -Because $run.Output
+        $run.Output | Should -Match 'changed: 3; unchanged: 0; failed: 0; verified: 0; not verified: 3'
+        foreach ($name in $Matching) { $run.Output | Should -MatchExactly "NOT VERIFIED $([regex]::Escape($name)): .*within 2 s" }
+        foreach ($name in $Matching) { Get-BoundThumbprint $ById[$name] | Should -Be $CertA.Thumbprint -Because 'the rotation itself was done' }
+    }
+
+    It 'verifies every domain of a stored certificate rotated in place; a re-run has nothing to verify' {
+        $stored = New-StoredTestCertificate -Cert $CertA -Name wildcard_example_com
+        Add-TestBinding -CertificateId $stored.id -DomainName $Matching
+        $run = Invoke-Runbook (@('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile, '-Verify', '-VerifyTimeoutSec', '60') + $verifyAt)
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match "1 matched; changed: 1; unchanged: 0; failed: 0; verified: 3; not verified: 0"
+
+        $again = Invoke-Runbook (@('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile, '-Verify') + $verifyAt)
+        $again.ExitCode | Should -Be 0 -Because $again.Output
+        $again.Output | Should -Match 'changed: 0; unchanged: 1; failed: 0; verified: 0; not verified: 0'
+    }
+}

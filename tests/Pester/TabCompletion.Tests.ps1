@@ -88,7 +88,8 @@ Describe 'Tab completion of names the server supplies' {
 
     It 'completes -DomainName on the certificate cmdlets with domain names, not files' {
         foreach ($command in 'Set-ApigDomainCertificate', 'Get-ApigDomainCertificate', 'Remove-ApigDomainCertificate', 'Set-ApigDomain', 'Remove-ApigDomain',
-            'Get-ApigCertificateBinding', 'Add-ApigCertificateBinding', 'Remove-ApigCertificateBinding') {
+            'Get-ApigCertificateBinding', 'Add-ApigCertificateBinding', 'Remove-ApigCertificateBinding',
+            'Test-ApigDomainCertificate') {
             $line = "$command -DomainName plain"
             $texts = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText)
             $texts | Should -Be @('plain-name.example.com') -Because "$command -DomainName should complete from the account"

@@ -59,6 +59,7 @@ Describe 'Tables at 120 columns' {
             'ApigCertificate/Apig.Cert.ApigCertificate', 'ApigCertificate#Changed/Apig.Cert.ApigCertificate#Changed', 'ApigCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
         $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
         $covered += 'Apig.Cert.ApigDomain#Settings/Apig.Cert.ApigDomain#Settings'
+        $covered += 'Apig.Cert.ApigTlsCheck/Apig.Cert.ApigTlsCheck'
         # Get-ApigContext -ListAvailable: rendered and measured in Contexts.Tests.ps1.
         $covered += 'Apig.Cert.ApigContext#List/Apig.Cert.ApigContext#List'
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
@@ -71,6 +72,14 @@ Describe 'Tables at 120 columns' {
             $total = ($widths | Measure-Object -Sum).Sum + $widths.Count - 1
             $total | Should -BeLessOrEqual 119 -Because "$($view.ViewSelectedBy.TypeName)/$($view.Name) is $total columns wide with its separators"
         }
+    }
+
+    It 'the TLS check table keeps DomainName, the served expiry, the three verdicts and the error' {
+        $checks = @(Get-ApigDomain | Test-ApigDomainCertificate -Endpoint (Get-EmulatorDataPlane).Endpoint)
+        $lines = Get-Rendered $checks
+        Assert-Table $checks $lines -Columns DomainName, Served, NameMatches, ChainTrusted, MatchesBound, Error -WholeValues @(
+            { param($o) $o.DomainName }, { param($o) $o.Served.NotAfter.ToString('yyyy-MM-dd') })
+        @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sTrue\s+False\s+True(\s|$)' }).Count | Should -Be $checks.Count -Because 'name covered, private root untrusted, the bound certificate served'
     }
 
     It 'the bind table keeps DomainName, CertificateName, NotAfter, Changed and a short thumbprint' {

@@ -174,7 +174,7 @@ namespace Apig.Cert.Engine.Certificates
 
         private static bool IsSelfIssued(BcCertificate certificate) => Issued(certificate, certificate);
 
-        private static IReadOnlyList<string> DnsNamesOf(BcCertificate certificate)
+        internal static IReadOnlyList<string> DnsNamesOf(BcCertificate certificate)
         {
             var names = new List<string>();
             Asn1OctetString? extension = certificate.GetExtensionValue(X509Extensions.SubjectAlternativeName);
@@ -201,7 +201,7 @@ namespace Apig.Cert.Engine.Certificates
             return string.IsNullOrEmpty(name) ? certificate.SigAlgOid : name;
         }
 
-        private static DateTime AsUtc(DateTime value) =>
+        internal static DateTime AsUtc(DateTime value) =>
             value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : DateTime.SpecifyKind(value, DateTimeKind.Utc);
 
         /// <summary>Compares a certificate's public key with the one the private key implies.</summary>
@@ -239,7 +239,7 @@ namespace Apig.Cert.Engine.Certificates
 
         // Whole bytes of the positive integer, as Windows and X509Certificate2 show serials ("07A1...", not "7A1..."),
         // without the DER sign byte a high first bit would add.
-        private static string SerialHex(Org.BouncyCastle.Math.BigInteger serial)
+        internal static string SerialHex(Org.BouncyCastle.Math.BigInteger serial)
         {
             byte[] bytes = serial.ToByteArrayUnsigned();
             return bytes.Length == 0 ? "00" : Hex.Upper(bytes);

@@ -64,6 +64,10 @@ namespace Apig.Cert
         public static ItemResult Failed(Exception failure) =>
             new ItemResult(ItemResultKind.Failed, s_nothing, failure ?? throw new ArgumentNullException(nameof(failure)));
 
+        /// <summary>A failure with an object to write before its error record, which names that object as its target.</summary>
+        public static ItemResult FailedWithOutput(object output, Exception failure) =>
+            new ItemResult(ItemResultKind.Failed, One(output ?? throw new ArgumentNullException(nameof(output))), failure ?? throw new ArgumentNullException(nameof(failure)));
+
         private static IReadOnlyList<object> One(object? output) => output is null ? s_nothing : new[] { output };
     }
 

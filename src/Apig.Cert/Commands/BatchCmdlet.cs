@@ -91,6 +91,20 @@ namespace Apig.Cert.Commands
                 ? bound is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(bound)
                 : LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
 
+        /// <summary>
+        /// True for a command that also works without Connect-Apig (Test-ApigDomainCertificate): with no connection in
+        /// the runspace and no -Context, its inputs run with <see cref="OptionalConnection"/> null.
+        /// </summary>
+        private protected virtual bool ConnectionOptional => false;
+
+        /// <summary>Whether this runspace has any connection.</summary>
+        private protected static bool AnyConnection => (SessionRegistry.Existing?.Count ?? 0) > 0;
+
+        /// <summary>The current input's connection, or null where <see cref="ConnectionOptional"/> let it run without one.</summary>
+        private protected CommandConnection? OptionalConnection => _current;
+
+        private bool WithoutConnection => ConnectionOptional && Context is null && !AnyConnection;
+
         protected override void BeginProcessing()
         {
             // A -Context typed on the command line applies to every input: one that cannot be used ends the command before
@@ -106,7 +120,7 @@ namespace Apig.Cert.Commands
                     ThrowTerminatingError(NoSessionRecord(ex, Context));
                 }
             }
-            else
+            else if (!WithoutConnection)
             {
                 RequireConnected();
             }
@@ -126,7 +140,7 @@ namespace Apig.Cert.Commands
                 try
                 {
                     _current = null;
-                    _current = ConnectionOf(ResolveSession(Context));
+                    _current = WithoutConnection ? null : ConnectionOf(ResolveSession(Context));
                     process();
                 }
                 catch (Exception ex) when (IsItemFailure(ex))
@@ -173,7 +187,7 @@ namespace Apig.Cert.Commands
         /// <summary>A read-only item: its result (or failure) is written in input order, or as it finishes with -AsCompleted.</summary>
         private protected void StartWork(string target, Func<CancellationToken, Task<ItemResult>> work)
         {
-            ApigContext context = Connection.Context;
+            ApigContext? context = _current?.Context;
             _batch!.Start(target, async ct => Stamped(await work(ct).ConfigureAwait(false), context));
         }
 
@@ -204,8 +218,13 @@ namespace Apig.Cert.Commands
         }
 
         // Every object an item writes remembers the connection it came from (see IApigContextBound).
-        private static ItemResult Stamped(ItemResult result, ApigContext context)
+        private static ItemResult Stamped(ItemResult result, ApigContext? context)
         {
+            if (context is null)
+            {
+                return result;
+            }
+
             foreach (object output in result.Outputs)
             {
                 Stamp(output, context);
@@ -280,6 +299,12 @@ namespace Apig.Cert.Commands
             ItemResult result = outcome.Result;
             if (result.Kind == ItemResultKind.Failed)
             {
+                // A failure that still has a result to show (a TLS check that did not work): the object, then its error.
+                foreach (object output in result.Outputs)
+                {
+                    WriteObject(output);
+                }
+
                 ReportItemError(ErrorRecords.ForItem(result.Failure!, outcome.Target));
                 return;
             }

@@ -27,6 +27,15 @@ namespace Apig.Cert
                         api.Message,
                         ApigErrorAdvice.For(api.ErrorCode, api.StatusCode));
 
+                case ApigTlsCheckException tls:
+                    // The target is the check written just before this record: $error[0].TargetObject is that very object.
+                    return WithAdvice(
+                        new ErrorRecord(tls, tls.ErrorId, CategoryFor(tls), tls.Check),
+                        tls.Check.Error != null && tls.Check.Error.IndexOf(tls.Check.DomainName, StringComparison.OrdinalIgnoreCase) >= 0
+                            ? tls.Check.Error
+                            : tls.Check.DomainName + ": " + tls.Check.Error,
+                        null);
+
                 case OperationCanceledException canceled:
                     return new ErrorRecord(canceled, "OperationStopped", ErrorCategory.OperationStopped, target);
 
@@ -72,6 +81,39 @@ namespace Apig.Cert
                     RecommendedAction = "Run Connect-Apig.",
                 },
             };
+
+        /// <summary>A command that works without a connection, except with <paramref name="what"/>.</summary>
+        public static ErrorRecord NotConnectedFor(string what, string because, string commandName) =>
+            new ErrorRecord(
+                new InvalidOperationException(commandName + " " + what + " needs a connection to APIG: " + because + ". Run Connect-Apig first, then run " + commandName + " again."),
+                "NotConnected",
+                ErrorCategory.ConnectionError,
+                null)
+            {
+                ErrorDetails = new ErrorDetails(commandName + " " + what + " needs a connection to APIG: " + because + ". Run Connect-Apig first.")
+                {
+                    RecommendedAction = "Run Connect-Apig.",
+                },
+            };
+
+        private static ErrorCategory CategoryFor(ApigTlsCheckException tls)
+        {
+            switch (tls.ErrorId)
+            {
+                case "TlsConnectTimeout":
+                case "TlsHandshakeTimeout":
+                case "TlsNotMatched":
+                    return ErrorCategory.OperationTimeout;
+                case "TlsHandshakeFailed":
+                    return ErrorCategory.SecurityError;
+                case "HttpsDisabled":
+                case "NothingBound":
+                case "BoundCertificateUnknown":
+                    return ErrorCategory.InvalidOperation;
+                default:
+                    return ErrorCategory.ConnectionError;
+            }
+        }
 
         private static ErrorRecord WithAdvice(ErrorRecord record, string message, string? advice)
         {

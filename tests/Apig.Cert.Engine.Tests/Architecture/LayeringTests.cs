@@ -25,8 +25,10 @@ public class LayeringTests
         ["Auth"] = new[] { "Diagnostics", "Http" },
         ["Api"] = new[] { "Diagnostics", "Http" },
         ["Certificates"] = new[] { "Diagnostics" },
-        ["Operations"] = new[] { "Diagnostics", "Http", "Api", "Certificates" },
+        ["Operations"] = new[] { "Diagnostics", "Http", "Api", "Certificates", "Probing" },
         ["Connection"] = new[] { "Diagnostics", "Http", "Auth", "Api" },
+        // The TLS client of Test-ApigDomainCertificate: sockets and certificates, no API.
+        ["Probing"] = new[] { "Diagnostics", "Certificates" },
     };
 
     private static readonly Regex s_engineReference = new(@"\bApig\.Cert\.Engine\.(?<layer>[A-Z][A-Za-z]*)\b", RegexOptions.Compiled);

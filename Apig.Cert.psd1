@@ -29,6 +29,7 @@
         'New-ApigDomain'
         'Set-ApigDomain'
         'Remove-ApigDomain'
+        'Get-ApigCcmCertificate'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

@@ -28,5 +28,6 @@ namespace Apig.Cert
         public const string NewApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
         public const string SetApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
         public const string RemoveApigDomain = Readme + "#new-apigdomain-set-apigdomain-remove-apigdomain";
+        public const string GetApigCcmCertificate = Readme + "#get-apigccmcertificate";
     }
 }

@@ -23,8 +23,10 @@ internal sealed class AdminHandlers(EmulatorState state)
             {
                 region = state.Region,
                 projectId = state.ProjectId,
+                domainId = state.DomainId,
                 tokenLifetimeSeconds = (long)state.TokenLifetime.TotalSeconds,
                 latency = new { fixedMs = state.LatencyFixedMs, jitterMs = state.LatencyJitterMs },
+                dataPlane = new { host = DataPlane.Host, port = DataPlane.Port(ctx.RequestServices) },
                 settings = SettingsJson(),
                 instances = state.Instances.Select(i => new
                 {
@@ -63,6 +65,7 @@ internal sealed class AdminHandlers(EmulatorState state)
                     createTime = ApiHandlers.Time(c.CreateTime), updateTime = ApiHandlers.Time(c.UpdateTime),
                     domains = c.Domains.Select(d => new { instanceId = d.Instance.Id, groupId = d.Group.Id, domainId = d.Id, domain = d.Domain }).ToList(),
                 }).ToList(),
+                ccmCertificates = CcmHandlers.StateJson(state),
             };
         }
         return Write(ctx, 200, body);
@@ -143,6 +146,9 @@ internal sealed class AdminHandlers(EmulatorState state)
             throw BadRequest($"updateDomainStatus must be one of: {string.Join(", ", ApiVariants.UpdateDomainStatuses)}");
         if (spec.MaxBatchDomains is < 1 or > ApiVariants.MaxBatchDomainsLimit)
             throw BadRequest($"maxBatchDomains must be 1..{ApiVariants.MaxBatchDomainsLimit}");
+        if (spec.PropagationDelaySec is < 0 or > ApiVariants.MaxPropagationDelaySec)
+            throw BadRequest($"propagationDelaySec must be 0..{ApiVariants.MaxPropagationDelaySec}");
+        CheckChoice("ccmExpireTimeFormat", spec.CcmExpireTimeFormat, ApiVariants.CcmExpireTimeFormats);
         if (spec.DeleteBoundCertificateCode is { } code && !System.Text.RegularExpressions.Regex.IsMatch(code, @"^APIG\.[0-9]{4}$"))
             throw BadRequest("deleteBoundCertificateCode must look like APIG.2000");
         object body;
@@ -170,6 +176,9 @@ internal sealed class AdminHandlers(EmulatorState state)
                 UpdateOmittedTrustedRootCa = spec.UpdateOmittedTrustedRootCa ?? v.UpdateOmittedTrustedRootCa,
                 DomainCertificateShape = spec.DomainCertificateShape ?? v.DomainCertificateShape,
                 VerifyWithoutCertificate = spec.VerifyWithoutCertificate ?? v.VerifyWithoutCertificate,
+                PropagationDelaySec = spec.PropagationDelaySec ?? v.PropagationDelaySec,
+                CcmRequiresDomainId = spec.CcmRequiresDomainId ?? v.CcmRequiresDomainId,
+                CcmExpireTimeFormat = spec.CcmExpireTimeFormat ?? v.CcmExpireTimeFormat,
             };
             body = SettingsJson();
         }
@@ -207,6 +216,9 @@ internal sealed class AdminHandlers(EmulatorState state)
             updateOmittedTrustedRootCa = v.UpdateOmittedTrustedRootCa,
             domainCertificateShape = v.DomainCertificateShape,
             verifyWithoutCertificate = v.VerifyWithoutCertificate,
+            propagationDelaySec = v.PropagationDelaySec,
+            ccmRequiresDomainId = v.CcmRequiresDomainId,
+            ccmExpireTimeFormat = v.CcmExpireTimeFormat,
         };
     }
 
@@ -243,7 +255,7 @@ internal sealed class AdminHandlers(EmulatorState state)
         await Write(ctx, 201, body);
     }
 
-    private static async Task<T> ReadBody<T>(HttpContext ctx) where T : class
+    internal static async Task<T> ReadBody<T>(HttpContext ctx) where T : class
     {
         try
         {
@@ -255,9 +267,9 @@ internal sealed class AdminHandlers(EmulatorState state)
         }
     }
 
-    private static ApigError BadRequest(string message) => new(400, "EMULATOR.400", message);
+    internal static ApigError BadRequest(string message) => new(400, "EMULATOR.400", message);
 
-    private static Task Write(HttpContext ctx, int status, object body)
+    internal static Task Write(HttpContext ctx, int status, object body)
     {
         ctx.Response.StatusCode = status;
         return ctx.Response.WriteAsJsonAsync(body, body.GetType(), AdminJson);
@@ -290,6 +302,9 @@ internal sealed class AdminHandlers(EmulatorState state)
         public string? UpdateOmittedTrustedRootCa { get; set; }
         public string? DomainCertificateShape { get; set; }
         public string? VerifyWithoutCertificate { get; set; }
+        public int? PropagationDelaySec { get; set; }
+        public bool? CcmRequiresDomainId { get; set; }
+        public string? CcmExpireTimeFormat { get; set; }
     }
 
     private sealed class BulkSpec

@@ -78,7 +78,11 @@ internal sealed partial class ApiHandlers
             certificate.Content = content;
             certificate.TrustedRootCa = newCa;
             certificate.UpdateTime = state.Now;
-            foreach (DomainRecord domain in certificate.Domains) domain.Group.UpdateTime = certificate.UpdateTime;
+            foreach (DomainRecord domain in certificate.Domains)
+            {
+                domain.Group.UpdateTime = certificate.UpdateTime;
+                state.NoteServedChange(domain);
+            }
             body = CertificateDetailJson(certificate, withStoreFields: true);
         }
         return Write(ctx, 200, body);

@@ -21,7 +21,9 @@ public sealed record ApiVariants
     public static readonly IReadOnlyList<string> DomainCertificateShapes = ["detail", "goModel"];
     public static readonly IReadOnlyList<string> OmittedTrustedRootCaBehaviours = ["clear", "keep"];
     public static readonly IReadOnlyList<string> VerifyWithoutCertificateBehaviours = ["keep", "refuse"];
+    public static readonly IReadOnlyList<string> CcmExpireTimeFormats = ["datetime", "epochMillisString", "epochMillisNumber"];
     public const int MaxBatchDomainsLimit = 100_000;
+    public const int MaxPropagationDelaySec = 3600;
 
     /// <summary>"number": ssl_infos[].type 1/2 (the Go SDK since 2026-02-05); "string": "instance"/"global" (before).</summary>
     public string SslInfoTypeFormat { get; init; } = "number";
@@ -92,6 +94,15 @@ public sealed record ApiVariants
     /// or "goModel" (apig-api.md §3.3: without is_has_trusted_root_ca and algorithm_type).
     /// </summary>
     public string DomainCertificateShape { get; init; } = "detail";
+
+    /// <summary>Seconds a binding change takes to reach the data plane; until then it serves what it served before.</summary>
+    public int PropagationDelaySec { get; init; }
+
+    /// <summary>Whether CCM refuses a request without X-Domain-Id (the SDK signs CCM with the account's domain id: UNCONFIRMED).</summary>
+    public bool CcmRequiresDomainId { get; init; }
+
+    /// <summary>The form of CCM's expire_time ("string" in the SDK): "datetime" (yyyy-MM-dd HH:mm:ss.f UTC), "epochMillisString", "epochMillisNumber".</summary>
+    public string CcmExpireTimeFormat { get; init; } = "datetime";
 
     public object SslInfoType(CertificateScope scope) =>
         SslInfoTypeFormat == "string"

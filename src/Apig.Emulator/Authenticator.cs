@@ -25,14 +25,7 @@ internal static class Authenticator
 
         if (!string.IsNullOrEmpty(token))
         {
-            lock (state.Sync)
-            {
-                if (!state.Tokens.TryGetValue(token, out TokenRecord? record))
-                    throw new ApigError(401, "APIG.1002", "Incorrect token or token resolution failed");
-                if (record.ExpiresAt <= state.Now)
-                    throw new ApigError(401, "APIG.1001", "The token has expired");
-                grantedProject = record.ProjectId;
-            }
+            grantedProject = CheckToken(state, token).ProjectId;
         }
         else if (!string.IsNullOrEmpty(authorization))
         {
@@ -51,6 +44,49 @@ internal static class Authenticator
 
         if (pathProjectId is not null && (grantedProject != pathProjectId || pathProjectId != state.ProjectId))
             throw new ApigError(403, "APIG.1005", "No permissions to request this method");
+    }
+
+    /// <summary>
+    /// A call of a global service (CCM): any valid token, project- or domain-scoped, or an AK/SK signature. The SDK
+    /// signs those with X-Domain-Id (GlobalCredentials); a wrong one is always refused, a missing one only under
+    /// the setting ccmRequiresDomainId (whether CCM insists is UNCONFIRMED).
+    /// </summary>
+    internal static void AuthenticateAccount(HttpContext context, EmulatorState state, byte[] body)
+    {
+        HttpRequest request = context.Request;
+        string? token = request.Headers["X-Auth-Token"].FirstOrDefault();
+        string? authorization = request.Headers.Authorization.FirstOrDefault();
+        if (!string.IsNullOrEmpty(token))
+        {
+            CheckToken(state, token);
+            return;
+        }
+        if (string.IsNullOrEmpty(authorization))
+            throw new ApigError(401, "APIG.1000", "Incorrect IAM authentication information: the request carries neither X-Auth-Token nor Authorization");
+        VerifySignature(context, state, body, authorization);
+        string? headerDomain = request.Headers["X-Domain-Id"].FirstOrDefault();
+        string domainId;
+        bool required;
+        lock (state.Sync) (domainId, required) = (state.DomainId, state.Variants.CcmRequiresDomainId);
+        if (string.IsNullOrEmpty(headerDomain))
+        {
+            if (required) throw Fail("X-Domain-Id (the account id) is required for this global service");
+            return;
+        }
+        if (headerDomain != domainId)
+            throw new ApigError(403, "APIG.1005", "No permissions to request this method: X-Domain-Id is not the account of this key");
+    }
+
+    private static TokenRecord CheckToken(EmulatorState state, string token)
+    {
+        lock (state.Sync)
+        {
+            if (!state.Tokens.TryGetValue(token, out TokenRecord? record))
+                throw new ApigError(401, "APIG.1002", "Incorrect token or token resolution failed");
+            if (record.ExpiresAt <= state.Now)
+                throw new ApigError(401, "APIG.1001", "The token has expired");
+            return record;
+        }
     }
 
     private static void VerifySignature(HttpContext context, EmulatorState state, byte[] body, string authorization)

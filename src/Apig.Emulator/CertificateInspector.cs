@@ -64,6 +64,7 @@ internal static class CertificateInspector
                 State = NameParts(leaf.SubjectName, "2.5.4.8"),
                 Country = NameParts(leaf.SubjectName, "2.5.4.6"),
                 Issuer = DistinguishedNameParts(leaf.IssuerName),
+                Serving = new ServingIdentity(certContent, privateKeyPem),
             };
         }
         finally
@@ -92,7 +93,7 @@ internal static class CertificateInspector
             List<string> algorithms = cas.Select(KeyAlgorithm).Distinct().ToList();
             if (algorithms.Count > 1)
                 throw new ApigError(400, "APIG.3715", "The CA certificates must share an algorithm type,parameterName:trusted_root_ca");
-            return new TrustedRootCa(algorithms[0], cas.Select(c => c.Subject).ToList());
+            return new TrustedRootCa(algorithms[0], cas.Select(c => c.Subject).ToList(), pem);
         }
         finally
         {

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Apig.Emulator;
 
@@ -13,24 +16,46 @@ public static class EmulatorApp
     private const string Instances = "/v2/{projectId}/apigw/instances";
     private const string Domain = Instances + "/{instanceId}/api-groups/{groupId}/domains/{domainId}";
     private const string Certificates = "/v2/{projectId}/apigw/certificates";
+    private const string CcmPath = "/v3/scm/";
+    private const string CcmCertificates = "/v3/scm/certificates";
+
+    private const string DefaultUrls = "http://127.0.0.1:0";
 
     /// <summary>
-    /// Arguments: <c>--urls http://127.0.0.1:0</c> (the default when none is given) and optionally
-    /// <c>--state FILE</c> (seed JSON; the built-in default seed otherwise).
+    /// Arguments: <c>--urls http://127.0.0.1:0</c> (the default when none is given), optionally <c>--state FILE</c>
+    /// (seed JSON; the built-in default seed otherwise) and <c>--data-plane-port N</c> (the TLS data plane on
+    /// 127.0.0.1; 0, the default, takes a free port).
     /// </summary>
     public static WebApplication Build(string[] args)
     {
+        // --urls is taken out of the arguments: the emulator listens on those URLs itself (endpoints in code), and
+        // Kestrel would warn on stderr that it overrides them if they reached its configuration.
+        string? urlsArgument = TakeUrlsArgument(ref args);
         WebApplicationBuilder builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         // Everything goes to stderr: the first stdout line must be the base URL and nothing else.
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        if (string.IsNullOrEmpty(builder.Configuration["urls"])) builder.WebHost.UseUrls("http://127.0.0.1:0");
+        string urls = urlsArgument is { Length: > 0 } ? urlsArgument : builder.Configuration["urls"] is { Length: > 0 } given ? given : DefaultUrls;
+        int dataPlanePort = DataPlanePortArgument(builder.Configuration["data-plane-port"]);
 
         string? stateFile = builder.Configuration["state"];
         SeedDocument seed = string.IsNullOrEmpty(stateFile) ? SeedDocument.CreateDefault() : SeedDocument.Load(stateFile);
         var state = new EmulatorState(seed);
         builder.Services.AddSingleton(state);
+
+        // Endpoints in code replace --urls, so the API's URLs are listened on here too, before the data plane:
+        // the API stays the first address (app.Urls.First(), the first stdout line).
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            foreach (string url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                ListenApi(kestrel, url);
+            kestrel.Listen(IPAddress.Loopback, dataPlanePort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http1;
+                listen.UseHttps(DataPlane.HandshakeOptions(state));
+            });
+        });
 
         WebApplication app = builder.Build();
         IHostApplicationLifetime lifetime = app.Lifetime;
@@ -60,6 +85,10 @@ public static class EmulatorApp
 
         app.MapPost(IamTokensPath, new IamHandlers(state).IssueToken);
 
+        var ccm = new CcmHandlers(state);
+        app.MapGet(CcmCertificates, ccm.List);
+        app.MapPost(CcmCertificates + "/{certificateId}/export", ccm.Export);
+
         var admin = new AdminHandlers(state);
         app.MapPost("/_emulator/reset", admin.Reset);
         app.MapGet("/_emulator/state", admin.State);
@@ -72,10 +101,72 @@ public static class EmulatorApp
         app.MapPut("/_emulator/settings", admin.SetSettings);
         app.MapPost("/_emulator/settings", admin.SetSettings);
         app.MapPost("/_emulator/bulk", admin.Bulk);
+        // "/admin/ccm/..." is the spelling the issue-12 interface agreed; "/_emulator/ccm/..." matches the rest.
+        foreach (string prefix in new[] { "/_emulator/ccm", "/admin/ccm" })
+        {
+            app.MapPost(prefix + "/certificates", ccm.AdminAdd);
+            app.MapPost(prefix + "/certificates/{certificateId}/reissue", ccm.AdminReissue);
+        }
 
         app.MapFallback("{*path}", ctx =>
             throw new ApigError(404, "APIG.0101", "The API does not exist or has not been published in the environment"));
         return app;
+    }
+
+    /// <summary>The API's base URL once the app has started (the first http address).</summary>
+    public static string ApiUrl(this WebApplication app) => app.Urls.First(u => u.StartsWith("http://", StringComparison.Ordinal));
+
+    /// <summary>The TLS data plane's port on 127.0.0.1 once the app has started.</summary>
+    public static int DataPlanePort(this WebApplication app) => DataPlane.Port(app.Services);
+
+    /// <summary>Removes --urls (any command-line spelling) from <paramref name="args"/> and returns its value.</summary>
+    private static string? TakeUrlsArgument(ref string[] args)
+    {
+        string? urls = null;
+        var rest = new List<string>(args.Length);
+        for (int i = 0; i < args.Length; i++)
+        {
+            string arg = args[i];
+            string key = arg.TrimStart('-', '/');
+            int equals = key.IndexOf('=');
+            string name = equals < 0 ? key : key[..equals];
+            bool isOption = arg.StartsWith("--", StringComparison.Ordinal) || arg.StartsWith('/') || equals >= 0;
+            if (!isOption || !string.Equals(name, "urls", StringComparison.OrdinalIgnoreCase))
+            {
+                rest.Add(arg);
+                continue;
+            }
+            if (equals >= 0) urls = key[(equals + 1)..];
+            else if (i + 1 < args.Length) urls = args[++i];
+        }
+        args = rest.ToArray();
+        return urls;
+    }
+
+    private static int DataPlanePortArgument(string? value)
+    {
+        if (string.IsNullOrEmpty(value)) return 0;
+        return int.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) && port <= 65535
+            ? port
+            : throw new ArgumentException($"--data-plane-port must be a port number 0..65535 (0 = any free port), not '{value}'");
+    }
+
+    /// <summary>An http URL of --urls: an IP address, localhost or a wildcard host; the API has no TLS of its own.</summary>
+    private static void ListenApi(KestrelServerOptions kestrel, string url)
+    {
+        // "*" and "+" are not valid URI hosts; they mean every address, as in ASP.NET's own --urls.
+        string normalised = url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal);
+        if (!Uri.TryCreate(normalised, UriKind.Absolute, out Uri? uri) || uri.Scheme != Uri.UriSchemeHttp)
+            throw new ArgumentException($"--urls takes http:// URLs such as {DefaultUrls}, not '{url}' (the TLS data plane has its own --data-plane-port)");
+        if (uri.Host == "0.0.0.0") kestrel.ListenAnyIP(uri.Port);
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out IPAddress? address)) kestrel.Listen(address, uri.Port);
+        else if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            // Kestrel's ListenLocalhost cannot take port 0; loopback IPv4 is what every client here dials.
+            if (uri.Port == 0) kestrel.Listen(IPAddress.Loopback, 0);
+            else kestrel.ListenLocalhost(uri.Port);
+        }
+        else throw new ArgumentException($"--urls needs an IP address, localhost or * as host, not '{uri.Host}'");
     }
 
     /// <summary>The live state of an app made by <see cref="Build"/>, for tests to inspect or adjust.</summary>
@@ -87,9 +178,17 @@ public static class EmulatorApp
 
     private static async Task Pipeline(HttpContext ctx, Func<Task> next, EmulatorState state, IHostApplicationLifetime lifetime)
     {
+        if (ctx.Request.IsHttps)
+        {
+            // The data plane: clients look at the handshake only; a plain answer keeps browsers and curl from waiting.
+            ctx.Response.StatusCode = 200;
+            ctx.Response.ContentType = "text/plain";
+            await ctx.Response.WriteAsync(DataPlane.PlainAnswer);
+            return;
+        }
         ctx.Response.Headers["X-Request-Id"] = EmulatorState.NewId();
         string path = ctx.Request.Path.Value ?? "/";
-        if (path.StartsWith("/_emulator", StringComparison.Ordinal))
+        if (path.StartsWith("/_emulator", StringComparison.Ordinal) || path.StartsWith("/admin/ccm/", StringComparison.Ordinal))
         {
             try
             {
@@ -159,7 +258,9 @@ public static class EmulatorApp
 
     private static Task Handle(HttpContext ctx, Func<Task> next, EmulatorState state, string path)
     {
-        if (path != IamTokensPath)
+        if (path.StartsWith(CcmPath, StringComparison.Ordinal))
+            Authenticator.AuthenticateAccount(ctx, state, (byte[])ctx.Items[BodyKey]!);
+        else if (path != IamTokensPath)
             Authenticator.Authenticate(ctx, state, (byte[])ctx.Items[BodyKey]!, ProjectInPath(path));
         return next();
     }

@@ -28,6 +28,8 @@ public sealed class EmulatorState
 
     public string Region { get; private set; } = "";
     public string ProjectId { get; private set; } = "";
+    /// <summary>The account ("domain" in IAM terms) that owns the project and the keys.</summary>
+    public string DomainId { get; private set; } = "";
     public List<InstanceRecord> Instances { get; } = new();
     /// <summary>The certificate store, managed and legacy-uploaded alike, in creation order.</summary>
     public OrderedDictionary<string, CertificateRecord> Certificates { get; } = new(StringComparer.Ordinal);
@@ -42,6 +44,12 @@ public sealed class EmulatorState
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
+    /// <summary>What each domain's data plane served since which moment, so a change can "propagate" late.</summary>
+    internal ServedHistory Served { get; } = new();
+
+    /// <summary>CCM (Certificate Manager) certificates, in creation order; seeded through the admin API only.</summary>
+    public OrderedDictionary<string, CcmCertificateRecord> CcmCertificates { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Back to the seed the emulator started with: resources, keys, tokens, log, faults, latency, settings.</summary>
     public void Reset()
     {
@@ -50,6 +58,7 @@ public sealed class EmulatorState
             DateTimeOffset now = Now;
             Region = _seed.Region;
             ProjectId = _seed.ProjectId;
+            DomainId = _seed.DomainId;
             Instances.Clear();
             Certificates.Clear();
             foreach (SeedInstance si in _seed.Instances)
@@ -77,6 +86,8 @@ public sealed class EmulatorState
             LatencyFixedMs = 0;
             LatencyJitterMs = 0;
             Variants = new ApiVariants();
+            Served.Clear();
+            CcmCertificates.Clear();
         }
         Log.Reset();
         Faults.Clear();
@@ -95,6 +106,7 @@ public sealed class EmulatorState
         domain.Certificates.Add(certificate);
         certificate.Domains.Add(domain);
         domain.Group.UpdateTime = Now;
+        NoteServedChange(domain);
     }
 
     /// <summary>A legacy upload no domain holds any more is deleted: the legacy call is "unbind and delete". Caller holds <see cref="Sync"/>.</summary>
@@ -103,6 +115,7 @@ public sealed class EmulatorState
         domain.Certificates.Remove(certificate);
         certificate.Domains.Remove(domain);
         domain.Group.UpdateTime = Now;
+        NoteServedChange(domain);
         if (certificate.LegacyUpload && certificate.Domains.Count == 0) Certificates.Remove(certificate.Id);
     }
 
@@ -112,7 +125,16 @@ public sealed class EmulatorState
         foreach (CertificateRecord certificate in domain.Certificates.ToList()) Unbind(domain, certificate);
         domain.Instance.RemoveDomain(domain.Group, domain);
         domain.Group.UpdateTime = Now;
+        Served.Forget(domain);
     }
+
+    /// <summary>
+    /// Records what the domain holds now as what its data plane serves from now on (after the propagation delay).
+    /// Every binding change and every in-place content update calls it. Caller holds <see cref="Sync"/>.
+    /// </summary>
+    internal void NoteServedChange(DomainRecord domain) =>
+        Served.Note(domain, Now, domain.Certificates.Select(c => new ServedCertificate(c.Content, c.TrustedRootCa)).ToList(),
+            TimeSpan.FromSeconds(Variants.PropagationDelaySec));
 
     /// <summary>Remembers a token issued by the IAM call. Caller holds <see cref="Sync"/>.</summary>
     internal string IssueToken(string? projectId, out TokenRecord record)
@@ -212,7 +234,7 @@ public sealed class DomainRecord(string id, string domain)
 
 /// <summary>
 /// A certificate of the store. The legacy per-domain upload makes one too (<see cref="LegacyUpload"/>), so both
-/// kinds of call see one binding model. The private key is never kept.
+/// kinds of call see one binding model. The private key stays in memory only, for the data plane to serve.
 /// </summary>
 public sealed class CertificateRecord
 {
@@ -258,12 +280,14 @@ public sealed class CertificateContent
     public required IReadOnlyList<string> State { get; init; }
     public required IReadOnlyList<string> Country { get; init; }
     public required IReadOnlyList<string> Issuer { get; init; }
+    /// <summary>The key and chain the data plane serves; kept in memory only, never in any answer or log.</summary>
+    internal ServingIdentity Serving { get; init; } = null!;
 
     public bool Covers(string domain) => San.Any(pattern => CertificateInspector.Covers(pattern, domain));
 }
 
-/// <summary>The CA certificates a certificate carries for client verification: only what the answers and checks need.</summary>
-public sealed record TrustedRootCa(string Algorithm, IReadOnlyList<string> Subjects);
+/// <summary>The CA certificates a certificate carries for client verification: what the answers, checks and the data plane need.</summary>
+public sealed record TrustedRootCa(string Algorithm, IReadOnlyList<string> Subjects, string Pem);
 
 public enum CertificateScope { Instance = 1, Global = 2 }
 

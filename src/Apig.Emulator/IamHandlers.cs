@@ -59,7 +59,9 @@ internal sealed class IamHandlers(EmulatorState state)
             return;
         }
 
-        var domain = new { id = "emu0account0000000000000000000001", name = accountName };
+        string domainId;
+        lock (state.Sync) domainId = state.DomainId;
+        var domain = new { id = domainId, name = accountName };
         ctx.Response.Headers["X-Subject-Token"] = token;
         ctx.Response.StatusCode = 201;
         await ctx.Response.WriteAsJsonAsync(new

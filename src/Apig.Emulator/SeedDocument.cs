@@ -8,6 +8,8 @@ public sealed class SeedDocument
 {
     public const string DefaultRegion = "cn-north-4";
     public const string DefaultProjectId = "0a1b2c3d4e5f40718293a4b5c6d7e8f9";
+    /// <summary>The account (IAM "domain") id: IAM tokens name it, CCM requests may carry it as X-Domain-Id.</summary>
+    public const string DefaultDomainId = "emu0account0000000000000000000001";
     public const string DefaultInstanceId = "inst0000000000000000000000000001";
     public const string DefaultAccessKey = "EMULATORACCESSKEY0001";
     public const string DefaultSecretKey = "emulator-secret-key-0001";
@@ -22,6 +24,7 @@ public sealed class SeedDocument
 
     public string Region { get; set; } = DefaultRegion;
     public string ProjectId { get; set; } = DefaultProjectId;
+    public string DomainId { get; set; } = DefaultDomainId;
     public List<SeedInstance> Instances { get; set; } = new();
     /// <summary>Null means "the default seed's keys", so a state file may describe only instances.</summary>
     public List<SeedAccessKey>? AccessKeys { get; set; }
@@ -92,6 +95,7 @@ public sealed class SeedDocument
         seed.Tokens ??= DefaultTokens();
         seed.Users ??= DefaultUsers();
         seed.TokenLifetimeSeconds ??= 86400;
+        if (string.IsNullOrWhiteSpace(seed.DomainId)) seed.DomainId = DefaultDomainId;
         if (string.IsNullOrWhiteSpace(seed.ProjectId) || string.IsNullOrWhiteSpace(seed.Region))
             throw new InvalidDataException($"State file '{path}' needs 'region' and 'projectId'.");
         foreach (SeedInstance instance in seed.Instances)

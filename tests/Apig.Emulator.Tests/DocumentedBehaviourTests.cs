@@ -83,7 +83,7 @@ public class DocumentedBehaviourTests(EmulatorFixture fixture) : EmulatorTestBas
         CertificateRecord Record(string algorithm, bool hasCa) => new()
         {
             Id = EmulatorState.NewId(), Name = "ca_" + algorithm, CreateTime = DateTimeOffset.UtcNow, UpdateTime = DateTimeOffset.UtcNow,
-            TrustedRootCa = hasCa ? new TrustedRootCa(algorithm, ["CN=Test CA"]) : null,
+            TrustedRootCa = hasCa ? new TrustedRootCa(algorithm, ["CN=Test CA"], Pem: "") : null,
             Content = TestRecords.Content(algorithm),
         };
         DomainRecord domain;

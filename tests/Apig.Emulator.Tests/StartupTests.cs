@@ -17,7 +17,7 @@ public class StartupTests
     }
 
     [Fact]
-    public async Task First_stdout_line_is_the_base_url_and_sigterm_stops_cleanly()
+    public async Task First_stdout_line_is_the_base_url_the_second_the_data_plane_and_sigterm_stops_cleanly()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (string arg in new[] { EmulatorDll(), "--urls", "http://127.0.0.1:0" }) start.ArgumentList.Add(arg);
@@ -29,6 +29,9 @@ public class StartupTests
             string url = (await firstLine)!;
             Assert.Matches(@"^http://127\.0\.0\.1:\d+$", url);
             Assert.NotEqual("http://127.0.0.1:0", url);
+            string? secondLine = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Matches(@"^data plane: 127\.0\.0\.1:\d+$", secondLine);
+            Assert.DoesNotMatch(@":0$", secondLine);
 
             using var http = new HttpClient();
             var request = new HttpRequestMessage(HttpMethod.Get, url + "/v2/" + SeedDocument.DefaultProjectId + "/apigw/instances");
@@ -44,12 +47,35 @@ public class StartupTests
                 await process.WaitForExitAsync(exited.Token);
                 Assert.Equal(0, process.ExitCode);
                 Assert.Equal("", (await process.StandardOutput.ReadToEndAsync()).Trim());
+                // Nothing to warn about either: the API and data plane endpoints are the emulator's own.
+                Assert.Equal("", (await process.StandardError.ReadToEndAsync()).Trim());
             }
         }
         finally
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
+    }
+
+    [Fact]
+    public async Task Data_plane_port_takes_the_given_port_and_refuses_a_non_number()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        int port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+
+        await using (WebApplication app = EmulatorApp.Build(["--urls=http://127.0.0.1:0", "--data-plane-port", port.ToString()]))
+        {
+            await app.StartAsync();
+            Assert.Equal(port, app.DataPlanePort());
+            Assert.Matches(@"^http://127\.0\.0\.1:\d+$", app.ApiUrl());
+            Assert.Equal(app.ApiUrl(), app.Urls.First());
+            await app.StopAsync();
+        }
+
+        var refused = Assert.Throws<ArgumentException>(() => EmulatorApp.Build(["--data-plane-port", "tls"]));
+        Assert.Contains("--data-plane-port", refused.Message);
     }
 
     [Fact]

@@ -72,6 +72,13 @@ function Clear-SentRequests { param([string] $Url = $EmulatorUrl) Invoke-Emulato
 # The requests that change something: what "nothing sent" is about once a command has read what it needs.
 function Get-SentChanges { @(Get-SentRequests | Where-Object { $_.method -in 'POST', 'PUT', 'DELETE' }) }
 
+function Get-EmulatorDataPlane {
+    <# The emulator's TLS data plane: Host, Port and Endpoint ("host:port", for -Endpoint) from the admin state. #>
+    param([string] $Url = $EmulatorUrl)
+    $plane = (Invoke-EmulatorAdmin -Url $Url -Path state).dataPlane
+    [pscustomobject]@{ Host = $plane.host; Port = [int] $plane.port; Endpoint = "$($plane.host):$($plane.port)" }
+}
+
 function Get-EmulatorStore { @((Invoke-EmulatorAdmin -Url $EmulatorUrl -Path state).certificates) }
 
 function Get-EmulatorDomains {

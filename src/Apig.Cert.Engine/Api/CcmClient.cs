@@ -40,6 +40,25 @@ namespace Apig.Cert.Engine.Api
         /// <summary>The account (domain) id the requests are scoped to; null when the connection does not know it.</summary>
         public string? AccountId { get; }
 
+        /// <summary>
+        /// Sends through the connection's pipeline. A refused signature without an account id most likely means CCM wants
+        /// the account scope (the SDKs always send it): the error says how to give it.
+        /// </summary>
+        private async Task<ApigResponse> SendAsync(ApigRequest request, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return await _pipeline.SendAsync(request, _authenticator, _log, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApigApiException ex) when (AccountId == null && (ex.StatusCode == 401 || ex.StatusCode == 403))
+            {
+                throw new ApigApiException(
+                    ex.Message + " CCM may need the account id the SDKs sign global services with: connect with -AccountId <account id> " +
+                    "(console: My Credentials > API Credentials) or set HUAWEICLOUD_SDK_DOMAIN_ID, then try again.",
+                    ex.StatusCode, ex.ErrorCode, ex.ErrorMessage, ex.RequestId, ex.Method, ex.Path, ex);
+            }
+        }
+
         /// <summary>ListCertificates, one page. <paramref name="name"/> and <paramref name="status"/> are passed on as the API's filters.</summary>
         internal async Task<PageResult<CcmCertificateInfo>> ListCertificatesAsync(int offset, int limit, string? name, string? status, CancellationToken cancellationToken)
         {
@@ -54,7 +73,7 @@ namespace Apig.Cert.Engine.Api
             if (!string.IsNullOrWhiteSpace(name)) query.Append("&name=").Append(UrlEncoding.Encode(name!.Trim()));
             if (!string.IsNullOrWhiteSpace(status)) query.Append("&status=").Append(UrlEncoding.Encode(status!.Trim().ToUpperInvariant()));
             var request = new ApigRequest(HttpMethod.Get, _ccmBase, "/v3/scm/certificates", query.ToString(), null);
-            ApigResponse response = await _pipeline.SendAsync(request, _authenticator, _log, cancellationToken).ConfigureAwait(false);
+            ApigResponse response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
             CcmCertificateListBody page;
             try
             {
@@ -77,7 +96,7 @@ namespace Apig.Cert.Engine.Api
             string path = "/v3/scm/certificates/" + Uri.EscapeDataString(CcmIds.EnsureValid(certificateId, "CcmCertificateId")) + "/export";
             // An export changes nothing: repeating it after a lost answer is safe.
             var request = new ApigRequest(HttpMethod.Post, _ccmBase, path, null, null) { SafeToRepeat = true };
-            ApigResponse response = await _pipeline.SendAsync(request, _authenticator, _log, cancellationToken).ConfigureAwait(false);
+            ApigResponse response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
             ArraySegment<byte> body = response.BodyUtf8;
             try
             {

@@ -70,6 +70,7 @@ namespace Apig.Cert.Commands
         private readonly Dictionary<string, string> _rootedPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         private bool _warnedPlainTextKey;
         private Task? _earlyParse;
+        private readonly List<Task> _fetches = new List<Task>();
 
         public CertificateInputParameters(PSCmdlet cmdlet, ICertificateInputCmdlet inputs, Action<string> warn)
         {
@@ -104,7 +105,18 @@ namespace Apig.Cert.Commands
                 _inputs.WaitFor(early);
             }
 
-            return _certificates.Get(BuildInput(out inputName));
+            CertificateSource input = BuildInput(out inputName);
+            if (_cmdlet.ParameterSetName == CcmSet)
+            {
+                // An export not made yet is a request: made on a worker thread and waited for here, like the early one.
+                Task<CertificateBundle> fetch = Task.Run(() => _certificates.Get(input));
+                _fetches.Add(fetch);
+                _inputs.WaitFor(fetch);
+                _fetches.Remove(fetch);
+                return fetch.GetAwaiter().GetResult();
+            }
+
+            return _certificates.Get(input);
         }
 
         /// <summary>
@@ -435,6 +447,12 @@ namespace Apig.Cert.Commands
         {
             // A parse still running would otherwise finish after the keys were cleared, and keep its copy.
             _earlyParse?.GetAwaiter().GetResult();
+            foreach (Task fetch in _fetches)
+            {
+                // After Ctrl+C an export may still be ending (cancelled): its key must be in the cache when it is cleared.
+                try { fetch.GetAwaiter().GetResult(); } catch (Exception) { }
+            }
+
             _certificates.Dispose();
         }
     }

@@ -73,6 +73,12 @@ namespace Apig.Cert
         /// <summary>The account (domain) id CCM requests are scoped to (-AccountId or HUAWEICLOUD_SDK_DOMAIN_ID); null when not given.</summary>
         public string? AccountId { get; internal set; }
 
+        /// <summary>
+        /// The context cmdlets use when no -Context is given: the last Connect-Apig without -NoDefault. Kept current by this
+        /// runspace's contexts, so an object held in a variable shows whether it is still the default.
+        /// </summary>
+        public bool IsDefault { get; internal set; }
+
         public override string ToString() => AuthType + " " + ProjectId + "@" + Endpoint;
     }
 }

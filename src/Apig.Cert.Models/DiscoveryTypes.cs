@@ -4,7 +4,7 @@ using System.Collections.Generic;
 namespace Apig.Cert
 {
     /// <summary>A dedicated APIG gateway instance.</summary>
-    public sealed class ApigInstance
+    public sealed class ApigInstance : IApigContextBound
     {
         public string ProjectId { get; set; } = string.Empty;
 
@@ -27,10 +27,13 @@ namespace Apig.Cert
         public string? EipAddress { get; set; }
 
         public override string ToString() => Name ?? InstanceId;
+
+        /// <summary>The context of the connection this object was read or changed in: piped on, it acts there. Not shown in the views.</summary>
+        public ApigContext? Context { get; set; }
     }
 
     /// <summary>An API group of an instance; custom domains belong to groups.</summary>
-    public sealed class ApigGroup
+    public sealed class ApigGroup : IApigContextBound
     {
         public string ProjectId { get; set; } = string.Empty;
 
@@ -55,6 +58,9 @@ namespace Apig.Cert
         public DateTimeOffset? UpdatedAt { get; set; }
 
         public override string ToString() => Name ?? GroupId;
+
+        /// <summary>The context of the connection this object was read or changed in: piped on, it acts there. Not shown in the views.</summary>
+        public ApigContext? Context { get; set; }
     }
 
     /// <summary>A certificate bound to a domain, as the group listing shows it (no expiry: see Get-ApigDomainCertificate).</summary>
@@ -76,7 +82,7 @@ namespace Apig.Cert
     }
 
     /// <summary>A custom domain of an API group: the pipeline source for the certificate cmdlets.</summary>
-    public sealed class ApigDomain
+    public sealed class ApigDomain : IApigContextBound
     {
         public string ProjectId { get; set; } = string.Empty;
 
@@ -125,10 +131,13 @@ namespace Apig.Cert
         public bool? Changed { get; set; }
 
         public override string ToString() => DomainName;
+
+        /// <summary>The context of the connection this object was read or changed in: piped on, it acts there. Not shown in the views.</summary>
+        public ApigContext? Context { get; set; }
     }
 
     /// <summary>The details of a certificate bound to a domain, with what an expiry report needs.</summary>
-    public sealed class ApigDomainCertificate
+    public sealed class ApigDomainCertificate : IApigContextBound
     {
         public string ProjectId { get; set; } = string.Empty;
 
@@ -177,5 +186,8 @@ namespace Apig.Cert
         public DateTimeOffset? UpdatedAt { get; set; }
 
         public override string ToString() => (DomainName ?? DomainId) + ": " + Name;
+
+        /// <summary>The context of the connection this object was read or changed in: piped on, it acts there. Not shown in the views.</summary>
+        public ApigContext? Context { get; set; }
     }
 }

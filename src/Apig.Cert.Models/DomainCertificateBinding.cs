@@ -8,7 +8,7 @@ namespace Apig.Cert
     /// facts of the local certificate an admin checks (subject, expiry, thumbprint, names). Carries the ids needed to
     /// pipe onward.
     /// </summary>
-    public sealed class DomainCertificateBinding
+    public sealed class DomainCertificateBinding : IApigContextBound
     {
         public string ProjectId { get; set; } = string.Empty;
 
@@ -49,5 +49,8 @@ namespace Apig.Cert
         public string? RequestId { get; set; }
 
         public override string ToString() => (DomainName ?? DomainId) + " -> " + CertificateName;
+
+        /// <summary>The context of the connection this object was read or changed in: piped on, it acts there. Not shown in the views.</summary>
+        public ApigContext? Context { get; set; }
     }
 }

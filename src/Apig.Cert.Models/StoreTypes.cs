@@ -7,7 +7,7 @@ namespace Apig.Cert
     /// A certificate in APIG's certificate store ("SSL certificate management"): one certificate that many domains can
     /// be bound to, and whose content can be replaced in place. The API never returns its PEM, key or CA content.
     /// </summary>
-    public sealed class ApigCertificate
+    public sealed class ApigCertificate : IApigContextBound
     {
         public string CertificateId { get; set; } = string.Empty;
 
@@ -61,10 +61,13 @@ namespace Apig.Cert
         public string? RequestId { get; set; }
 
         public override string ToString() => (Name ?? CertificateId) + " (" + CertificateId + ")";
+
+        /// <summary>The context of the connection this object was read or changed in: piped on, it acts there. Not shown in the views.</summary>
+        public ApigContext? Context { get; set; }
     }
 
     /// <summary>A stored certificate bound to one custom domain (one object per domain name, whatever its ingress ports).</summary>
-    public sealed class ApigCertificateBinding
+    public sealed class ApigCertificateBinding : IApigContextBound
     {
         public string CertificateId { get; set; } = string.Empty;
 
@@ -95,5 +98,8 @@ namespace Apig.Cert
         public bool? Changed { get; set; }
 
         public override string ToString() => DomainName + " -> " + (CertificateName ?? CertificateId);
+
+        /// <summary>The context of the connection this object was read or changed in: piped on, it acts there. Not shown in the views.</summary>
+        public ApigContext? Context { get; set; }
     }
 }

@@ -214,13 +214,16 @@ Describe 'Connect-Apig checks before it says connected' {
             (Get-ApigContext).AuthType | Should -Be 'Token'
         }
 
-        It 'drops the previous connection once the new credentials were sent and failed, and says so' {
-            Connect-TestApig -As Token | Out-Null
+        It 'leaves no default once the new credentials were sent and failed (the previous one stays usable by -Context), and says so' {
+            $previous = Connect-TestApig -As Token
             $record = $null
             try { Connect-Apig @common -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString 'not-the-secret' -AsPlainText -Force) } catch { $record = $_ }
-            $record.ErrorDetails.Message | Should -BeLike '*No APIG connection is active now*previous one (Token*'
+            $record.ErrorDetails.Message | Should -BeLike '*No default APIG context now*previous default (Token*'
             Get-ApigContext | Should -BeNullOrEmpty
-            { Get-ApigInstance } | Should -Throw -ErrorId 'NotConnected,*'
+            $previous.IsDefault | Should -BeFalse
+            { Get-ApigInstance } | Should -Throw -ErrorId 'NotConnected,*' -ExpectedMessage '*No default APIG context*'
+            @(Get-ApigInstance -Context $previous).Count | Should -BeGreaterThan 0
+            Disconnect-Apig -All
         }
 
         It 'says no connection is active when there was none before' {

@@ -120,6 +120,17 @@ function New-StoredTestCertificate {
     $created
 }
 
+function Start-SecondEmulator {
+    <#
+    Another emulator, standing for a second region: the seed hashtable (docs/emulator.md, "State file format") is
+    written to a state file. Answers Start-ApigEmulator's object (Url, Process); stop it with Stop-ApigEmulator.
+    #>
+    param([Parameter(Mandatory)] [hashtable] $State)
+    $file = Join-Path $WorkDir ('state-' + [guid]::NewGuid().ToString('N') + '.json')
+    $State | ConvertTo-Json -Depth 12 | Set-Content -LiteralPath $file -Encoding utf8
+    Start-ApigEmulator -EmulatorPath $env:APIG_TEST_EMULATOR -StatePath $file
+}
+
 function Stop-TestEmulator {
     $script:Emulator | Stop-ApigEmulator
     Remove-Item $script:WorkDir -Recurse -Force -ErrorAction Ignore

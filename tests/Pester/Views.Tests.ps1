@@ -60,6 +60,8 @@ Describe 'Tables at 120 columns' {
         $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
         $covered += 'Apig.Cert.ApigDomain#Settings/Apig.Cert.ApigDomain#Settings'
         $covered += 'Apig.Cert.ApigCcmCertificate/Apig.Cert.ApigCcmCertificate'
+        # Get-ApigContext -ListAvailable: rendered and measured in Contexts.Tests.ps1.
+        $covered += 'Apig.Cert.ApigContext#List/Apig.Cert.ApigContext#List'
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
     }
 

@@ -398,7 +398,10 @@ function Write-CommandHelp {
 # Joins the markdown prose to the cmdlet's metadata; every gap is added to $Problems rather than thrown at once, so one
 # build names every missing piece.
 function Get-CommandHelp {
-    param([System.Management.Automation.CmdletInfo] $Command, $Markdown, [System.Collections.Generic.List[string]] $Problems)
+    param([System.Management.Automation.CmdletInfo] $Command, $Markdown, [System.Collections.Generic.List[string]] $Problems,
+        # Entries of SharedParameters.md, by name: the description of a parameter many cmdlets inherit, used where the
+        # cmdlet's own file has no entry for it.
+        [System.Collections.IDictionary] $Shared = @{})
     $where = "$($Command.Name) ($($Markdown.Path))"
     $note = { param($message) $Problems.Add("${where}: $message") }
     foreach ($problem in $Markdown.Problems) { & $note $problem }
@@ -437,6 +440,7 @@ function Get-CommandHelp {
     }
     foreach ($parameter in $parameters) {
         $text = $documented[$parameter.Name]
+        if (-not $text -and $Shared.Contains($parameter.Name)) { $text = $Shared[$parameter.Name] }
         if (-not $text -or -not ($text -join '').Trim()) {
             & $note "parameter -$($parameter.Name) has no description (add '### -$($parameter.Name)' under '## PARAMETERS')"
             $text = @()
@@ -564,6 +568,20 @@ foreach ($file in $markdownFiles) {
     if ($file.BaseName -notin $commands.Name) { $problems.Add("$($file.FullName) documents $($file.BaseName), which is not a cmdlet of the module.") }
 }
 
+# Parameters the cmdlet bases give many cmdlets (-Context) are described once, in SharedParameters.md (no dash in
+# its name, so it is no cmdlet's file); a cmdlet's own entry for one wins.
+$sharedParameters = [ordered]@{}
+$sharedFile = Join-Path $SourcePath 'SharedParameters.md'
+if (Test-Path -LiteralPath $sharedFile) {
+    $sharedMarkdown = Read-CmdletMarkdown $sharedFile
+    foreach ($problem in $sharedMarkdown.Problems) { $problems.Add("${sharedFile}: $problem") }
+    $sharedSection = if ($sharedMarkdown.Sections.ContainsKey('PARAMETERS')) { $sharedMarkdown.Sections['PARAMETERS'] } else { @() }
+    foreach ($entry in Split-Subsection $sharedSection 'PARAMETERS' $problems) {
+        if ($entry.Title -notmatch '^-(\w+)$') { $problems.Add("${sharedFile}: parameter heading '### $($entry.Title)' must be '### -Name'"); continue }
+        $sharedParameters[$Matches[1]] = @(Get-ParagraphText $entry.Blocks)
+    }
+}
+
 $helps = [ordered]@{}
 foreach ($command in $commands) {
     $file = Join-Path $SourcePath "$($command.Name).md"
@@ -571,7 +589,7 @@ foreach ($command in $commands) {
         $problems.Add("$($command.Name): no help markdown; create $file (layout: $(Join-Path $SourcePath 'README.md')).")
         continue
     }
-    $helps[$command.Name] = Get-CommandHelp -Command $command -Markdown (Read-CmdletMarkdown $file) -Problems $problems
+    $helps[$command.Name] = Get-CommandHelp -Command $command -Markdown (Read-CmdletMarkdown $file) -Problems $problems -Shared $sharedParameters
 }
 
 # Get-Help -Online opens a cmdlet's first related link: the README section that names the cmdlet in its "###" heading,

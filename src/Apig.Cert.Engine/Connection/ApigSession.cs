@@ -23,13 +23,20 @@ namespace Apig.Cert.Engine.Connection
         public const int MaxTimeoutSeconds = 600;
 
 
-        private ApigSession(ApigContext context, string apigBase, ApigHttpPipeline pipeline, IRequestAuthenticator authenticator)
+        private ApigSession(ApigContext context, string apigBase, ApigHttpPipeline pipeline, IRequestAuthenticator authenticator, string identity)
         {
             Context = context;
             ApigBase = apigBase;
             Pipeline = pipeline;
             Authenticator = authenticator;
+            ConnectionKey = string.Join("|", context.Region, context.ProjectId, apigBase.ToLowerInvariant(), context.AuthType.ToString(), identity);
         }
+
+        /// <summary>
+        /// Region, project, endpoint and who signs: a Connect-Apig with the same key replaces the earlier connection instead
+        /// of adding a second one. Holds the full access key (an identifier, not a secret) and never leaves the engine.
+        /// </summary>
+        internal string ConnectionKey { get; }
 
         public ApigContext Context { get; }
 
@@ -128,7 +135,7 @@ namespace Apig.Cert.Engine.Connection
                     var authenticator = new AkSkAuthenticator(accessKey, settings.SecretKey!, projectId, securityToken);
                     DescribeProxy(context, proxy);
                     DescribeCcm(context, ccmBase, accountId);
-                    return new ApigSession(context, apigBase, pipeline, authenticator);
+                    return new ApigSession(context, apigBase, pipeline, authenticator, accessKey);
                 }
 
                 case ApigAuthType.Token:
@@ -144,7 +151,8 @@ namespace Apig.Cert.Engine.Connection
                         settings.MaxRetries, timeoutSec);
                     DescribeProxy(context, proxy);
                     DescribeCcm(context, ccmBase, accountId);
-                    return new ApigSession(context, apigBase, pipeline, new StaticTokenAuthenticator(token));
+                    // A token says nothing readable about its user: a new token for the same project is taken as a refresh.
+                    return new ApigSession(context, apigBase, pipeline, new StaticTokenAuthenticator(token), string.Empty);
                 }
 
                 case ApigAuthType.Password:
@@ -176,7 +184,7 @@ namespace Apig.Cert.Engine.Connection
                     var iam = new IamTokenClient(pipeline, iamBase, userName, settings.Password!, accountName, projectId);
                     var authenticator = new PasswordAuthenticator(iam, expiresAt => context.TokenExpiresAt = expiresAt);
                     await authenticator.GetValidTokenAsync(log, cancellationToken).ConfigureAwait(false);
-                    return new ApigSession(context, apigBase, pipeline, authenticator);
+                    return new ApigSession(context, apigBase, pipeline, authenticator, (userName + "@" + accountName).ToLowerInvariant());
                 }
 
                 default:

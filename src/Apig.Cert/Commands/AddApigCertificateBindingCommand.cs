@@ -38,20 +38,21 @@ namespace Apig.Cert.Commands
         private protected override string ProgressActivity => "Attaching a stored certificate";
 
         private protected override string SummaryDetail() =>
-            Bindings.NameBatchRequests > 0 ? "; " + Bindings.NameBatchRequests + " certificate-side request(s)" : string.Empty;
+            NameBatchRequests > 0 ? "; " + NameBatchRequests + " certificate-side request(s)" : string.Empty;
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
             string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
             bool verify = VerifyClientCertificate.IsPresent;
             ApigDomain? piped = ListingOf(InputObject, domain);
+            CertificateBindings bindings = Bindings;
             StartChange(
                 target,
-                ct => Bindings.PlanAttachAsync(certificateId, domain, piped, verify, ct),
-                plan => Decide(plan));
+                ct => bindings.PlanAttachAsync(certificateId, domain, piped, verify, ct),
+                plan => Decide(bindings, plan));
         }
 
-        private ItemStep Decide(AttachPlan plan)
+        private ItemStep Decide(CertificateBindings bindings, AttachPlan plan)
         {
             if (plan.Unchanged != null)
             {
@@ -63,7 +64,7 @@ namespace Apig.Cert.Commands
                 return ItemStep.Done(NotConfirmed());
             }
 
-            return ItemStep.Send(async ct => ItemResult.Succeeded(await Bindings.AttachAsync(plan, ct).ConfigureAwait(false)));
+            return ItemStep.Send(async ct => ItemResult.Succeeded(await bindings.AttachAsync(plan, ct).ConfigureAwait(false)));
         }
 
         private ItemResult Unchanged(AttachPlan plan)
@@ -81,7 +82,8 @@ namespace Apig.Cert.Commands
         {
             string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
             string? instanceId = string.IsNullOrEmpty(InstanceId) ? null : InstanceId;
-            IReadOnlyList<NamedAttachPlan> plans = Await(Bindings.PlanAttachByNameAsync(certificateId, names, instanceId, VerifyClientCertificate.IsPresent, StopToken));
+            CertificateBindings bindings = Bindings;
+            IReadOnlyList<NamedAttachPlan> plans = Await(bindings.PlanAttachByNameAsync(certificateId, names, instanceId, VerifyClientCertificate.IsPresent, StopToken));
             if (StopsOnError() && plans.FirstOrDefault(p => p.Failure != null) is { } refused)
             {
                 // -ErrorAction Stop: a refused name ends the command before the batch sends anything.
@@ -95,7 +97,7 @@ namespace Apig.Cert.Commands
                     : named.Plan!.Unchanged != null ? Unchanged(named.Plan)
                     : !ShouldProcess("Would " + named.Plan.Action + ".", Capitalized(named.Plan.Action) + "?", MyInvocation.MyCommand.Name) ? NotConfirmed()
                     : null,
-                confirmed => Bindings.AttachByNameAsync(confirmed.Select(named => named.Plan!).ToList(), StopToken),
+                confirmed => bindings.AttachByNameAsync(confirmed.Select(named => named.Plan!).ToList(), StopToken),
                 outcome => outcome.Failure != null ? ItemResult.Failed(outcome.Failure) : ItemResult.Succeeded(outcome.Bindings.Cast<object>()));
         }
     }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -14,6 +15,8 @@ namespace Apig.Cert.Commands
     public abstract class ApigCmdlet : PSCmdlet, IDisposable
     {
         private readonly CancellationTokenSource _stopSource = new CancellationTokenSource();
+        private readonly Dictionary<ApigSession, CommandConnection> _connections = new Dictionary<ApigSession, CommandConnection>();
+        private readonly List<CommandConnection> _connectionsInOrder = new List<CommandConnection>();
         private PipelineLog? _log;
 
         protected ApigCmdlet()
@@ -45,16 +48,112 @@ namespace Apig.Cert.Commands
         /// <summary>Hides Cmdlet.WriteProgress: left out under an Inquire preference rather than prompting.</summary>
         public new void WriteProgress(ProgressRecord progressRecord) => StreamWriter.Progress(this, progressRecord);
 
-        /// <summary>The current runspace's session, or a terminating error that says to run Connect-Apig.</summary>
+        /// <summary>
+        /// The current runspace's default session, or a terminating error that says to run Connect-Apig. For a cmdlet on
+        /// ApigCmdlet itself; the batch and listing bases choose the connection per input (-Context) instead.
+        /// </summary>
         private protected ApigSession RequireSession()
         {
-            ApigSession? session = SessionRegistry.Current;
-            if (session is null)
+            try
+            {
+                return ResolveSession(null);
+            }
+            catch (ApigInputException ex)
+            {
+                ThrowTerminatingError(NoSessionRecord(ex, null));
+                throw;
+            }
+        }
+
+        /// <summary>A terminating error unless this runspace has at least one connection (checked before any input).</summary>
+        private protected void RequireConnected()
+        {
+            if ((SessionRegistry.Existing?.Count ?? 0) == 0)
             {
                 ThrowTerminatingError(ErrorRecords.NotConnected(MyInvocation.MyCommand.Name));
             }
+        }
 
-            return session!;
+        /// <summary>
+        /// The session of <paramref name="context"/>, or with none the runspace's default. Throws an
+        /// <see cref="ApigInputException"/> naming the context and the fix: of another runspace, disconnected, unknown,
+        /// or no default.
+        /// </summary>
+        private protected ApigSession ResolveSession(ApigContext? context)
+        {
+            ApigContextRegistry? registry = SessionRegistry.Existing;
+            if (context != null)
+            {
+                return (registry ?? SessionRegistry.ForCurrentRunspace ?? throw NotConnectedInput()).Resolve(context);
+            }
+
+            if (registry?.Default is { } session)
+            {
+                return session;
+            }
+
+            if (registry is null || registry.Count == 0)
+            {
+                throw NotConnectedInput();
+            }
+
+            // The id scripts already catch to connect ("NotConnected"): there is no connection this command may use.
+            throw new ApigInputException("NotConnected", "Context",
+                "No default APIG context in this runspace: " + registry.Count + " context(s) are connected, none of them the default (after Connect-Apig " +
+                "-NoDefault, a failed Connect-Apig, or Disconnect-Apig of the default). Pass -Context (Get-ApigContext -ListAvailable lists them), or run " +
+                "Connect-Apig again to make a connection the default.");
+        }
+
+        private ApigInputException NotConnectedInput() =>
+            new ApigInputException("NotConnected", "Context",
+                "Not connected to APIG. Run Connect-Apig first (for example: Connect-Apig -Region cn-north-4 -ProjectId <id>), then run " +
+                MyInvocation.MyCommand.Name + " again.");
+
+        /// <summary>
+        /// The terminating error of a -Context (or default) that cannot be used. Not connected at all keeps its old record;
+        /// connected without a default says so under the same id and category.
+        /// </summary>
+        private protected ErrorRecord NoSessionRecord(ApigInputException cause, object? target)
+        {
+            if (cause.ErrorId != "NotConnected") return ErrorRecords.From(cause, target);
+            ErrorRecord record = ErrorRecords.NotConnected(MyInvocation.MyCommand.Name);
+            if ((SessionRegistry.Existing?.Count ?? 0) == 0) return record;
+            return new ErrorRecord(new InvalidOperationException(cause.Message, cause), "NotConnected", ErrorCategory.ConnectionError, target)
+            {
+                ErrorDetails = new ErrorDetails(cause.Message) { RecommendedAction = "Pass -Context, or run Connect-Apig to make a connection the default." },
+            };
+        }
+
+        /// <summary>
+        /// This command's use of <paramref name="session"/>: one client (with this command's log) and the engine objects
+        /// made over it, each made on first use and kept for the rest of the command, so caches (groups read once, a
+        /// certificate read once) hold per connection and never mix two regions.
+        /// </summary>
+        private protected CommandConnection ConnectionOf(ApigSession session)
+        {
+            if (!_connections.TryGetValue(session, out CommandConnection? connection))
+            {
+                connection = new CommandConnection(session, Log);
+                _connections.Add(session, connection);
+                _connectionsInOrder.Add(connection);
+            }
+
+            return connection;
+        }
+
+        /// <summary>Every connection this command used so far, in first-use order (for summaries).</summary>
+        private protected IReadOnlyList<CommandConnection> Connections => _connectionsInOrder;
+
+        /// <summary>
+        /// Sets <see cref="IApigContextBound.Context"/> on an object about to be written (wrapped in a PSObject or not), so
+        /// piping it on acts in the connection it came from.
+        /// </summary>
+        private protected static void Stamp(object? output, ApigContext context)
+        {
+            if ((output is PSObject wrapped ? wrapped.BaseObject : output) is IApigContextBound bound)
+            {
+                bound.Context = context;
+            }
         }
 
         /// <summary>

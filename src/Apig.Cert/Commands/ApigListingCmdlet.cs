@@ -22,13 +22,87 @@ namespace Apig.Cert.Commands
         private long _apiTotal;
         private bool _apiTotalKnown = true;
 
-        private protected ResourceListing Listing(ApigSession session) => new ResourceListing(session.CreateClient(Log), session.Context.ProjectId);
+        private CommandConnection? _listing;
 
-        /// <summary>The stored certificates' bindings over a fresh client (each certificate and group read once by it).</summary>
-        private protected CertificateBindings CertificateBindings(ApigSession session)
+        /// <summary>
+        /// The connections to list in, each in turn (Get-ApigDomain -Context $cn4, $ap1 lists both); by property name, so
+        /// piped objects (instances, groups, certificates) are listed in the connection they came from. Default: the
+        /// runspace's default context.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ApigContextTransformation]
+        public ApigContext[]? Context { get; set; }
+
+        protected override void BeginProcessing()
         {
-            var client = session.CreateClient(Log);
-            return new CertificateBindings(client, new GroupLookup(client), session.Context.ProjectId, Log);
+            // Typed contexts are checked before anything is listed; piped ones per input.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Context)) && Context is { Length: > 0 } typed)
+            {
+                foreach (ApigContext context in typed)
+                {
+                    try
+                    {
+                        ConnectionOf(ResolveSession(context));
+                    }
+                    catch (ApigInputException ex)
+                    {
+                        ThrowTerminatingError(NoSessionRecord(ex, context));
+                    }
+                }
+
+                return;
+            }
+
+            RequireConnected();
+        }
+
+        protected sealed override void ProcessRecord()
+        {
+            ApigContext?[] contexts = Context is { Length: > 0 } given ? given : new ApigContext?[] { null };
+            foreach (ApigContext? context in contexts)
+            {
+                if (_firstReached) return;
+                CommandConnection connection;
+                try
+                {
+                    connection = ConnectionOf(ResolveSession(context));
+                }
+                catch (ApigInputException ex)
+                {
+                    if (context is null && ex.ErrorId == "NotConnected") ThrowTerminatingError(NoSessionRecord(ex, null));
+                    WriteError(ErrorRecords.From(ex, context));
+                    continue;
+                }
+
+                _listing = connection;
+                try
+                {
+                    ProcessListing(connection);
+                }
+                finally
+                {
+                    _listing = null;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Lists in one connection (called once per context of the current input). Everything written through
+        /// <see cref="WritePaged"/> and WritePages remembers <paramref name="connection"/>'s context.
+        /// </summary>
+        private protected abstract void ProcessListing(CommandConnection connection);
+
+        private protected ResourceListing Listing(CommandConnection connection) => new ResourceListing(connection.Client, connection.ProjectId);
+
+        /// <summary>The stored certificates' bindings over this connection's client (each certificate and group read once by it).</summary>
+        private protected CertificateBindings CertificateBindings(CommandConnection connection) =>
+            new CertificateBindings(connection.Client, new GroupLookup(connection.Client), connection.ProjectId, Log);
+
+        // Every object written remembers the connection it was listed in.
+        private void Emit(object item)
+        {
+            if (_listing != null) Stamp(item, _listing.Context);
+            WriteObject(item);
         }
 
         /// <summary>Writes every page of <paramref name="pages"/> as it comes, until -First is reached; then adds its total.</summary>
@@ -96,7 +170,7 @@ namespace Apig.Cert.Commands
 
                     if (admitted.Count > 0)
                     {
-                        foreach (T item in Await(complete(admitted, StopToken))) WriteObject(item);
+                        foreach (T item in Await(complete(admitted, StopToken))) Emit(item);
                     }
 
                     if (stop) return;
@@ -115,7 +189,7 @@ namespace Apig.Cert.Commands
         private protected bool WritePaged(object item)
         {
             Admission admission = Admit();
-            if (admission == Admission.Write) WriteObject(item);
+            if (admission == Admission.Write) Emit(item);
             return admission != Admission.Stop;
         }
 

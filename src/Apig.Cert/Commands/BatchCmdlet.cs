@@ -41,9 +41,29 @@ namespace Apig.Cert.Commands
         [Parameter]
         public SwitchParameter AsCompleted { get; set; }
 
-        private protected ApigSession Session { get; private set; } = null!;
+        /// <summary>
+        /// The connection to act in: by property name, so objects an earlier command wrote (which carry their Context) are
+        /// each worked on in their own region and project. Typed on the command line, it applies to every input.
+        /// Default: the runspace's default context.
+        /// </summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ApigContextTransformation]
+        public ApigContext? Context { get; set; }
 
-        private protected ApigClient Client { get; private set; } = null!;
+        private CommandConnection? _current;
+
+        /// <summary>
+        /// The current input's connection (its -Context, or the default), chosen in <see cref="ProcessInput"/>. Read it, and
+        /// <see cref="Session"/>, <see cref="Client"/> and the engine objects made from it, only on the pipeline thread while
+        /// that input is processed: capture them in locals before building a lambda for StartWork/StartChange or an
+        /// ItemStep.Send, because by the time a lambda runs, the current input may be another one, of another region.
+        /// </summary>
+        private protected CommandConnection Connection =>
+            _current ?? throw new InvalidOperationException("No input is being processed: the connection is chosen per input, in ProcessInput.");
+
+        private protected ApigSession Session => Connection.Session;
+
+        private protected ApigClient Client => Connection.Client;
 
         /// <summary>Items by how they ended; the Verbose summary is made from these.</summary>
         private readonly int[] _counts = new int[Enum.GetValues(typeof(ItemResultKind)).Length];
@@ -73,8 +93,24 @@ namespace Apig.Cert.Commands
 
         protected override void BeginProcessing()
         {
-            Session = RequireSession();
-            Client = Session.CreateClient(Log);
+            // A -Context typed on the command line applies to every input: one that cannot be used ends the command before
+            // any input is read. Piped contexts are checked per input, each failing only its own input.
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(Context)) && Context != null)
+            {
+                try
+                {
+                    ConnectionOf(ResolveSession(Context));
+                }
+                catch (ApigInputException ex)
+                {
+                    ThrowTerminatingError(NoSessionRecord(ex, Context));
+                }
+            }
+            else
+            {
+                RequireConnected();
+            }
+
             _batch = new BatchRunner(this, Wake, ThrottleLimit, !AsCompleted.IsPresent, ProgressActivity, StopToken) { HaltOnFailure = StopsOnError() };
         }
 
@@ -89,6 +125,8 @@ namespace Apig.Cert.Commands
                 string shown = target();
                 try
                 {
+                    _current = null;
+                    _current = ConnectionOf(ResolveSession(Context));
                     process();
                 }
                 catch (Exception ex) when (IsItemFailure(ex))
@@ -111,13 +149,21 @@ namespace Apig.Cert.Commands
             int nothingToDo = Counted(ItemResultKind.NothingToDo);
             WriteVerbose(string.Format(
                 CultureInfo.InvariantCulture,
-                "{0} {1}: {2} {3}, {4} unchanged, {5} failed{6}{7}{8}{9}.",
+                "{0} {1}: {2} {3}, {4} unchanged, {5} failed{6}{7}{8}{9}{10}.",
                 _counts.Sum(), ItemNoun, Counted(ItemResultKind.Succeeded), SuccessWord, Counted(ItemResultKind.Unchanged), Counted(ItemResultKind.Failed),
                 previewed > 0 ? ", " + previewed.ToString(CultureInfo.InvariantCulture) + " " + WouldChangeWord + " (-WhatIf)" : string.Empty,
                 declined > 0 ? ", " + declined.ToString(CultureInfo.InvariantCulture) + " skipped" : string.Empty,
                 nothingToDo > 0 ? "; " + nothingToDo.ToString(CultureInfo.InvariantCulture) + " " + NothingToDoWord : string.Empty,
-                SummaryDetail()));
+                SummaryDetail(),
+                ContextsDetail()));
         }
+
+        // Only when the batch spanned several connections: which ones, so a multi-region run says where it acted.
+        private string ContextsDetail() =>
+            Connections.Count > 1
+                ? "; across " + Connections.Count.ToString(CultureInfo.InvariantCulture) + " contexts: " +
+                  string.Join("; ", Connections.Select(c => c.Context.Region + " " + c.Context.ProjectId))
+                : string.Empty;
 
         private int Counted(ItemResultKind kind) => _counts[(int)kind];
 
@@ -125,25 +171,48 @@ namespace Apig.Cert.Commands
         private protected virtual string SummaryDetail() => string.Empty;
 
         /// <summary>A read-only item: its result (or failure) is written in input order, or as it finishes with -AsCompleted.</summary>
-        private protected void StartWork(string target, Func<CancellationToken, Task<ItemResult>> work) =>
-            _batch!.Start(target, work);
+        private protected void StartWork(string target, Func<CancellationToken, Task<ItemResult>> work)
+        {
+            ApigContext context = Connection.Context;
+            _batch!.Start(target, async ct => Stamped(await work(ct).ConfigureAwait(false), context));
+        }
 
         /// <summary>
         /// A changing item: a concurrent read, then <paramref name="decide"/> on the pipeline thread (ShouldProcess, the
         /// prompt), then the change it returns, concurrently.
         /// </summary>
-        private protected void StartChange<TState>(string target, Func<CancellationToken, Task<TState>> read, Func<TState, ItemStep> decide) =>
+        private protected void StartChange<TState>(string target, Func<CancellationToken, Task<TState>> read, Func<TState, ItemStep> decide)
+        {
+            ApigContext context = Connection.Context;
             _batch!.Start<TState>(target, read, state =>
             {
                 try
                 {
-                    return decide(state);
+                    ItemStep step = decide(state);
+                    if (step.Change is { } change)
+                    {
+                        return ItemStep.Send(async ct => Stamped(await change(ct).ConfigureAwait(false), context));
+                    }
+
+                    return ItemStep.Done(Stamped(step.Result!, context));
                 }
                 catch (Exception ex) when (IsItemFailure(ex))
                 {
                     return ItemStep.Done(ItemResult.Failed(Unwrap(ex)));
                 }
             });
+        }
+
+        // Every object an item writes remembers the connection it came from (see IApigContextBound).
+        private static ItemResult Stamped(ItemResult result, ApigContext context)
+        {
+            foreach (object output in result.Outputs)
+            {
+                Stamp(output, context);
+            }
+
+            return result;
+        }
 
         /// <summary>
         /// What an item ShouldProcess said no to comes to: under -WhatIf (given or inherited) a preview of a change that

@@ -45,16 +45,17 @@ namespace Apig.Cert.Commands
         [AllowEmptyString]
         public string[]? DomainName { get; set; }
 
-        /// <summary>The bindings use-case of this command: each certificate and each group read once.</summary>
-        private protected CertificateBindings Bindings { get; private set; } = null!;
+        /// <summary>
+        /// The current input's bindings use-case (each certificate and each group read once per connection). Per input,
+        /// like <see cref="BatchCmdlet.Client"/>: capture it before building a lambda, and hand it to what decides later.
+        /// </summary>
+        private protected CertificateBindings Bindings =>
+            Connection.Get(c => new CertificateBindings(c.Client, c.Get(g => new GroupLookup(g.Client)), c.ProjectId, c.Log));
+
+        /// <summary>The certificate-side requests of -DomainName, over every connection used.</summary>
+        private protected int NameBatchRequests => Connections.Sum(c => c.Find<CertificateBindings>()?.NameBatchRequests ?? 0);
 
         private protected override string ItemNoun => "domain(s)";
-
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            Bindings = new CertificateBindings(Client, new GroupLookup(Client), Session.Context.ProjectId, Log);
-        }
 
         protected override void ProcessRecord()
         {

@@ -375,8 +375,8 @@ namespace Apig.Cert.Commands
         private static string Shortened(string text) => text.Length > 80 ? text.Substring(0, 80) + "..." : text;
 
         /// <summary>The -CcmCertificateId input over a connection: one export per command and connection, parsed like PEM.</summary>
-        public static CertificateSource CcmSource(Engine.Connection.ApigSession session, string certificateId, Engine.Diagnostics.IApigLog log, System.Threading.CancellationToken cancellationToken) =>
-            new Engine.Operations.CcmCertificates(session.CreateCcmClient(log), log).Source(certificateId, cancellationToken);
+        public static CertificateSource CcmSource(CommandConnection connection, string certificateId, System.Threading.CancellationToken cancellationToken) =>
+            connection.Get(c => new Engine.Operations.CcmCertificates(c.Session.CreateCcmClient(c.Log), c.Log)).Source(certificateId, cancellationToken);
 
         /// <summary>A file parameter's path as the file system sees it (also for the CA file of the store cmdlets).</summary>
         public string ResolvePath(string path, string parameterName)

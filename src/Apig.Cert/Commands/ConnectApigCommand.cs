@@ -9,6 +9,8 @@ namespace Apig.Cert.Commands
 {
     /// <summary>
     /// Connects this runspace to APIG with AK/SK, a token, an IAM password, or HUAWEICLOUD_SDK_* environment variables.
+    /// Called again for other regions, projects or accounts, it adds a context each time (the last one the default unless
+    /// -NoDefault); the same region, project, endpoint and identity again replaces the earlier context.
     /// </summary>
     [Cmdlet(VerbsCommunications.Connect, "Apig", DefaultParameterSetName = EnvironmentSet, HelpUri = HelpLinks.ConnectApig)]
     [OutputType(typeof(ApigContext))]
@@ -92,6 +94,10 @@ namespace Apig.Cert.Commands
         [Parameter]
         public SwitchParameter ProxyUseDefaultCredentials { get; set; }
 
+        /// <summary>Adds the connection without making it the default: commands use it only when given -Context.</summary>
+        [Parameter]
+        public SwitchParameter NoDefault { get; set; }
+
         /// <summary>Connect without the one ListInstancesV2 call that proves the credentials work.</summary>
         [Parameter]
         public SwitchParameter SkipValidation { get; set; }
@@ -136,7 +142,8 @@ namespace Apig.Cert.Commands
                     break;
             }
 
-            ApigSession? previous = SessionRegistry.Current;
+            ApigContextRegistry registry = SessionRegistry.ForCurrentRunspace!;
+            ApigSession? previousDefault = registry.Default;
             bool validating = false;
             try
             {
@@ -147,27 +154,50 @@ namespace Apig.Cert.Commands
                     Await(session.ValidateAsync(Log, StopToken));
                 }
 
-                SessionRegistry.Set(session);
+                ApigSession? replaced = registry.Add(session, makeDefault: !NoDefault.IsPresent);
+                if (replaced != null)
+                {
+                    WriteVerbose("Replaced the context " + Describe(replaced.Context) + ": this connection has the same region, project, endpoint and " +
+                                 "identity, so it takes its place instead of being added next to it.");
+                }
+
+                WriteVerbose(DefaultLine(session, previousDefault, replaced));
                 WriteObject(session.Context);
             }
             catch (Exception ex)
             {
                 Log.Drain(this);
                 Exception cause = Unwrap(ex);
-                // Refused before anything was sent: the new connection never existed, so the old one stays. Once the new
-                // credentials reached a server, the caller meant to switch; carrying on with the old account would let
-                // the next command act on the wrong project, so the old one is dropped too.
-                bool keepPrevious = cause is ApigInputException;
-                if (!keepPrevious && previous != null)
+                // Refused before anything was sent: the new connection never existed, so nothing changes. Once the new
+                // credentials reached a server, the caller meant this connection to become the default; carrying on with the
+                // old default would let the next command without -Context act on the wrong project, so no context is the
+                // default any more. The others stay connected (their credentials worked), usable with -Context.
+                bool sent = !(cause is ApigInputException);
+                bool defaultCleared = sent && !NoDefault.IsPresent && previousDefault != null;
+                if (defaultCleared)
                 {
-                    SessionRegistry.Set(null);
+                    registry.ClearDefault();
                 }
 
-                ThrowTerminatingError(ConnectFailure(cause, validating, keepPrevious ? previous : null, keepPrevious ? null : previous));
+                ThrowTerminatingError(ConnectFailure(cause, validating, registry, defaultCleared ? previousDefault : null));
             }
         }
 
-        private static ErrorRecord ConnectFailure(Exception cause, bool validating, ApigSession? stillActive, ApigSession? dropped)
+        private string DefaultLine(ApigSession session, ApigSession? previousDefault, ApigSession? replaced)
+        {
+            if (session.Context.IsDefault)
+            {
+                bool previousStays = previousDefault != null && !ReferenceEquals(previousDefault, replaced) && !ReferenceEquals(previousDefault, session);
+                return "The default context is now " + Describe(session.Context) + "." +
+                       (previousStays ? " The previous default (" + Describe(previousDefault!.Context) + ") stays connected: pass it with -Context." : string.Empty);
+            }
+
+            ApigSession? current = SessionRegistry.Current;
+            return "Connected without becoming the default (-NoDefault): pass this context with -Context. " +
+                   (current != null ? "The default context is still " + Describe(current.Context) + "." : "No context is the default.");
+        }
+
+        private static ErrorRecord ConnectFailure(Exception cause, bool validating, ApigContextRegistry registry, ApigSession? defaultCleared)
         {
             ErrorRecord record = ErrorRecords.From(cause, null);
             string message = record.ErrorDetails?.Message ?? cause.Message;
@@ -176,11 +206,22 @@ namespace Apig.Cert.Commands
                 message = "Connect-Apig checked the new connection with one ListInstancesV2 call, and it failed: " + message;
             }
 
-            string state = stillActive != null
-                ? " The previous connection is still active: " + Describe(stillActive.Context) + "."
-                : dropped != null
-                    ? " No APIG connection is active now: the previous one (" + Describe(dropped.Context) + ") was closed, because this Connect-Apig had already sent the new credentials."
-                    : " No APIG connection is active.";
+            ApigSession? stillDefault = registry.Default;
+            int others = registry.Count - (stillDefault != null ? 1 : 0);
+            string state = defaultCleared != null
+                ? " No default APIG context now: the previous default (" + Describe(defaultCleared.Context) + ") stays connected but is no longer the " +
+                  "default, because this Connect-Apig had already sent the new credentials. Commands without -Context fail until Connect-Apig succeeds; " +
+                  "pass -Context to use a connected context."
+                : stillDefault != null
+                    ? " The previous connection is still active: " + Describe(stillDefault.Context) + " (the default context)."
+                    : registry.Count > 0
+                        ? " No context is the default; " + registry.Count + " context(s) stay connected (Get-ApigContext -ListAvailable), usable with -Context."
+                        : " No APIG connection is active.";
+            if (defaultCleared == null && stillDefault != null && others > 0)
+            {
+                state += " " + others + " other context(s) stay connected.";
+            }
+
             string? advice = record.ErrorDetails?.RecommendedAction;
             if (validating && cause is ApigApiException)
             {
@@ -192,9 +233,7 @@ namespace Apig.Cert.Commands
             return record;
         }
 
-        private static string Describe(ApigContext context) =>
-            context.AuthType + (context.AccessKey != null ? " " + context.AccessKey : context.UserName != null ? " " + context.UserName : string.Empty) +
-            ", project " + context.ProjectId + ", " + context.Endpoint.GetLeftPart(UriPartial.Authority);
+        private static string Describe(ApigContext context) => ApigContextRegistry.Describe(context);
 
         private ApigSession Connect(ApigConnectionSettings settings)
         {

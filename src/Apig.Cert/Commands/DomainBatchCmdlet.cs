@@ -38,17 +38,14 @@ namespace Apig.Cert.Commands
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         public string? DomainName { get; set; }
 
-        /// <summary>Each group is read at most once per invocation, however many of its domains are piped.</summary>
-        private protected GroupLookup Groups { get; private set; } = null!;
+        /// <summary>
+        /// The current input's group cache: each group is read at most once per invocation and connection, however many of
+        /// its domains are piped. Per input, like <see cref="BatchCmdlet.Client"/>: capture it before building a lambda.
+        /// </summary>
+        private protected GroupLookup Groups => Connection.Get(c => new GroupLookup(c.Client));
 
         /// <summary>The domain as messages and error records name it.</summary>
         private protected string Target => string.IsNullOrWhiteSpace(DomainName) ? DomainId : DomainName!.Trim();
-
-        protected override void BeginProcessing()
-        {
-            base.BeginProcessing();
-            Groups = new GroupLookup(Client);
-        }
 
         protected override void ProcessRecord() => ProcessInput(() => Target, () => ProcessDomain(ResolveDomain(), Target));
 

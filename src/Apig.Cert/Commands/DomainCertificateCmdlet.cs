@@ -21,7 +21,6 @@ namespace Apig.Cert.Commands
             // Piped values bind after BeginProcessing: what is bound now was typed on the command line.
             _certificateIdFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(CertificateId)) && !string.IsNullOrEmpty(CertificateId);
             base.BeginProcessing();
-            BoundCertificates = new DomainCertificates(Client, Groups, Session.Context.ProjectId, Log);
         }
 
         /// <summary>
@@ -44,7 +43,17 @@ namespace Apig.Cert.Commands
             return CertificateChoice.Piped(CertificateId);
         }
 
-        /// <summary>The bound-certificate use-case over this command's client and group cache.</summary>
-        private protected DomainCertificates BoundCertificates { get; private set; } = null!;
+        /// <summary>
+        /// The current input's bound-certificate use-case (over its connection's client and group cache). Per input: capture
+        /// it before building a lambda.
+        /// </summary>
+        private protected DomainCertificates BoundCertificates
+        {
+            get
+            {
+                GroupLookup groups = Groups;
+                return Connection.Get(c => new DomainCertificates(c.Client, groups, c.ProjectId, c.Log));
+            }
+        }
     }
 }

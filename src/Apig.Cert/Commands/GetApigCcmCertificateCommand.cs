@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using Apig.Cert.Completers;
@@ -34,9 +35,14 @@ namespace Apig.Cert.Commands
         [ArgumentCompleter(typeof(CcmStatusCompleter))]
         public string[] Status { get; set; } = Array.Empty<string>();
 
-        protected override void ProcessRecord()
+        // CCM is one per account: contexts of several regions that reach the same CCM list it once per filter.
+        private readonly HashSet<string> _listed = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
+        private protected override void ProcessListing(CommandConnection connection)
         {
-            ApigSession session = RequireSession();
+            ApigSession session = connection.Session;
+            string once = session.Context.CcmEndpoint + "|" + session.Context.AccountId + "|" + Name + "|" + DomainName + "|" + string.Join(",", Status);
+            if (!_listed.Add(once)) return;
             try
             {
                 string? name = Blank(Name);
@@ -49,7 +55,7 @@ namespace Apig.Cert.Commands
                     Statuses = Status.Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim().ToUpperInvariant()).ToArray(),
                 };
                 if (filter.Statuses.Count == 0) filter.Statuses = null;
-                WritePages(new CcmCertificates(session.CreateCcmClient(Log), Log).List(filter));
+                WritePages(connection.Get(c => new CcmCertificates(c.Session.CreateCcmClient(c.Log), c.Log)).List(filter));
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {

@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using Apig.Cert.Completers;
-using Apig.Cert.Engine.Connection;
 using Apig.Cert.Engine.Operations;
 
 namespace Apig.Cert.Commands
@@ -14,8 +13,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigCertificateBinding))]
     public sealed class GetApigCertificateBindingCommand : ApigListingCmdlet
     {
-        private CertificateBindings? _bindings;
-
         /// <summary>The stored certificate; by property name, so Get-ApigCertificate | Get-ApigCertificateBinding works.</summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
@@ -29,13 +26,12 @@ namespace Apig.Cert.Commands
         [ArgumentCompleter(typeof(DomainNameCompleter))]
         public string[]? DomainName { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessListing(CommandConnection connection)
         {
-            ApigSession session = RequireSession();
             string[] names = (DomainName ?? Array.Empty<string>()).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToArray();
             try
             {
-                CertificateBindings bindings = _bindings ??= CertificateBindings(session);
+                CertificateBindings bindings = connection.Get(CertificateBindings);
                 WritePages(bindings.List(CertificateId, names.Length == 1 ? ExactName(names[0]) : null, AnyNameMatcher(names)));
             }
             catch (Exception ex) when (IsItemFailure(ex))

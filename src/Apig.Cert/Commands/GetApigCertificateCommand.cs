@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation;
 using Apig.Cert.Completers;
-using Apig.Cert.Engine.Connection;
 using Apig.Cert.Engine.Operations;
 
 namespace Apig.Cert.Commands
@@ -14,10 +13,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigCertificate))]
     public sealed class GetApigCertificateCommand : ApigListingCmdlet
     {
-        // Across piped instances too: a global certificate that every instance lists is written once.
-        private readonly HashSet<string> _written = new HashSet<string>(StringComparer.Ordinal);
-        private StoredCertificates? _store;
-
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(InstanceIdCompleter))]
         public string? InstanceId { get; set; }
@@ -40,17 +35,18 @@ namespace Apig.Cert.Commands
         [SupportsWildcards]
         public string? CommonName { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessListing(CommandConnection connection)
         {
-            ApigSession session = RequireSession();
-            StoredCertificates store = _store ??= new StoredCertificates(session.CreateClient(Log), session.Context.ProjectId, Log);
+            CertificateListing listing = connection.Get(c => new CertificateListing(new StoredCertificates(c.Client, c.ProjectId, c.Log)));
+            StoredCertificates store = listing.Store;
+            HashSet<string> written = listing.Written;
             try
             {
                 if (!string.IsNullOrWhiteSpace(CertificateId))
                 {
                     // Asked for by id: written, even when a listing of this command wrote it already.
                     ApigCertificate found = Await(store.GetAsync(CertificateId!.Trim(), StopToken));
-                    _written.Add(found.CertificateId);
+                    written.Add(found.CertificateId);
                     WritePaged(found);
                     return;
                 }
@@ -63,12 +59,23 @@ namespace Apig.Cert.Commands
                     CommonNameMatches = NameMatcher(Blank(CommonName)),
                     ServerCommonName = ServerFilter(CommonName),
                 };
-                WritePages(store.List(Blank(InstanceId), filter, _written), store.WithDetailsAsync);
+                WritePages(store.List(Blank(InstanceId), filter, written), store.WithDetailsAsync);
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {
                 WriteFailure(ex, CertificateId ?? InstanceId ?? Name);
             }
+        }
+
+        /// <summary>One connection's store, and the certificates written from it so far.</summary>
+        private sealed class CertificateListing
+        {
+            public CertificateListing(StoredCertificates store) => Store = store;
+
+            public StoredCertificates Store { get; }
+
+            // Across piped instances too: a global certificate that every instance of the connection lists is written once.
+            public HashSet<string> Written { get; } = new HashSet<string>(StringComparer.Ordinal);
         }
 
         // A pattern with an escaped wildcard ("`*.example.com") names a literal '*': the API would get the backtick too.

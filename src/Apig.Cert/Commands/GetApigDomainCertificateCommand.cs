@@ -21,9 +21,10 @@ namespace Apig.Cert.Commands
         {
             CertificateChoice choice = CurrentChoice();
             string? domainName = DomainName;
+            DomainCertificates bound = BoundCertificates;
             StartWork(target, async ct =>
             {
-                BoundCertificateList found = await BoundCertificates.GetAsync(domain, domainName, choice, ct).ConfigureAwait(false);
+                BoundCertificateList found = await bound.GetAsync(domain, domainName, choice, ct).ConfigureAwait(false);
                 if (found.NothingBound)
                 {
                     return ItemResult.NothingToDo();

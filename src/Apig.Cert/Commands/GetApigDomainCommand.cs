@@ -2,7 +2,6 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using Apig.Cert.Completers;
-using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
 {
@@ -39,19 +38,18 @@ namespace Apig.Cert.Commands
         [ArgumentCompleter(typeof(StoredCertificateIdCompleter))]
         public string? CertificateId { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessListing(CommandConnection connection)
         {
-            ApigSession session = RequireSession();
             string[] names = (DomainName ?? Array.Empty<string>()).Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => n.Trim()).ToArray();
             try
             {
                 if (ParameterSetName == CertificateSet)
                 {
-                    WritePages(CertificateBindings(session).Domains(CertificateId ?? string.Empty, InstanceId, GroupId, names.Length == 1 ? ExactName(names[0]) : null, AnyNameMatcher(names)));
+                    WritePages(CertificateBindings(connection).Domains(CertificateId ?? string.Empty, InstanceId, GroupId, names.Length == 1 ? ExactName(names[0]) : null, AnyNameMatcher(names)));
                     return;
                 }
 
-                WritePages(Listing(session).Domains(InstanceId, GroupId, AnyNameMatcher(names)));
+                WritePages(Listing(connection).Domains(InstanceId, GroupId, AnyNameMatcher(names)));
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {

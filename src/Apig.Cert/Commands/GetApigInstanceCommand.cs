@@ -1,7 +1,6 @@
 using System;
 using System.Management.Automation;
 using Apig.Cert.Completers;
-using Apig.Cert.Engine.Connection;
 
 namespace Apig.Cert.Commands
 {
@@ -20,12 +19,11 @@ namespace Apig.Cert.Commands
         [SupportsWildcards]
         public string? Name { get; set; }
 
-        protected override void ProcessRecord()
+        private protected override void ProcessListing(CommandConnection connection)
         {
-            ApigSession session = RequireSession();
             try
             {
-                WritePages(Listing(session).Instances(InstanceId, NameMatcher(Name)));
+                WritePages(Listing(connection).Instances(InstanceId, NameMatcher(Name)));
             }
             catch (Exception ex) when (IsItemFailure(ex))
             {

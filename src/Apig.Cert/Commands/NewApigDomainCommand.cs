@@ -12,7 +12,6 @@ namespace Apig.Cert.Commands
     public sealed class NewApigDomainCommand : BatchCmdlet
     {
         private readonly DomainsToWarnAbout _redirectNotChecked = new DomainsToWarnAbout();
-        private DomainCreator? _creator;
 
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ArgumentCompleter(typeof(InstanceIdCompleter))]
@@ -57,7 +56,7 @@ namespace Apig.Cert.Commands
                     Given(nameof(RedirectToHttps)) ? RedirectToHttps.IsPresent : (bool?)null,
                     Given(nameof(HttpPort)) ? HttpPort : (int?)null,
                     Given(nameof(HttpsPort)) ? HttpsPort : (int?)null);
-                DomainCreator creator = _creator ??= new DomainCreator(Client, Session.Context.ProjectId, Log);
+                DomainCreator creator = Connection.Get(c => new DomainCreator(c.Client, c.ProjectId, c.Log));
                 StartChange(prepared.DomainName, async ct => await creator.PlanAsync(prepared, ct).ConfigureAwait(false), plan => Decide(creator, plan));
             });
         }

@@ -45,7 +45,7 @@ namespace Apig.Cert.Commands
         private protected override string ProgressActivity => "Detaching a stored certificate";
 
         private protected override string SummaryDetail() =>
-            Bindings.NameBatchRequests > 0 ? "; " + Bindings.NameBatchRequests + " certificate-side request(s)" : string.Empty;
+            NameBatchRequests > 0 ? "; " + NameBatchRequests + " certificate-side request(s)" : string.Empty;
 
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
@@ -57,18 +57,19 @@ namespace Apig.Cert.Commands
             }
 
             string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
+            CertificateBindings bindings = Bindings;
             StartChange(
                 target,
-                ct => Bindings.PlanDetachAsync(certificateId, domain, ct),
-                plan => Decide(plan));
+                ct => bindings.PlanDetachAsync(certificateId, domain, ct),
+                plan => Decide(bindings, plan));
         }
 
-        private ItemStep Decide(DetachPlan plan)
+        private ItemStep Decide(CertificateBindings bindings, DetachPlan plan)
         {
             bool passThru = PassThru.IsPresent;
             if (plan.NothingBound)
             {
-                return ItemStep.Done(ItemResult.NothingToDo(passThru ? Bindings.Detached(plan, changed: false) : null));
+                return ItemStep.Done(ItemResult.NothingToDo(passThru ? bindings.Detached(plan, changed: false) : null));
             }
 
             if (!ConfirmedHighImpact(plan.DomainName, plan.Action, Force.IsPresent))
@@ -78,7 +79,7 @@ namespace Apig.Cert.Commands
 
             return ItemStep.Send(async ct =>
             {
-                ApigCertificateBinding after = await Bindings.DetachAsync(plan, ct).ConfigureAwait(false);
+                ApigCertificateBinding after = await bindings.DetachAsync(plan, ct).ConfigureAwait(false);
                 object? written = passThru ? after : null;
                 return after.Changed == true ? ItemResult.Succeeded(written) : ItemResult.NothingToDo(written);
             });
@@ -88,7 +89,8 @@ namespace Apig.Cert.Commands
         {
             string certificateId = ApigIds.EnsureValid(CertificateId, nameof(CertificateId));
             string? instanceId = string.IsNullOrEmpty(InstanceId) ? null : InstanceId;
-            IReadOnlyList<NamedDetachPlan> plans = Await(Bindings.PlanDetachByNameAsync(certificateId, names, instanceId, StopToken));
+            CertificateBindings bindings = Bindings;
+            IReadOnlyList<NamedDetachPlan> plans = Await(bindings.PlanDetachByNameAsync(certificateId, names, instanceId, StopToken));
             bool passThru = PassThru.IsPresent;
 
             DeliverNames(
@@ -97,7 +99,7 @@ namespace Apig.Cert.Commands
                 plan => plan.NothingBound ? ItemResult.NothingToDo()
                     : !ConfirmedHighImpact(plan.Name, plan.Action, Force.IsPresent) ? NotConfirmed()
                     : null,
-                confirmed => Bindings.DetachByNameAsync(confirmed, StopToken),
+                confirmed => bindings.DetachByNameAsync(confirmed, StopToken),
                 outcome =>
                 {
                     if (outcome.Failure != null) return ItemResult.Failed(outcome.Failure);

@@ -17,7 +17,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(void))]
     public sealed class RemoveApigCertificateCommand : BatchCmdlet
     {
-        private StoredCertificates? _store;
         private bool _idTyped;
 
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
@@ -48,7 +47,6 @@ namespace Apig.Cert.Commands
             // Piped values bind after BeginProcessing: an id bound now was typed on the command line.
             _idTyped = MyInvocation.BoundParameters.ContainsKey(nameof(CertificateId));
             base.BeginProcessing();
-            _store = new StoredCertificates(Client, Session.Context.ProjectId, Log);
         }
 
         protected override void ProcessRecord() => ProcessInput(() => CertificateId, () =>
@@ -57,7 +55,7 @@ namespace Apig.Cert.Commands
             bool detach = Detach.IsPresent;
             // A typed id that is not there is the user's mistake; a piped object that is gone was deleted by an earlier run.
             bool goneIsDone = !_idTyped;
-            StoredCertificates store = _store!;
+            StoredCertificates store = Connection.Get(c => new StoredCertificates(c.Client, c.ProjectId, c.Log));
             StartChange(
                 certificateId,
                 async ct => await CertificateRemover.PlanAsync(store, certificateId, detach, goneIsDone, ct).ConfigureAwait(false),

@@ -14,8 +14,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(ApigDomain))]
     public sealed class RemoveApigDomainCertificateCommand : DomainCertificateCmdlet
     {
-        private DomainCertificateUnbinder? _unbinder;
-
         /// <summary>Only the certificate of this algorithm.</summary>
         [Parameter]
         [ValidateSet("RSA", "ECC", "SM2", IgnoreCase = true)]
@@ -43,7 +41,8 @@ namespace Apig.Cert.Commands
             string? domainName = DomainName;
             string? algorithmType = AlgorithmType;
             bool passThru = PassThru.IsPresent;
-            DomainCertificateUnbinder unbinder = _unbinder ??= new DomainCertificateUnbinder(BoundCertificates);
+            DomainCertificates bound = BoundCertificates;
+            DomainCertificateUnbinder unbinder = Connection.Get(_ => new DomainCertificateUnbinder(bound));
             StartChange(
                 target,
                 async ct => await unbinder.PlanAsync(domain, domainName, choice, algorithmType, passThru, ct).ConfigureAwait(false),

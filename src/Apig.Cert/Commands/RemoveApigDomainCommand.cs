@@ -15,8 +15,6 @@ namespace Apig.Cert.Commands
     [OutputType(typeof(void))]
     public sealed class RemoveApigDomainCommand : DomainBatchCmdlet
     {
-        private DomainRemover? _remover;
-
         /// <summary>Remove without asking (runbooks, pipelines). -WhatIf still applies.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
@@ -32,7 +30,8 @@ namespace Apig.Cert.Commands
         private protected override void ProcessDomain(DomainRef domain, string target)
         {
             string? domainName = DomainName;
-            DomainRemover remover = _remover ??= new DomainRemover(Client, Groups, Log);
+            GroupLookup groups = Groups;
+            DomainRemover remover = Connection.Get(c => new DomainRemover(c.Client, groups, c.Log));
             StartChange(target, async ct => await remover.PlanAsync(domain, domainName, ct).ConfigureAwait(false), plan => Decide(remover, plan));
         }
 

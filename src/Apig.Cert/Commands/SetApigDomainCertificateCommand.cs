@@ -130,12 +130,14 @@ namespace Apig.Cert.Commands
             PreparedBinding prepared = DomainCertificateBinder.Prepare(domain, DomainName, bundle, Name, inputName, DateTime.UtcNow);
 
             bool force = Force.IsPresent;
-            string projectId = Session.Context.ProjectId;
+            ApigClient client = Client;
+            GroupLookup groups = Groups;
+            string projectId = Connection.ProjectId;
             ApigDomain? piped = PipedListing(domain);
             StartChange(
                 target,
-                async ct => await DomainCertificateBinder.ReadStateAsync(Client, Groups, projectId, prepared, force, piped, ct).ConfigureAwait(false),
-                state => Decide(prepared, state, projectId));
+                async ct => await DomainCertificateBinder.ReadStateAsync(client, groups, projectId, prepared, force, piped, ct).ConfigureAwait(false),
+                state => Decide(client, prepared, state, projectId));
         }
 
         // Only a piped Get-ApigDomain object for this very domain counts: ids typed next to it, or another object type
@@ -149,7 +151,7 @@ namespace Apig.Cert.Commands
                 : null;
 
         // On the pipeline thread, once the domain's state is known: -WhatIf and -Confirm see only real changes.
-        private ItemStep Decide(PreparedBinding prepared, BindingState state, string projectId)
+        private ItemStep Decide(ApigClient client, PreparedBinding prepared, BindingState state, string projectId)
         {
             string domainName = prepared.DomainName ?? state.ListedName ?? prepared.Domain.DomainId;
             string shown = domainName + " (" + prepared.Domain + ")";
@@ -173,13 +175,13 @@ namespace Apig.Cert.Commands
                 return ItemStep.Done(NotConfirmed());
             }
 
-            return ItemStep.Send(async ct => Counted(await DomainCertificateBinder.BindAsync(Client, projectId, prepared, state, ct).ConfigureAwait(false)));
+            return ItemStep.Send(async ct => Counted(await DomainCertificateBinder.BindAsync(client, projectId, prepared, state, ct).ConfigureAwait(false)));
         }
 
         private static ItemResult Counted(DomainCertificateBinding binding) =>
             binding.Changed ? ItemResult.Succeeded(binding) : ItemResult.Unchanged(binding);
 
-        CertificateSource ICertificateInputCmdlet.CcmSource(string certificateId) => CertificateInputParameters.CcmSource(Session, certificateId, Log, StopToken);
+        CertificateSource ICertificateInputCmdlet.CcmSource(string certificateId) => CertificateInputParameters.CcmSource(Connection, certificateId, StopToken);
 
         void ICertificateInputCmdlet.WaitFor(Task task) => Await(task);
 

@@ -13,7 +13,6 @@ namespace Apig.Cert.Commands
     public sealed class SetApigDomainCommand : DomainBatchCmdlet
     {
         private readonly DomainsToWarnAbout _redirectMayBeReset = new DomainsToWarnAbout();
-        private DomainSettingsUpdater? _updater;
 
         [Parameter]
         [ValidateSet("TLSv1.1", "TLSv1.2", IgnoreCase = true)]
@@ -51,7 +50,8 @@ namespace Apig.Cert.Commands
                 Given(nameof(HttpPort)) ? HttpPort : (int?)null,
                 Given(nameof(HttpsPort)) ? HttpsPort : (int?)null);
             bool? pipedRedirect = PipedRedirect(domain);
-            DomainSettingsUpdater updater = _updater ??= new DomainSettingsUpdater(Client, Groups, Session.Context.ProjectId, Log);
+            GroupLookup groups = Groups;
+            DomainSettingsUpdater updater = Connection.Get(c => new DomainSettingsUpdater(c.Client, groups, c.ProjectId, c.Log));
             StartChange(target, async ct => await updater.PlanAsync(domain, requested, pipedRedirect, ct).ConfigureAwait(false), plan => Decide(updater, plan));
         }
 

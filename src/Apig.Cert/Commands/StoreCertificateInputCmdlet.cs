@@ -77,7 +77,8 @@ namespace Apig.Cert.Commands
 
         private protected CertificateInputParameters Inputs => _inputs!;
 
-        private protected StoredCertificates Store { get; private set; } = null!;
+        /// <summary>The current input's certificate store (per connection). Per input: capture it before building a lambda.</summary>
+        private protected StoredCertificates Store => Connection.Get(c => new StoredCertificates(c.Client, c.ProjectId, c.Log));
 
         /// <summary>
         /// What a certificate the store already holds comes to: under -WhatIf a line that says so (nothing would be
@@ -105,12 +106,11 @@ namespace Apig.Cert.Commands
         protected override void BeginProcessing()
         {
             base.BeginProcessing();
-            Store = new StoredCertificates(Client, Session.Context.ProjectId, Log);
             _inputs = new CertificateInputParameters(this, this, WriteWarning);
             _inputs.Begin();
         }
 
-        CertificateSource ICertificateInputCmdlet.CcmSource(string certificateId) => CertificateInputParameters.CcmSource(Session, certificateId, Log, StopToken);
+        CertificateSource ICertificateInputCmdlet.CcmSource(string certificateId) => CertificateInputParameters.CcmSource(Connection, certificateId, StopToken);
 
         void ICertificateInputCmdlet.WaitFor(Task task) => Await(task);
 

@@ -50,7 +50,7 @@ namespace Apig.Cert.Loader
         }
 
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
-        private static void ForgetConnection() => SessionRegistry.Set(null);
+        private static void ForgetConnection() => SessionRegistry.ForgetAll();
 
         // Kept in separate methods so .NET Framework never JIT-compiles a reference to AssemblyLoadContext.
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]

@@ -82,6 +82,17 @@ Describe 'Get-ApigCcmCertificate' {
         (Get-ApigCcmCertificate -Skip 3 -First 2).Name | Should -Be 'bulk_01', 'bulk_02'
     }
 
+    It 'stamps each certificate with its context, and lists a CCM that two contexts share once' {
+        $first = Get-ApigContext
+        $second = Connect-Apig -Region ap-southeast-3 -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -CcmEndpoint $EmulatorUrl -AccountId $AccountId `
+            -AccessKey $Seed.AccessKey -SecretKey (ConvertTo-SecureString $Seed.SecretKey -AsPlainText -Force) -NoDefault
+        Clear-SentRequests
+        $all = @(Get-ApigCcmCertificate -Context $first, $second)
+        $all.Count | Should -Be 3
+        $all | ForEach-Object { $_.Context.Region | Should -Be $Seed.Region }
+        (Get-CcmRequests).Count | Should -Be 1
+    }
+
     It 'shows the CCM endpoint and account on the context' {
         $context = Get-ApigContext
         $context.CcmEndpoint | Should -Be ([uri]$EmulatorUrl)

@@ -206,6 +206,22 @@ Describe 'Acting in several regions at once' {
         @($overlap).Count | Should -BeGreaterThan 0 -Because 'the two regions must be worked on at the same time, not one after the other'
     }
 
+    It 'every domain cmdlet works on domains of both regions in one pipeline, each in its own' {
+        $both = @(Get-ApigDomain -Context $cn4, $ap1)
+        $both | Set-ApigDomainCertificate -CertificatePath $Wildcard.FullChainFile -PrivateKeyPath $Wildcard.KeyFile | Out-Null
+        Clear-BothLogs
+
+        $settings = @($both | Set-ApigDomain -MinSslVersion TLSv1.1)
+        $shown = @($both | Get-ApigDomainCertificate)
+        $unbound = @($both | Remove-ApigDomainCertificate -Force -PassThru)
+
+        foreach ($written in $settings, $shown, $unbound) { $written.Count | Should -Be $both.Count }
+        foreach ($domain in Get-EmulatorDomains) { $domain.minSslVersion | Should -Be 'TLSv1.1'; $domain.sslId | Should -BeNullOrEmpty }
+        foreach ($domain in (Invoke-EmulatorAdmin -Url $SecondUrl -Path state).instances.groups.domains) { $domain.minSslVersion | Should -Be 'TLSv1.1'; $domain.sslId | Should -BeNullOrEmpty }
+        foreach ($entry in Get-SentRequests) { $entry.path | Should -BeLike "/v2/$($Seed.ProjectId)/*"; $entry.status | Should -BeLessThan 300 }
+        foreach ($entry in Get-EmulatorRequests -Url $SecondUrl) { $entry.path | Should -BeLike "/v2/$($Ap1Seed.ProjectId)/*"; $entry.status | Should -BeLessThan 300 }
+    }
+
     It 'a -Context typed on the command line applies to every input, whatever context a piped object carries' {
         Clear-BothLogs
         $ids = [pscustomobject]@{ InstanceId = $Ap1Seed.InstanceId; GroupId = 'grp000000000000000000000000000a1'; DomainId = 'dom000000000000000000000000000a2'; DomainName = 'shop.example.com'; Context = $cn4 }

@@ -173,7 +173,7 @@ namespace Apig.Cert.Engine.Connection
                     }
 
                     throw new ApigInputException("ContextDisconnected", "Context",
-                        "The context " + Describe(context) + " was disconnected (Disconnect-Apig), so its credentials are gone. Run Connect-Apig again " +
+                        "The context " + Describe(context) + " was disconnected (Disconnect-Apig, or Remove-Module Apig.Cert), so its credentials are gone. Run Connect-Apig again " +
                         "and pass the context it returns" + ConnectedHint() + ".");
                 }
 

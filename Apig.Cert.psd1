@@ -23,13 +23,13 @@
         'New-ApigCertificate'
         'Set-ApigCertificate'
         'Remove-ApigCertificate'
+        'Get-ApigCcmCertificate'
         'Get-ApigCertificateBinding'
         'Add-ApigCertificateBinding'
         'Remove-ApigCertificateBinding'
         'New-ApigDomain'
         'Set-ApigDomain'
         'Remove-ApigDomain'
-        'Get-ApigCcmCertificate'
     )
     FunctionsToExport      = @()
     AliasesToExport        = @()

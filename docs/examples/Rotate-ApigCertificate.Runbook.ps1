@@ -70,11 +70,11 @@
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -DomainPattern '*.example.com' -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
 .EXAMPLE
+    ./Rotate-ApigCertificate.Runbook.ps1 -FromCcm -DomainPattern '*.example.com' -AccountId 0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f
+.EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -CertificateName wildcard_example_com -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -PACertificate (Get-PACertificate '*.example.com') -DomainPattern '*.example.com' -WhatIf
-.EXAMPLE
-    ./Rotate-ApigCertificate.Runbook.ps1 -FromCcm -DomainPattern '*.example.com' -AccountId 0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f
 #>
 [CmdletBinding(SupportsShouldProcess = $true, DefaultParameterSetName = 'PemFiles')]
 param(

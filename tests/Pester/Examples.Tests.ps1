@@ -279,65 +279,6 @@ Describe 'docs/examples/azure-pipelines.yml: the PowerShell@2 step against the e
     }
 }
 
-Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -CertificateName (a stored certificate in place)' {
-    BeforeAll {
-        . (Join-Path $PSScriptRoot 'StoreTestSetup.ps1')
-        $caPem = $ca.ExportCertificatePem() + "`n"
-    }
-    BeforeEach {
-        Reset-Emulator
-        $script:stored = New-StoredTestCertificate -Cert $CertA -Name wildcard_example_com
-        Add-TestBinding -CertificateId $stored.id -DomainName $Matching
-        Clear-SentRequests
-    }
-
-    It 'rotates in place with one request, every bound domain follows, a re-run sends nothing; both exit 0' {
-        $run = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
-        $run.ExitCode | Should -Be 0 -Because $run.Output
-        $run.Output | Should -Match "Apig.Cert rotation 'wildcard_example_com': 1 matched; changed: 1; unchanged: 0; failed: 0"
-        @(Get-SentChanges).Count | Should -Be 1
-        foreach ($name in $Matching) { Get-BoundThumbprint $ById[$name] | Should -Be $CertB.Thumbprint -Because $name }
-
-        Clear-SentRequests
-        $again = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
-        $again.ExitCode | Should -Be 0 -Because $again.Output
-        $again.Output | Should -Match '1 matched; changed: 0; unchanged: 1; failed: 0'
-        @(Get-SentChanges).Count | Should -Be 0
-    }
-
-    It 'refuses a name that several stored certificates have, naming their ids, sends nothing and exits 1' {
-        $twin = New-StoredTestCertificate -Cert $CertB -Name wildcard_example_com
-        Clear-SentRequests
-        $run = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
-        $run.ExitCode | Should -Be 1 -Because $run.Output
-        $run.Output | Should -Match ([regex]::Escape($stored.id))
-        $run.Output | Should -Match ([regex]::Escape($twin.id))
-        $run.Output | Should -Match "Apig.Cert rotation 'wildcard_example_com': 2 matched; changed: 0; unchanged: 0; failed: 0"
-        @(Get-SentChanges).Count | Should -Be 0
-    }
-
-    It 'exits 1 with the certificate named when the rotation fails (a CA that would be dropped), sending nothing' {
-        Reset-Emulator
-        $withCa = New-StoredTestCertificate -Cert $CertA -Name mtls_example_com -InstanceId $Seed.InstanceId -TrustedRootCa $caPem
-        Clear-SentRequests
-        $run = Invoke-Runbook @('-CertificateName', 'mtls_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
-        $run.ExitCode | Should -Be 1 -Because $run.Output
-        $run.Output | Should -Match "FAILED mtls_example_com \($($withCa.id)\): TrustedRootCaWouldBeDropped"
-        $run.Output | Should -Match '1 matched; changed: 0; unchanged: 0; failed: 1'
-        @(Get-SentChanges).Count | Should -Be 0
-    }
-
-    It '-WhatIf sends nothing; an unknown name exits 1' {
-        $run = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile, '-WhatIf')
-        $run.ExitCode | Should -Be 0 -Because $run.Output
-        $run.Output | Should -Match '1 matched; changed: 0; unchanged: 0; failed: 0 \(WhatIf: nothing was sent\)'
-        @(Get-SentChanges).Count | Should -Be 0
-        $missing = Invoke-Runbook @('-CertificateName', 'no_such_certificate', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
-        $missing.ExitCode | Should -Be 1 -Because $missing.Output
-        $missing.Output | Should -Match "No stored APIG certificate is named 'no_such_certificate'"
-    }
-}
-
 Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -FromCcm (whatever Certificate Manager issued)' {
     BeforeAll {
         $ccmFirst = New-TestCertificate -DnsName 'api.example.com', 'checkout.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'ccm-first') `
@@ -396,5 +337,64 @@ Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -FromCcm (whatever Ce
         $refused.ExitCode | Should -Be 1 -Because $refused.Output
         $refused.Output | Should -Match 'Certificate Manager could not be listed'
         Get-BindRequestCount | Should -Be 0
+    }
+}
+
+Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -CertificateName (a stored certificate in place)' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'StoreTestSetup.ps1')
+        $caPem = $ca.ExportCertificatePem() + "`n"
+    }
+    BeforeEach {
+        Reset-Emulator
+        $script:stored = New-StoredTestCertificate -Cert $CertA -Name wildcard_example_com
+        Add-TestBinding -CertificateId $stored.id -DomainName $Matching
+        Clear-SentRequests
+    }
+
+    It 'rotates in place with one request, every bound domain follows, a re-run sends nothing; both exit 0' {
+        $run = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match "Apig.Cert rotation 'wildcard_example_com': 1 matched; changed: 1; unchanged: 0; failed: 0"
+        @(Get-SentChanges).Count | Should -Be 1
+        foreach ($name in $Matching) { Get-BoundThumbprint $ById[$name] | Should -Be $CertB.Thumbprint -Because $name }
+
+        Clear-SentRequests
+        $again = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
+        $again.ExitCode | Should -Be 0 -Because $again.Output
+        $again.Output | Should -Match '1 matched; changed: 0; unchanged: 1; failed: 0'
+        @(Get-SentChanges).Count | Should -Be 0
+    }
+
+    It 'refuses a name that several stored certificates have, naming their ids, sends nothing and exits 1' {
+        $twin = New-StoredTestCertificate -Cert $CertB -Name wildcard_example_com
+        Clear-SentRequests
+        $run = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
+        $run.ExitCode | Should -Be 1 -Because $run.Output
+        $run.Output | Should -Match ([regex]::Escape($stored.id))
+        $run.Output | Should -Match ([regex]::Escape($twin.id))
+        $run.Output | Should -Match "Apig.Cert rotation 'wildcard_example_com': 2 matched; changed: 0; unchanged: 0; failed: 0"
+        @(Get-SentChanges).Count | Should -Be 0
+    }
+
+    It 'exits 1 with the certificate named when the rotation fails (a CA that would be dropped), sending nothing' {
+        Reset-Emulator
+        $withCa = New-StoredTestCertificate -Cert $CertA -Name mtls_example_com -InstanceId $Seed.InstanceId -TrustedRootCa $caPem
+        Clear-SentRequests
+        $run = Invoke-Runbook @('-CertificateName', 'mtls_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
+        $run.ExitCode | Should -Be 1 -Because $run.Output
+        $run.Output | Should -Match "FAILED mtls_example_com \($($withCa.id)\): TrustedRootCaWouldBeDropped"
+        $run.Output | Should -Match '1 matched; changed: 0; unchanged: 0; failed: 1'
+        @(Get-SentChanges).Count | Should -Be 0
+    }
+
+    It '-WhatIf sends nothing; an unknown name exits 1' {
+        $run = Invoke-Runbook @('-CertificateName', 'wildcard_example_com', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile, '-WhatIf')
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '1 matched; changed: 0; unchanged: 0; failed: 0 \(WhatIf: nothing was sent\)'
+        @(Get-SentChanges).Count | Should -Be 0
+        $missing = Invoke-Runbook @('-CertificateName', 'no_such_certificate', '-CertificatePath', $CertB.FullChainFile, '-PrivateKeyPath', $CertB.KeyFile)
+        $missing.ExitCode | Should -Be 1 -Because $missing.Output
+        $missing.Output | Should -Match "No stored APIG certificate is named 'no_such_certificate'"
     }
 }

@@ -57,9 +57,9 @@ Describe 'Tables at 120 columns' {
             'ApigInstance/Apig.Cert.ApigInstance', 'ApigGroup/Apig.Cert.ApigGroup', 'ApigDomain/Apig.Cert.ApigDomain', 'ApigDomain/Ids',
             'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids',
             'ApigCertificate/Apig.Cert.ApigCertificate', 'ApigCertificate#Changed/Apig.Cert.ApigCertificate#Changed', 'ApigCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
+        $covered += 'Apig.Cert.ApigCcmCertificate/Apig.Cert.ApigCcmCertificate'
         $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
         $covered += 'Apig.Cert.ApigDomain#Settings/Apig.Cert.ApigDomain#Settings'
-        $covered += 'Apig.Cert.ApigCcmCertificate/Apig.Cert.ApigCcmCertificate'
         # Get-ApigContext -ListAvailable: rendered and measured in Contexts.Tests.ps1.
         $covered += 'Apig.Cert.ApigContext#List/Apig.Cert.ApigContext#List'
         ($views | Sort-Object) | Should -Be ($covered | Sort-Object)
@@ -217,6 +217,30 @@ Describe 'Export-Csv and ConvertTo-Json of every output type' {
     }
 }
 
+Describe 'Certificate Manager certificates at 120 columns' {
+    BeforeAll {
+        Reset-Emulator
+        $long = New-TestCertificate -DnsName 'customer-portal-payments.example.com', 'www.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'views-ccm')
+        foreach ($name in 'customer_portal_payments_2027', 'wildcard_example') {
+            Invoke-EmulatorAdmin -Url $EmulatorUrl -Path 'ccm/certificates' -Method POST -Body @{
+                name = $name; certificatePem = $long.CertificatePem; privateKeyPem = $long.PrivateKeyPem } | Out-Null
+        }
+        Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -CcmEndpoint $EmulatorUrl -Token (ConvertTo-SecureString $Seed.Token -AsPlainText -Force) | Out-Null
+        $script:ccm = @(Get-ApigCcmCertificate)
+    }
+
+    It 'the CCM table keeps Name, Domain, Status, NotAfter, DaysRemaining and the whole id' {
+        $ccm.Count | Should -Be 2
+        Assert-Table $ccm (Get-Rendered $ccm) -Columns Name, Domain, Status, NotAfter, DaysRemaining, CertificateId -WholeValues @(
+            { param($o) $o.Name }, { param($o) $o.Domain }, { param($o) $o.Status }, { param($o) $o.NotAfter.ToString('yyyy-MM-dd') }, { param($o) $o.CertificateId })
+    }
+
+    It 'writes SubjectAlternativeNames joined in CSV, and its Context as the connection' {
+        ($ccm | ConvertTo-Csv | Select-Object -Skip 1 -First 1) | Should -Match 'www\.example\.com'
+        ($ccm[0] | ConvertTo-Json -Depth 3 | ConvertFrom-Json).SubjectAlternativeNames | Should -Contain 'www.example.com'
+    }
+}
+
 Describe 'ECC certificates in the domain table' {
     It 'shows an ECC-only domain''s certificate and both certificates of a dual domain' {
         $ecc = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -KeyAlgorithm EC -Directory (Join-Path $WorkDir 'views-ecc')
@@ -275,29 +299,5 @@ Describe 'The certificate-binding table at 120 columns' {
         Assert-Table $certificateBindings $lines -Columns DomainName, CertificateName, VerifyClientCertificate, Changed -WholeValues @(
             { param($o) $o.DomainName }, { param($o) $o.CertificateName })
         @($lines | Select-Object -Skip 2 | Where-Object { $_ -match '\sFalse\s+True$' }).Count | Should -Be $certificateBindings.Count
-    }
-}
-
-Describe 'Certificate Manager certificates at 120 columns' {
-    BeforeAll {
-        Reset-Emulator
-        $long = New-TestCertificate -DnsName 'customer-portal-payments.example.com', 'www.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'views-ccm')
-        foreach ($name in 'customer_portal_payments_2027', 'wildcard_example') {
-            Invoke-EmulatorAdmin -Url $EmulatorUrl -Path 'ccm/certificates' -Method POST -Body @{
-                name = $name; certificatePem = $long.CertificatePem; privateKeyPem = $long.PrivateKeyPem } | Out-Null
-        }
-        Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -CcmEndpoint $EmulatorUrl -Token (ConvertTo-SecureString $Seed.Token -AsPlainText -Force) | Out-Null
-        $script:ccm = @(Get-ApigCcmCertificate)
-    }
-
-    It 'the CCM table keeps Name, Domain, Status, NotAfter, DaysRemaining and the whole id' {
-        $ccm.Count | Should -Be 2
-        Assert-Table $ccm (Get-Rendered $ccm) -Columns Name, Domain, Status, NotAfter, DaysRemaining, CertificateId -WholeValues @(
-            { param($o) $o.Name }, { param($o) $o.Domain }, { param($o) $o.Status }, { param($o) $o.NotAfter.ToString('yyyy-MM-dd') }, { param($o) $o.CertificateId })
-    }
-
-    It 'writes SubjectAlternativeNames joined in CSV, and its Context as the connection' {
-        ($ccm | ConvertTo-Csv | Select-Object -Skip 1 -First 1) | Should -Match 'www\.example\.com'
-        ($ccm[0] | ConvertTo-Json -Depth 3 | ConvertFrom-Json).SubjectAlternativeNames | Should -Contain 'www.example.com'
     }
 }

@@ -217,6 +217,19 @@ Describe 'Export-Csv and ConvertTo-Json of every output type' {
     }
 }
 
+Describe 'ECC certificates in the domain table' {
+    It 'shows an ECC-only domain''s certificate and both certificates of a dual domain' {
+        $ecc = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -KeyAlgorithm EC -Directory (Join-Path $WorkDir 'views-ecc')
+        $eccOnly = Get-ApigDomain -DomainName 'www.example.com'
+        $eccOnly | Remove-ApigDomainCertificate -Force | Out-Null
+        $eccOnly, (Get-ApigDomain -DomainName 'api.example.com') | Set-ApigDomainCertificate -CertificatePath $ecc.FullChainFile -PrivateKeyPath $ecc.KeyFile | Out-Null
+        $eccName = (Get-ApigDomain -DomainName 'www.example.com').Certificates[0].Name
+        $lines = Get-Rendered @(Get-ApigDomain -DomainName 'www.example.com', 'api.example.com')
+        @($lines | Where-Object { $_ -like "www.example.com *" -and $_.Contains("ECC $eccName") }).Count | Should -Be 1
+        @($lines | Where-Object { $_ -like "api.example.com *" -and $_ -match ' RSA\+ECC wildcard_' }).Count | Should -Be 1
+    }
+}
+
 Describe 'Certificate Manager certificates at 120 columns' {
     BeforeAll {
         Reset-Emulator
@@ -238,19 +251,6 @@ Describe 'Certificate Manager certificates at 120 columns' {
     It 'writes SubjectAlternativeNames joined in CSV, and its Context as the connection' {
         ($ccm | ConvertTo-Csv | Select-Object -Skip 1 -First 1) | Should -Match 'www\.example\.com'
         ($ccm[0] | ConvertTo-Json -Depth 3 | ConvertFrom-Json).SubjectAlternativeNames | Should -Contain 'www.example.com'
-    }
-}
-
-Describe 'ECC certificates in the domain table' {
-    It 'shows an ECC-only domain''s certificate and both certificates of a dual domain' {
-        $ecc = New-TestCertificate -DnsName '*.example.com' -Issuer $ca -KeyAlgorithm EC -Directory (Join-Path $WorkDir 'views-ecc')
-        $eccOnly = Get-ApigDomain -DomainName 'www.example.com'
-        $eccOnly | Remove-ApigDomainCertificate -Force | Out-Null
-        $eccOnly, (Get-ApigDomain -DomainName 'api.example.com') | Set-ApigDomainCertificate -CertificatePath $ecc.FullChainFile -PrivateKeyPath $ecc.KeyFile | Out-Null
-        $eccName = (Get-ApigDomain -DomainName 'www.example.com').Certificates[0].Name
-        $lines = Get-Rendered @(Get-ApigDomain -DomainName 'www.example.com', 'api.example.com')
-        @($lines | Where-Object { $_ -like "www.example.com *" -and $_.Contains("ECC $eccName") }).Count | Should -Be 1
-        @($lines | Where-Object { $_ -like "api.example.com *" -and $_ -match ' RSA\+ECC wildcard_' }).Count | Should -Be 1
     }
 }
 

@@ -23,6 +23,7 @@
         'New-ApigCertificate'
         'Set-ApigCertificate'
         'Remove-ApigCertificate'
+        'Get-ApigCcmCertificate'
         'Get-ApigCertificateBinding'
         'Add-ApigCertificateBinding'
         'Remove-ApigCertificateBinding'

@@ -47,6 +47,18 @@
     The PFX password: a SecureString or a string.
 .PARAMETER PACertificate
     A Posh-ACME certificate (Get-PACertificate): its FullChainFile and KeyFile are bound.
+.PARAMETER FromCcm
+    CCM mode: rotate whatever Huawei Cloud Certificate Manager (CCM) has (re-)issued for each matching domain. Per
+    domain, the newest ISSUED CCM certificate whose domain or SANs cover it is exported and bound
+    (Set-ApigDomainCertificate -CcmCertificateId); a domain that already holds it is left alone, so a re-run sends
+    nothing to APIG. Domains no ISSUED CCM certificate covers are listed (WithoutCcmCertificate) and not touched.
+    Multi-year CCM certificates are re-issued 30 days before expiry as a new certificate: scheduled daily, this
+    mode picks the new one up. No certificate parameters.
+.PARAMETER CcmEndpoint
+    CCM endpoint (Connect-Apig -CcmEndpoint); default the CCM of the region's site.
+.PARAMETER AccountId
+    The account (domain) id CCM requests are signed for (Connect-Apig -AccountId); default the Automation variable,
+    or environment variable, HUAWEICLOUD_SDK_DOMAIN_ID.
 .PARAMETER Region
     APIG region, e.g. cn-north-4.
 .PARAMETER ProjectId
@@ -67,6 +79,8 @@
     Where -Verify connects (host[:port], e.g. one gateway address), instead of each domain name on its HTTPS port.
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -DomainPattern '*.example.com' -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
+.EXAMPLE
+    ./Rotate-ApigCertificate.Runbook.ps1 -FromCcm -DomainPattern '*.example.com' -AccountId 0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f
 .EXAMPLE
     ./Rotate-ApigCertificate.Runbook.ps1 -CertificateName wildcard_example_com -CertificatePath ./fullchain.pem -PrivateKeyPath ./privkey.pem
 .EXAMPLE
@@ -97,6 +111,13 @@ param(
 
     [Parameter(Mandatory = $true, ParameterSetName = 'PACertificate')]
     [object] $PACertificate,
+
+    # CCM mode: the certificate comes from Certificate Manager, per domain.
+    [Parameter(Mandatory = $true, ParameterSetName = 'Ccm')]
+    [switch] $FromCcm,
+
+    [string] $CcmEndpoint,
+    [string] $AccountId,
 
     [string] $Region,
     [string] $ProjectId,
@@ -182,6 +203,9 @@ if (-not $ProjectId) { $ProjectId = Get-AutomationSetting 'HUAWEICLOUD_SDK_PROJE
 if ($Region) { $connect.Region = $Region }
 if ($ProjectId) { $connect.ProjectId = $ProjectId }
 if ($Endpoint) { $connect.Endpoint = $Endpoint }
+if (-not $AccountId) { $AccountId = Get-AutomationSetting 'HUAWEICLOUD_SDK_DOMAIN_ID' }
+if ($AccountId) { $connect.AccountId = $AccountId }
+if ($CcmEndpoint) { $connect.CcmEndpoint = $CcmEndpoint }
 $context = Connect-Apig @connect
 Write-Verbose "Connected: region $($context.Region), project $($context.ProjectId), endpoint $($context.Endpoint)."
 
@@ -259,6 +283,81 @@ if ($CertificateName) {
         if (-not $problem -and $verification.NotVerified.Count -gt 0) { $problem = "$($verification.NotVerified.Count) domain(s) do not serve the rotated certificate: $($verification.NotVerified -join ', ')." }
     }
     Write-Output $line
+    if ($problem) {
+        if ($inAutomation) { throw $problem }
+        Write-Output $problem
+        exit 1
+    }
+    return
+}
+
+# --- Rotate: whatever CCM has (re-)issued for each domain ------------------------------------------------------
+if ($PSCmdlet.ParameterSetName -eq 'Ccm') {
+    # TLS name matching (RFC 6125), as APIG checks it: an exact name, or '*.' covering exactly one more label.
+    function Test-Covers {
+        param([string[]] $Names, [string] $DomainName)
+        $domain = $DomainName.TrimEnd('.').ToLowerInvariant()
+        foreach ($name in $Names) {
+            $pattern = ([string]$name).TrimEnd('.').ToLowerInvariant()
+            if ($pattern -eq $domain) { return $true }
+            if ($pattern.StartsWith('*.') -and $domain.IndexOf('.') -gt 0 -and $domain.Substring($domain.IndexOf('.')) -eq $pattern.Substring(1)) { return $true }
+        }
+        return $false
+    }
+
+    $domains = @(Get-ApigDomain -DomainName $DomainPattern)
+    $rotationErrors = @()
+    $results = @()
+    $withoutCcm = @()
+    $chosen = @{}
+    $problem = $null
+    try {
+        # One listing for every domain; the newest ISSUED certificate covering a domain is what CCM issued last for it.
+        $issued = @(Get-ApigCcmCertificate -Status ISSUED)
+    }
+    catch {
+        $issued = @()
+        $problem = "Certificate Manager could not be listed: $($_.Exception.Message)"
+    }
+    if (-not $problem) {
+        foreach ($domain in $domains) {
+            $newest = $issued | Where-Object { Test-Covers (@($_.Domain) + @($_.SubjectAlternativeNames)) $domain.DomainName } |
+                Sort-Object -Property NotAfter -Descending | Select-Object -First 1
+            if (-not $newest) { $withoutCcm += $domain.DomainName; continue }
+            if (-not $chosen.ContainsKey($newest.CertificateId)) { $chosen[$newest.CertificateId] = @() }
+            $chosen[$newest.CertificateId] += $domain
+        }
+        foreach ($ccmId in @($chosen.Keys | Sort-Object)) {
+            # One export per CCM certificate; a domain that already holds it is not sent anything.
+            $results += @($chosen[$ccmId] | Set-ApigDomainCertificate -CcmCertificateId $ccmId -ErrorAction SilentlyContinue -ErrorVariable ccmErrors)
+            $rotationErrors += @($ccmErrors)
+        }
+    }
+
+    $changed = @($results | Where-Object { $_.Changed })
+    $unchanged = @($results | Where-Object { -not $_.Changed })
+    $failedNames = @($rotationErrors | ForEach-Object { [string]$_.TargetObject })
+    Write-Output ([pscustomobject]@{
+            DomainPattern         = $DomainPattern
+            Matched               = $domains.Count
+            Changed               = $changed.Count
+            Unchanged             = $unchanged.Count
+            Failed                = $rotationErrors.Count
+            WhatIf                = [bool]$WhatIfPreference
+            ChangedDomains        = @($changed | ForEach-Object { $_.DomainName })
+            UnchangedDomains      = @($unchanged | ForEach-Object { $_.DomainName })
+            FailedDomains         = $failedNames
+            WithoutCcmCertificate = $withoutCcm
+            CcmCertificates       = @($chosen.Keys | Sort-Object)
+        })
+    foreach ($failure in $rotationErrors) {
+        Write-Output "FAILED $($failure.TargetObject): $($failure.FullyQualifiedErrorId.Split(',')[0]): $($failure.Exception.Message)"
+    }
+    $line = "Apig.Cert rotation '$DomainPattern' from CCM: $($domains.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count); without a CCM certificate: $($withoutCcm.Count)"
+    if ($WhatIfPreference) { $line += ' (WhatIf: nothing was sent)' }
+    Write-Output $line
+    if (-not $problem -and $domains.Count -eq 0) { $problem = "No APIG domain matches '$DomainPattern'." }
+    elseif (-not $problem -and $rotationErrors.Count -gt 0) { $problem = "$($rotationErrors.Count) domain(s) failed: $($failedNames -join ', ')." }
     if ($problem) {
         if ($inAutomation) { throw $problem }
         Write-Output $problem

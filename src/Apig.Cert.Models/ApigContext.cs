@@ -67,6 +67,12 @@ namespace Apig.Cert
         /// <summary>How the proxy challenge is answered: None, DefaultCredentials, or Credential (user name). Never a password.</summary>
         public string ProxyAuthentication { get; internal set; } = "None";
 
+        /// <summary>Where Huawei Cloud Certificate Manager (CCM) is reached: -CcmEndpoint, or the CCM endpoint nearest the region.</summary>
+        public Uri? CcmEndpoint { get; internal set; }
+
+        /// <summary>The account (domain) id CCM requests are scoped to (-AccountId or HUAWEICLOUD_SDK_DOMAIN_ID); null when not given.</summary>
+        public string? AccountId { get; internal set; }
+
         /// <summary>
         /// The context cmdlets use when no -Context is given: the last Connect-Apig without -NoDefault. Kept current by this
         /// runspace's contexts, so an object held in a variable shows whether it is still the default.

@@ -22,6 +22,7 @@ namespace Apig.Cert
         public const string NewApigCertificate = Readme + "#get-apigcertificate-new-apigcertificate-set-apigcertificate-remove-apigcertificate";
         public const string SetApigCertificate = Readme + "#get-apigcertificate-new-apigcertificate-set-apigcertificate-remove-apigcertificate";
         public const string RemoveApigCertificate = Readme + "#get-apigcertificate-new-apigcertificate-set-apigcertificate-remove-apigcertificate";
+        public const string GetApigCcmCertificate = Readme + "#get-apigccmcertificate";
         public const string GetApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
         public const string AddApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";
         public const string RemoveApigCertificateBinding = Readme + "#get-apigcertificatebinding-add-apigcertificatebinding-remove-apigcertificatebinding";

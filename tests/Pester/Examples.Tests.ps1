@@ -279,6 +279,67 @@ Describe 'docs/examples/azure-pipelines.yml: the PowerShell@2 step against the e
     }
 }
 
+Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -FromCcm (whatever Certificate Manager issued)' {
+    BeforeAll {
+        $ccmFirst = New-TestCertificate -DnsName 'api.example.com', 'checkout.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'ccm-first') `
+            -NotAfter ([DateTimeOffset]::UtcNow.AddDays(40))
+        $ccmReissued = New-TestCertificate -DnsName 'api.example.com', 'checkout.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'ccm-reissued') `
+            -NotAfter ([DateTimeOffset]::UtcNow.AddDays(400))
+        function Invoke-CcmRunbook {
+            param([string[]] $Arguments)
+            Invoke-Runbook (@('-FromCcm', '-CcmEndpoint', $EmulatorUrl, '-DomainPattern', $Pattern) + $Arguments)
+        }
+    }
+    BeforeEach {
+        Reset-Emulator
+        $body = @{ name = 'api_checkout'; certificatePem = $ccmFirst.CertificatePem; privateKeyPem = $ccmFirst.PrivateKeyPem }
+        $script:ccmId = (Invoke-EmulatorAdmin -Url $EmulatorUrl -Path 'ccm/certificates' -Method POST -Body $body).id
+        Clear-SentRequests
+    }
+
+    It 'binds CCM''s certificate where it covers the domain, leaves the rest, and a re-run sends nothing' {
+        $run = Invoke-CcmRunbook @('-AccountId', 'emu0account0000000000000000000001')
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match "Apig.Cert rotation '\[acp\]\*\.example\.com' from CCM: 3 matched; changed: 2; unchanged: 0; failed: 0; without a CCM certificate: 1"
+        $run.Output | Should -Match 'pay\.example\.com'
+        foreach ($name in 'api.example.com', 'checkout.example.com') { Get-BoundThumbprint $ById[$name] | Should -Be $ccmFirst.Thumbprint -Because $name }
+        Get-BoundThumbprint $ById['pay.example.com'] | Should -BeNullOrEmpty
+        @(Get-SentRequests | Where-Object { $_.method -eq 'POST' -and $_.path -like '*/export' }).Count | Should -Be 1
+
+        Clear-SentRequests
+        $again = Invoke-CcmRunbook @()
+        $again.ExitCode | Should -Be 0 -Because $again.Output
+        $again.Output | Should -Match 'from CCM: 3 matched; changed: 0; unchanged: 2; failed: 0'
+        Get-BindRequestCount | Should -Be 0
+        @(Get-SentChanges | Where-Object { $_.path -notlike '/v3/scm/*' }).Count | Should -Be 0
+    }
+
+    It 'rotates to the certificate CCM re-issued (a new id), while the old one is still listed' {
+        Invoke-CcmRunbook @() | Out-Null
+        $reissued = Invoke-EmulatorAdmin -Url $EmulatorUrl -Path "ccm/certificates/$ccmId/reissue" -Method POST -Body @{
+            certificatePem = $ccmReissued.CertificatePem; privateKeyPem = $ccmReissued.PrivateKeyPem }
+        $reissued.id | Should -Not -Be $ccmId
+        Clear-SentRequests
+        $run = Invoke-CcmRunbook @()
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match 'from CCM: 3 matched; changed: 2; unchanged: 0; failed: 0'
+        $run.Output | Should -Match ([regex]::Escape($reissued.id))
+        foreach ($name in 'api.example.com', 'checkout.example.com') { Get-BoundThumbprint $ById[$name] | Should -Be $ccmReissued.Thumbprint -Because $name }
+        Get-BindRequestCount | Should -Be 2
+    }
+
+    It '-WhatIf sends nothing to APIG; a CCM that refuses the listing exits 1' {
+        $run = Invoke-CcmRunbook @('-WhatIf')
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match '\(WhatIf: nothing was sent\)'
+        Get-BindRequestCount | Should -Be 0
+        $refused = Invoke-CcmRunbook @('-AccountId', 'emu0account0000000000000000000999')
+        $refused.ExitCode | Should -Be 1 -Because $refused.Output
+        $refused.Output | Should -Match 'Certificate Manager could not be listed'
+        Get-BindRequestCount | Should -Be 0
+    }
+}
+
 Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -CertificateName (a stored certificate in place)' {
     BeforeAll {
         . (Join-Path $PSScriptRoot 'StoreTestSetup.ps1')

@@ -96,3 +96,27 @@ Describe 'Tab completion of names the server supplies' {
         }
     }
 }
+
+Describe 'Tab completion from Certificate Manager' {
+    BeforeAll {
+        Reset-Emulator
+        $ccmCert = New-TestCertificate -DnsName 'shop.example.com' -Directory (Join-Path $WorkDir 'ccm-completion')
+        $script:ccmId = (Invoke-EmulatorAdmin -Url $EmulatorUrl -Path 'ccm/certificates' -Method POST -Body @{
+                name = 'shop_cert'; certificatePem = $ccmCert.CertificatePem; privateKeyPem = $ccmCert.PrivateKeyPem }).id
+        Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -CcmEndpoint $EmulatorUrl -Token (ConvertTo-SecureString $Seed.Token -AsPlainText -Force) | Out-Null
+    }
+
+    It 'completes -CcmCertificateId on <Command> with the ids, their names as tooltips' -ForEach @(
+        @{ Command = 'Set-ApigDomainCertificate' }, @{ Command = 'New-ApigCertificate' }, @{ Command = 'Set-ApigCertificate -CertificateId x' }
+    ) {
+        $line = "$Command -CcmCertificateId scs"
+        $match = @((TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches)
+        $match.CompletionText | Should -Be @($ccmId)
+        $match[0].ToolTip | Should -Match 'shop_cert \(shop\.example\.com, ISSUED, expires \d{4}-\d{2}-\d{2}\)'
+    }
+
+    It 'completes -Status of Get-ApigCcmCertificate with CCM''s statuses' {
+        $line = 'Get-ApigCcmCertificate -Status ISS'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be 'ISSUED'
+    }
+}

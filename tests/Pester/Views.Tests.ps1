@@ -57,6 +57,7 @@ Describe 'Tables at 120 columns' {
             'ApigInstance/Apig.Cert.ApigInstance', 'ApigGroup/Apig.Cert.ApigGroup', 'ApigDomain/Apig.Cert.ApigDomain', 'ApigDomain/Ids',
             'ApigDomainCertificate/Apig.Cert.ApigDomainCertificate', 'ApigDomainCertificate/Ids',
             'ApigCertificate/Apig.Cert.ApigCertificate', 'ApigCertificate#Changed/Apig.Cert.ApigCertificate#Changed', 'ApigCertificate/Ids' | ForEach-Object { 'Apig.Cert.' + $_ }
+        $covered += 'Apig.Cert.ApigCcmCertificate/Apig.Cert.ApigCcmCertificate'
         $covered += 'Apig.Cert.ApigCertificateBinding/Apig.Cert.ApigCertificateBinding'
         $covered += 'Apig.Cert.ApigDomain#Settings/Apig.Cert.ApigDomain#Settings'
         $covered += 'Apig.Cert.ApigTlsCheck/Apig.Cert.ApigTlsCheck'
@@ -235,6 +236,30 @@ Describe 'ECC certificates in the domain table' {
         $lines = Get-Rendered @(Get-ApigDomain -DomainName 'www.example.com', 'api.example.com')
         @($lines | Where-Object { $_ -like "www.example.com *" -and $_.Contains("ECC $eccName") }).Count | Should -Be 1
         @($lines | Where-Object { $_ -like "api.example.com *" -and $_ -match ' RSA\+ECC wildcard_' }).Count | Should -Be 1
+    }
+}
+
+Describe 'Certificate Manager certificates at 120 columns' {
+    BeforeAll {
+        Reset-Emulator
+        $long = New-TestCertificate -DnsName 'customer-portal-payments.example.com', 'www.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'views-ccm')
+        foreach ($name in 'customer_portal_payments_2027', 'wildcard_example') {
+            Invoke-EmulatorAdmin -Url $EmulatorUrl -Path 'ccm/certificates' -Method POST -Body @{
+                name = $name; certificatePem = $long.CertificatePem; privateKeyPem = $long.PrivateKeyPem } | Out-Null
+        }
+        Connect-Apig -Region $Seed.Region -ProjectId $Seed.ProjectId -Endpoint $EmulatorUrl -CcmEndpoint $EmulatorUrl -Token (ConvertTo-SecureString $Seed.Token -AsPlainText -Force) | Out-Null
+        $script:ccm = @(Get-ApigCcmCertificate)
+    }
+
+    It 'the CCM table keeps Name, Domain, Status, NotAfter, DaysRemaining and the whole id' {
+        $ccm.Count | Should -Be 2
+        Assert-Table $ccm (Get-Rendered $ccm) -Columns Name, Domain, Status, NotAfter, DaysRemaining, CertificateId -WholeValues @(
+            { param($o) $o.Name }, { param($o) $o.Domain }, { param($o) $o.Status }, { param($o) $o.NotAfter.ToString('yyyy-MM-dd') }, { param($o) $o.CertificateId })
+    }
+
+    It 'writes SubjectAlternativeNames joined in CSV, and its Context as the connection' {
+        ($ccm | ConvertTo-Csv | Select-Object -Skip 1 -First 1) | Should -Match 'www\.example\.com'
+        ($ccm[0] | ConvertTo-Json -Depth 3 | ConvertFrom-Json).SubjectAlternativeNames | Should -Contain 'www.example.com'
     }
 }
 

@@ -25,6 +25,7 @@ namespace Apig.Cert.Engine.Api
     [JsonSerializable(typeof(DomainBatchBody))]
     [JsonSerializable(typeof(CertificateListBody))]
     [JsonSerializable(typeof(AttachedDomainListBody))]
+    [JsonSerializable(typeof(CcmCertificateListBody))]
     internal sealed partial class ApiJsonContext : JsonSerializerContext
     {
     }

@@ -13,20 +13,38 @@ namespace Apig.Cert.Engine.Auth
     /// <summary>AK/SK: signs every attempt anew, because X-Sdk-Date must be within 15 minutes of the server clock.</summary>
     internal sealed class AkSkAuthenticator : IRequestAuthenticator
     {
+        private const string ProjectHeader = "X-Project-Id";
+        private const string AccountHeader = "X-Domain-Id";
+
         private readonly string _accessKey;
         private readonly SecureString _secretKey;
-        private readonly string _projectId;
+        private readonly string? _scopeHeader;
+        private readonly string? _scopeValue;
         private readonly SecureString? _securityToken;
         private readonly Func<DateTime> _utcNow;
 
         public AkSkAuthenticator(string accessKey, SecureString secretKey, string projectId, SecureString? securityToken, Func<DateTime>? utcNow = null)
+            : this(accessKey, secretKey, ProjectHeader, projectId, securityToken, utcNow)
+        {
+        }
+
+        private AkSkAuthenticator(string accessKey, SecureString secretKey, string? scopeHeader, string? scopeValue, SecureString? securityToken, Func<DateTime>? utcNow)
         {
             _accessKey = accessKey;
             _secretKey = secretKey;
-            _projectId = projectId;
+            _scopeHeader = scopeHeader;
+            _scopeValue = scopeValue;
             _securityToken = securityToken;
             _utcNow = utcNow ?? (() => DateTime.UtcNow);
         }
+
+        /// <summary>
+        /// The same keys signing for a global service (CCM), as the SDKs' GlobalCredentials do: X-Domain-Id with the account
+        /// id instead of X-Project-Id. Without an account id no scope header is sent (the SDKs would first ask IAM for it;
+        /// whether CCM needs it at all is not documented), and the service's refusal says what to add.
+        /// </summary>
+        internal AkSkAuthenticator ForAccount(string? accountId) =>
+            new AkSkAuthenticator(_accessKey, _secretKey, string.IsNullOrEmpty(accountId) ? null : AccountHeader, accountId, _securityToken, _utcNow);
 
         public bool CanRefresh => false;
 
@@ -37,10 +55,14 @@ namespace Apig.Cert.Engine.Auth
             {
                 new KeyValuePair<string, string>("Host", hostHeader),
                 new KeyValuePair<string, string>(AkSkSigner.DateHeader, date),
-                new KeyValuePair<string, string>("X-Project-Id", _projectId),
             };
             request.Headers.TryAddWithoutValidation(AkSkSigner.DateHeader, date);
-            request.Headers.TryAddWithoutValidation("X-Project-Id", _projectId);
+            if (_scopeHeader != null)
+            {
+                signed.Add(new KeyValuePair<string, string>(_scopeHeader, _scopeValue!));
+                request.Headers.TryAddWithoutValidation(_scopeHeader, _scopeValue);
+            }
+
             // Every header the pipeline set that a gateway could act on is signed, so none can be swapped in transit.
             if (request.Headers.TryGetValues(ApigHttpPipeline.LanguageHeader, out IEnumerable<string>? language))
             {

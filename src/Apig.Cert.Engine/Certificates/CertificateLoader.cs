@@ -49,6 +49,74 @@ namespace Apig.Cert.Engine.Certificates
             }
         }
 
+        /// <summary>
+        /// A PKCS#12 given as base64 text (an Azure DevOps Key Vault secret variable, or a Key Vault secret of content type
+        /// application/x-pkcs12). The text, the decoded bytes and the password are cleared when the parse ends.
+        /// </summary>
+        public static CertificateBundle FromPfxBase64(SecretTextInput base64, SecureString? pfxPassword, string inputName, string passwordInputName, string description)
+        {
+            if (base64 == null) throw new ArgumentNullException(nameof(base64));
+            byte[] pfx = DecodeBase64(base64, inputName, description);
+            try
+            {
+                if (!LooksLikePfx(pfx))
+                {
+                    throw new ApigInputException("PfxInvalid", inputName,
+                        description + " is base64, but not of a PKCS#12 (PFX). Pass the value of the certificate's Key Vault secret (content type "
+                        + "application/x-pkcs12), or a PFX file with -PfxPath.");
+                }
+
+                RawInput input = RawInput.FromBytes(pfx, inputName, description);
+                using (PasswordChars password = PasswordChars.From(pfxPassword))
+                {
+                    return WithoutModulusPrimalityTest(() => FromPfx(input, password, passwordInputName, new List<BcCertificate>()));
+                }
+            }
+            finally
+            {
+                Array.Clear(pfx, 0, pfx.Length);
+            }
+        }
+
+        /// <summary>
+        /// One PEM text holding the certificate (with any chain) and its private key, in any order: what Key Vault keeps as
+        /// the secret of a PEM certificate (content type application/x-pem-file). The text is cleared when the parse ends.
+        /// </summary>
+        public static CertificateBundle FromPemSecret(SecretTextInput pem, SecureString? privateKeyPassword, string inputName, string passwordInputName, string description)
+        {
+            if (pem == null) throw new ArgumentNullException(nameof(pem));
+            using (RawInput input = RawInput.FromChars(pem.Reveal(), inputName, description))
+            {
+                return WithoutModulusPrimalityTest(() => FromCombinedPem(input, privateKeyPassword, passwordInputName));
+            }
+        }
+
+        /// <summary>
+        /// A certificate (leaf and chain as PEM, no secret) and its private key as characters this call takes over and
+        /// clears: what an export (Huawei Cloud CCM) answers. Checked like every other input.
+        /// </summary>
+        public static CertificateBundle FromExportedPem(string certificatePem, char[] privateKeyPem, string inputName, string description)
+        {
+            if (certificatePem == null) throw new ArgumentNullException(nameof(certificatePem));
+            if (privateKeyPem == null) throw new ArgumentNullException(nameof(privateKeyPem));
+            RawInput keyInput;
+            try
+            {
+                keyInput = RawInput.FromChars(privateKeyPem, inputName, "the private key of " + description);
+            }
+            catch
+            {
+                Array.Clear(privateKeyPem, 0, privateKeyPem.Length);
+                throw;
+            }
+
+            using (keyInput)
+            using (RawInput certificateInput = RawInput.FromChars(certificatePem.ToCharArray(), inputName, "the certificate of " + description))
+            {
+                return WithoutModulusPrimalityTest(() => FromCertificateAndKey(certificateInput, keyInput, null, inputName));
+            }
+        }
+
         public static CertificateBundle FromX509(X509Certificate2 certificate, X509Certificate2Collection? chain)
         {
             if (certificate == null)
@@ -140,6 +208,97 @@ namespace Apig.Cert.Engine.Certificates
 
                 return BundleAssembler.Assemble(privateKey, certificates, certificateInput, keyInput);
             }
+        }
+
+        private static CertificateBundle FromCombinedPem(RawInput input, SecureString? privateKeyPassword, string passwordInputName)
+        {
+            using (InputContents contents = InputContents.Scan(input))
+            {
+                if (!contents.IsPem)
+                {
+                    throw new ApigInputException("SecretNotPem", input.InputName,
+                        input.Description + " holds no PEM text (no '-----BEGIN' line). A Key Vault secret of content type application/x-pem-file holds "
+                        + "the certificate and its private key as PEM; if this secret is a base64 PKCS#12 (content type application/x-pkcs12), pass it with -PfxBase64.");
+                }
+
+                if (!contents.HasCertificate)
+                {
+                    throw new ApigInputException("CertificateNotPem", input.InputName,
+                        input.Description + " holds no certificate ('-----BEGIN CERTIFICATE-----' block). Store the certificate together with its key in the secret "
+                        + "(import it into Key Vault as a certificate, whose secret holds both), or pass them apart with -CertificatePem and -PrivateKeyPem.");
+                }
+
+                if (!contents.HasKey)
+                {
+                    throw new ApigInputException("PrivateKeyNotPem", input.InputName,
+                        input.Description + " holds certificates but no private key. APIG needs the key too: import the certificate into Key Vault with its key "
+                        + "(exportable), or pass the key with -PrivateKeyPem.");
+                }
+
+                List<BcCertificate> certificates = ParseCertificates(contents);
+                AsymmetricKeyParameter privateKey;
+                using (PasswordChars password = PasswordChars.From(privateKeyPassword))
+                {
+                    privateKey = PrivateKeyReader.Read(contents, password, passwordInputName);
+                }
+
+                return BundleAssembler.Assemble(privateKey, certificates, input, input);
+            }
+        }
+
+        // Base64 text into bytes without a string of it: the text is cleared here, the bytes by the caller.
+        private static byte[] DecodeBase64(SecretTextInput base64, string inputName, string description)
+        {
+            char[] text = base64.Reveal();
+            try
+            {
+                // 4 characters per 3 bytes: the same 1 MiB limit as every other input, counted before decoding.
+                if (text.Length > RawInput.MaxInputBytes / 3 * 4 + 4096)
+                {
+                    throw new ApigInputException("InputTooLarge", inputName,
+                        "The content of " + description + " is " + text.Length + " characters; a base64 PKCS#12 is at most " + RawInput.MaxInputBytes
+                        + " bytes (1 MiB) once decoded. Check that you passed the certificate's secret and not another value.");
+                }
+
+                if (IsBlank(text))
+                {
+                    throw new ApigInputException("FileEmpty", inputName,
+                        "The content of " + description + " is empty. Pass the base64 PKCS#12 (the value of the Key Vault secret).");
+                }
+
+                if (PemBlock.LooksLikePem(text))
+                {
+                    throw new ApigInputException("PfxBase64IsPem", inputName,
+                        description + " is PEM text, not a base64 PKCS#12. Pass it with -CertificateSecret (content type application/x-pem-file), "
+                        + "or as -CertificatePem and -PrivateKeyPem.");
+                }
+
+                try
+                {
+                    return Convert.FromBase64CharArray(text, 0, text.Length);
+                }
+                catch (FormatException)
+                {
+                    // The exception's own text is not passed on: it could quote the input.
+                    throw new ApigInputException("PfxBase64Invalid", inputName,
+                        description + " is not valid base64. Pass the secret's value exactly as Key Vault gives it (the Azure DevOps Key Vault task's "
+                        + "variable, or Get-AzKeyVaultSecret's SecretValue), or a PFX file with -PfxPath.", new FormatException("The base64 text is malformed.", null));
+                }
+            }
+            finally
+            {
+                Array.Clear(text, 0, text.Length);
+            }
+        }
+
+        private static bool IsBlank(char[] text)
+        {
+            foreach (char c in text)
+            {
+                if (!char.IsWhiteSpace(c)) return false;
+            }
+
+            return true;
         }
 
         private static ApigInputException NoCertificate(InputContents certificateContents, InputContents keyContents)

@@ -55,6 +55,27 @@ namespace Apig.Cert.Engine.Certificates
                 "-CertificatePem",
                 () => CertificateLoader.FromPem(certificatePem, privateKeyPem, privateKeyPassword));
 
+        /// <summary>A base64 PKCS#12 (-PfxBase64, or a Key Vault secret of content type application/x-pkcs12).</summary>
+        public static CertificateSource FromPfxBase64(SecretTextInput base64, SecureString? pfxPassword, string inputName, string description) =>
+            new CertificateSource(
+                "pfx64|" + inputName + "|" + base64.Identity + "|" + SecretIdentity(pfxPassword),
+                description,
+                () => CertificateLoader.FromPfxBase64(base64, pfxPassword, inputName, "PfxPassword", description));
+
+        /// <summary>One PEM text with the certificate and its key (a Key Vault secret of content type application/x-pem-file).</summary>
+        public static CertificateSource FromPemSecret(SecretTextInput pem, SecureString? password, string inputName, string description) =>
+            new CertificateSource(
+                "pemsecret|" + inputName + "|" + pem.Identity + "|" + SecretIdentity(password),
+                description,
+                () => CertificateLoader.FromPemSecret(pem, password, inputName, "PfxPassword", description));
+
+        /// <summary>
+        /// A certificate fetched from a service (a CCM export): <paramref name="cacheKey"/> names the service and the
+        /// certificate, so a command exports it once; <paramref name="load"/> fetches and parses it.
+        /// </summary>
+        public static CertificateSource Fetched(string cacheKey, string description, Func<CertificateBundle> load) =>
+            new CertificateSource("fetched|" + cacheKey, description, load);
+
         /// <summary>Reads a SecureString at the moment of use; the caller must not keep the result longer than needed.</summary>
         public static string ReadSecureString(SecureString value) => SecretText.Reveal(value);
 

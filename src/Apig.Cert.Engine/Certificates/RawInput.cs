@@ -132,6 +132,36 @@ namespace Apig.Cert.Engine.Certificates
             return new RawInput(inputName, description, Encoding.UTF8.GetBytes(text), text);
         }
 
+        /// <summary>
+        /// Text that may hold a private key, as characters the input now owns (cleared on dispose with the bytes made from
+        /// them): a secret read from a SecureString, or a key read out of an answer. <paramref name="description"/> names it in messages.
+        /// </summary>
+        internal static RawInput FromChars(char[] text, string inputName, string description)
+        {
+            int start = text.Length > 0 && text[0] == '\uFEFF' ? 1 : 0;
+            if (start > 0)
+            {
+                char[] rest = new char[text.Length - 1];
+                Array.Copy(text, 1, rest, 0, rest.Length);
+                Array.Clear(text, 0, text.Length);
+                text = rest;
+            }
+
+            long size = Encoding.UTF8.GetByteCount(text);
+            if (size > MaxInputBytes)
+            {
+                Array.Clear(text, 0, text.Length);
+                throw TooLarge(inputName, description, size);
+            }
+
+            if (IsBlank(text))
+            {
+                throw Empty(inputName, description);
+            }
+
+            return new RawInput(inputName, description, Encoding.UTF8.GetBytes(text), text);
+        }
+
         /// <summary>Wraps bytes that did not come from the user directly (e.g. an exported PFX).</summary>
         internal static RawInput FromBytes(byte[] bytes, string inputName, string description) =>
             new RawInput(inputName, description, bytes, new char[0]);

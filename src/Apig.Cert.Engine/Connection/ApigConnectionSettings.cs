@@ -16,6 +16,12 @@ namespace Apig.Cert.Engine.Connection
         /// <summary>Null means https://iam.{Region}.myhuaweicloud.com (only used for password auth).</summary>
         public Uri? IamEndpoint { get; set; }
 
+        /// <summary>Null means the CCM endpoint nearest the region (<see cref="CcmEndpoints"/>).</summary>
+        public Uri? CcmEndpoint { get; set; }
+
+        /// <summary>The account (domain) id, for CCM's account-scoped signature (X-Domain-Id); null when not known.</summary>
+        public string? AccountId { get; set; }
+
         public ApigAuthType AuthType { get; set; }
 
         public string? AccessKey { get; set; }

@@ -93,8 +93,12 @@ namespace Apig.Cert.Engine.Connection
             EnsureKnownRegion(region, settings.Endpoint != null, log);
             string apigBase = ValidateEndpoint(settings.Endpoint, ApigRegions.DefaultApigEndpoint(region), "Endpoint");
 
+            string ccmBase = ValidateEndpoint(settings.CcmEndpoint, CcmEndpoints.DefaultEndpoint(region), "CcmEndpoint");
+            string? accountId = string.IsNullOrWhiteSpace(settings.AccountId) ? null : ApigIds.EnsureValid(settings.AccountId!.Trim(), "AccountId");
+
             ProxyChoice? proxy = ProxyChoice.From(settings.Proxy, settings.ProxyUserName, settings.ProxyPassword, settings.ProxyUseDefaultCredentials);
             RefuseProxyForPlainHttp(proxy, apigBase, "Endpoint");
+            RefuseProxyForPlainHttp(proxy, ccmBase, "CcmEndpoint");
 
             if (proxy != null) log?.Verbose("Using proxy: " + proxy + ".");
             var pipeline = new ApigHttpPipeline(settings.MaxRetries, settings.Timeout, timing, target => SharedHttpClient.For(target, proxy));
@@ -130,6 +134,7 @@ namespace Apig.Cert.Engine.Connection
                         null, null, null, settings.MaxRetries, timeoutSec);
                     var authenticator = new AkSkAuthenticator(accessKey, settings.SecretKey!, projectId, securityToken);
                     DescribeProxy(context, proxy);
+                    DescribeCcm(context, ccmBase, accountId);
                     return new ApigSession(context, apigBase, pipeline, authenticator, accessKey);
                 }
 
@@ -145,6 +150,7 @@ namespace Apig.Cert.Engine.Connection
                     var context = new ApigContext(region, projectId, new Uri(apigBase), null, ApigAuthType.Token, null, null, null, null,
                         settings.MaxRetries, timeoutSec);
                     DescribeProxy(context, proxy);
+                    DescribeCcm(context, ccmBase, accountId);
                     // A token says nothing readable about its user: a new token for the same project is taken as a refresh.
                     return new ApigSession(context, apigBase, pipeline, new StaticTokenAuthenticator(token), string.Empty);
                 }
@@ -174,6 +180,7 @@ namespace Apig.Cert.Engine.Connection
                     var context = new ApigContext(region, projectId, new Uri(apigBase), new Uri(iamBase), ApigAuthType.Password, null, userName,
                         accountName, null, settings.MaxRetries, timeoutSec);
                     DescribeProxy(context, proxy);
+                    DescribeCcm(context, ccmBase, accountId);
                     var iam = new IamTokenClient(pipeline, iamBase, userName, settings.Password!, accountName, projectId);
                     var authenticator = new PasswordAuthenticator(iam, expiresAt => context.TokenExpiresAt = expiresAt);
                     await authenticator.GetValidTokenAsync(log, cancellationToken).ConfigureAwait(false);
@@ -186,6 +193,25 @@ namespace Apig.Cert.Engine.Connection
         }
 
         public ApigClient CreateClient(IApigLog? log) => new ApigClient(ApigBase, Context.ProjectId, Pipeline, Authenticator, log);
+
+        /// <summary>
+        /// A client of Certificate Manager over this connection's pipeline and credentials: AK/SK signed for the account
+        /// (X-Domain-Id, when the account id is known), a token sent as it is (whether CCM takes a project-scoped token is
+        /// not documented).
+        /// </summary>
+        public CcmClient CreateCcmClient(IApigLog? log)
+        {
+            Uri ccm = Context.CcmEndpoint ?? CcmEndpoints.DefaultEndpoint(Context.Region);
+            string ccmBase = (ccm.GetLeftPart(UriPartial.Authority) + ccm.AbsolutePath).TrimEnd('/');
+            IRequestAuthenticator authenticator = Authenticator is AkSkAuthenticator signer ? signer.ForAccount(Context.AccountId) : Authenticator;
+            return new CcmClient(ccmBase, Context.AccountId, Pipeline, authenticator, log);
+        }
+
+        private static void DescribeCcm(ApigContext context, string ccmBase, string? accountId)
+        {
+            context.CcmEndpoint = new Uri(ccmBase);
+            context.AccountId = accountId;
+        }
 
         /// <summary>
         /// Plain http is allowed only to this machine, and only because nothing else sees the traffic; a proxy would see

@@ -17,6 +17,9 @@ namespace Apig.Cert.Engine.Connection
         public const string ProjectIdVariable = "HUAWEICLOUD_SDK_PROJECT_ID";
         public const string RegionVariable = "HUAWEICLOUD_SDK_REGION";
 
+        /// <summary>The SDKs' account (domain) id, for GlobalCredentials: CCM's signature scope.</summary>
+        public const string DomainIdVariable = "HUAWEICLOUD_SDK_DOMAIN_ID";
+
         /// <summary>
         /// Fills what <paramref name="settings"/> lacks from the environment and switches it to AK/SK auth.
         /// Values already set win, so explicit parameters override the environment.
@@ -75,6 +78,11 @@ namespace Apig.Cert.Engine.Connection
             if (string.IsNullOrEmpty(settings.Region))
             {
                 settings.Region = Trimmed(getVariable(RegionVariable)) ?? string.Empty;
+            }
+
+            if (string.IsNullOrEmpty(settings.AccountId))
+            {
+                settings.AccountId = Trimmed(getVariable(DomainIdVariable));
             }
         }
 

@@ -75,7 +75,8 @@ namespace Apig.Cert.Engine.Http
                 text.Append('\n').Append("< ").Append(header.Key).Append(": ").Append(Redactor.RedactHeader(header.Key, header.Value));
             }
 
-            text.Append('\n').Append("< ").Append(Redactor.RedactBody(response.Body));
+            // From the bytes: a string of the whole answer would be an uncleared copy of any key it carries (a CCM export).
+            text.Append('\n').Append("< ").Append(Redactor.RedactBody(response.BodyUtf8));
             return text.ToString();
         }
 

@@ -26,7 +26,7 @@ namespace Apig.Cert.Engine.Http
         // One list for the JSON walk and for the patterns that stand in for it on text that is not JSON.
         private static readonly string[] SensitivePropertyNames =
         {
-            "private_key", "private_key_sign", "password", "secret", "secret_key", "sk", "token", "security_token", "access_token",
+            "private_key", "private_key_sign", "enc_private_key", "password", "secret", "secret_key", "sk", "token", "security_token", "access_token",
             "id_token", "refresh_token",
         };
 
@@ -91,20 +91,24 @@ namespace Apig.Cert.Engine.Http
         /// The same for a body still in UTF-8: valid JSON is redacted straight from the bytes, so a request that carries a
         /// private key never has the key decoded into a string just to be masked.
         /// </summary>
-        public static string RedactBody(byte[]? utf8Body)
+        public static string RedactBody(byte[]? utf8Body) =>
+            utf8Body == null ? "(empty)" : RedactBody(new ArraySegment<byte>(utf8Body));
+
+        /// <summary>The same for part of an array (an answer as received: a CCM export carries a private key).</summary>
+        public static string RedactBody(ArraySegment<byte> utf8Body)
         {
-            if (utf8Body == null || utf8Body.Length == 0) return "(empty)";
+            if (utf8Body.Array == null || utf8Body.Count == 0) return "(empty)";
             string redacted;
             try
             {
-                using (var document = JsonDocument.Parse(utf8Body))
+                using (var document = JsonDocument.Parse(new ReadOnlyMemory<byte>(utf8Body.Array, utf8Body.Offset, utf8Body.Count)))
                 {
                     redacted = PemPrivateKey.Replace(Redacted(document), Mask);
                 }
             }
             catch (JsonException)
             {
-                return RedactBody(Encoding.UTF8.GetString(utf8Body));
+                return RedactBody(Encoding.UTF8.GetString(utf8Body.Array, utf8Body.Offset, utf8Body.Count));
             }
 
             return Cut(redacted);

@@ -29,6 +29,20 @@ namespace Apig.Cert.Commands
         string CertificatePem { get; }
 
         object? PrivateKeyPem { get; }
+
+        /// <summary>A base64 PKCS#12: a string or a SecureString.</summary>
+        object? PfxBase64 { get; }
+
+        /// <summary>A Key Vault secret: any object with SecretValue (SecureString) and ContentType.</summary>
+        object? CertificateSecret { get; }
+
+        string CcmCertificateId { get; }
+
+        /// <summary>The -CcmCertificateId input over the current input's connection (read on the pipeline thread).</summary>
+        CertificateSource CcmSource(string certificateId);
+
+        /// <summary>Waits on the pipeline thread for engine work, forwarding its log lines; Ctrl+C ends the wait.</summary>
+        void WaitFor(Task task);
     }
 
     /// <summary>
@@ -42,6 +56,12 @@ namespace Apig.Cert.Commands
         public const string PfxSet = "Pfx";
         public const string X509Set = "X509";
         public const string PemSet = "Pem";
+        public const string PfxBase64Set = "PfxBase64";
+        public const string KeyVaultSecretSet = "KeyVaultSecret";
+        public const string CcmSet = "Ccm";
+
+        private const string Pkcs12ContentType = "application/x-pkcs12";
+        private const string PemContentType = "application/x-pem-file";
 
         private readonly PSCmdlet _cmdlet;
         private readonly ICertificateInputCmdlet _inputs;
@@ -50,6 +70,7 @@ namespace Apig.Cert.Commands
         private readonly Dictionary<string, string> _rootedPaths = new Dictionary<string, string>(StringComparer.Ordinal);
         private bool _warnedPlainTextKey;
         private Task? _earlyParse;
+        private readonly List<Task> _fetches = new List<Task>();
 
         public CertificateInputParameters(PSCmdlet cmdlet, ICertificateInputCmdlet inputs, Action<string> warn)
         {
@@ -74,7 +95,29 @@ namespace Apig.Cert.Commands
         }
 
         /// <summary>The current input's certificate, parsed (or taken from the cache); <paramref name="inputName"/> names the parameter for messages.</summary>
-        public CertificateBundle Load(out string inputName) => _certificates.Get(BuildInput(out inputName));
+        public CertificateBundle Load(out string inputName)
+        {
+            // A parse (or CCM export) started early is waited for here, where Ctrl+C and its log lines are handled; the
+            // cache then hands out its result at once instead of blocking the pipeline thread inside it.
+            Task? early = _earlyParse;
+            if (early != null && !early.IsCompleted)
+            {
+                _inputs.WaitFor(early);
+            }
+
+            CertificateSource input = BuildInput(out inputName);
+            if (_cmdlet.ParameterSetName == CcmSet)
+            {
+                // An export not made yet is a request: made on a worker thread and waited for here, like the early one.
+                Task<CertificateBundle> fetch = Task.Run(() => _certificates.Get(input));
+                _fetches.Add(fetch);
+                _inputs.WaitFor(fetch);
+                _fetches.Remove(fetch);
+                return fetch.GetAwaiter().GetResult();
+            }
+
+            return _certificates.Get(input);
+        }
 
         /// <summary>
         /// A certificate given on the command line is the same for every input of the command: parsed now, on a worker
@@ -85,9 +128,26 @@ namespace Apig.Cert.Commands
         {
             IDictionary<string, object> bound = _cmdlet.MyInvocation.BoundParameters;
             string set = _cmdlet.ParameterSetName;
-            bool fromCommandLine = set == FilesSet
-                ? bound.ContainsKey(nameof(ICertificateInputCmdlet.CertificatePath)) && bound.ContainsKey(nameof(ICertificateInputCmdlet.PrivateKeyPath))
-                : set == PfxSet && bound.ContainsKey(nameof(ICertificateInputCmdlet.PfxPath)) && bound.ContainsKey(nameof(ICertificateInputCmdlet.PfxPassword));
+            bool fromCommandLine;
+            switch (set)
+            {
+                case FilesSet:
+                    fromCommandLine = bound.ContainsKey(nameof(ICertificateInputCmdlet.CertificatePath)) && bound.ContainsKey(nameof(ICertificateInputCmdlet.PrivateKeyPath));
+                    break;
+                case PfxSet:
+                    fromCommandLine = bound.ContainsKey(nameof(ICertificateInputCmdlet.PfxPath)) && bound.ContainsKey(nameof(ICertificateInputCmdlet.PfxPassword));
+                    break;
+                case PfxBase64Set:
+                case KeyVaultSecretSet:
+                case CcmSet:
+                    // Command-line only parameters: what is bound now is the input of every record.
+                    fromCommandLine = true;
+                    break;
+                default:
+                    fromCommandLine = false;
+                    break;
+            }
+
             if (!fromCommandLine)
             {
                 return;
@@ -130,6 +190,15 @@ namespace Apig.Cert.Commands
                 case PemSet:
                     inputName = nameof(ICertificateInputCmdlet.CertificatePem);
                     return CertificateSource.FromPem(_inputs.CertificatePem, ReadPrivateKeyPem(), _inputs.PrivateKeyPassword);
+                case PfxBase64Set:
+                    inputName = nameof(ICertificateInputCmdlet.PfxBase64);
+                    return CertificateSource.FromPfxBase64(ReadPfxBase64(), _inputs.PfxPassword, inputName, "the base64 PKCS#12 of -PfxBase64");
+                case KeyVaultSecretSet:
+                    inputName = nameof(ICertificateInputCmdlet.CertificateSecret);
+                    return ReadCertificateSecret();
+                case CcmSet:
+                    inputName = nameof(ICertificateInputCmdlet.CcmCertificateId);
+                    return _inputs.CcmSource(_inputs.CcmCertificateId);
                 default:
                     inputName = nameof(ICertificateInputCmdlet.CertificatePath);
                     return CertificateSource.FromFiles(
@@ -172,6 +241,142 @@ namespace Apig.Cert.Commands
                         (value?.GetType().Name ?? "null") + "). To pass a key file, use -PrivateKeyPath instead.");
             }
         }
+
+        // No warning for a plain string, unlike -PrivateKeyPem: an Azure DevOps Key Vault task variable arrives as one (the
+        // agent masks it in logs), and that is the input this parameter exists for.
+        private SecretTextInput ReadPfxBase64()
+        {
+            object? value = Unwrapped(_inputs.PfxBase64);
+            if (value is null || (value is string empty && empty.Trim().Length == 0) || (value is SecureString blank && blank.Length == 0))
+            {
+                throw new ApigInputException("PfxBase64Empty", nameof(ICertificateInputCmdlet.PfxBase64),
+                    "-PfxBase64 is empty. Pass the base64 PKCS#12: in Azure DevOps the variable the Key Vault task made from the secret " +
+                    "(check that the task ran before this step and that the variable name is the secret's name), or (Get-AzKeyVaultSecret ...).SecretValue.");
+            }
+
+            switch (value)
+            {
+                case SecureString secure:
+                    return SecretTextInput.FromSecureString(secure);
+                case string text:
+                    return SecretTextInput.FromString(text);
+                default:
+                    throw new ApigInputException(
+                        "PfxBase64InvalidType",
+                        nameof(ICertificateInputCmdlet.PfxBase64),
+                        "-PfxBase64 takes a base64 PKCS#12 as a string or a SecureString (got " + TypeName(value) + "). " +
+                        (HasProperty(_inputs.PfxBase64, "SecretValue")
+                            ? "This looks like a Key Vault secret object: pass it with -CertificateSecret instead."
+                            : value is byte[]
+                                ? "For the bytes of a PFX, pass [Convert]::ToBase64String($bytes), or the file with -PfxPath."
+                                : "For a Key Vault secret object (Get-AzKeyVaultSecret), use -CertificateSecret; for a PFX file, -PfxPath."));
+            }
+        }
+
+        /// <summary>
+        /// A Key Vault secret read by property name, as Get-AzKeyVaultSecret returns it (PSKeyVaultSecret) or as a script
+        /// builds it ([pscustomobject] or a hashtable): no dependency on Az. Only SecretValue as a SecureString is taken.
+        /// </summary>
+        private CertificateSource ReadCertificateSecret()
+        {
+            const string inputName = nameof(ICertificateInputCmdlet.CertificateSecret);
+            // Not unwrapped: a [pscustomobject]'s properties live on its PSObject, not on the object underneath.
+            object? secret = _inputs.CertificateSecret;
+            if (secret is null || !HasProperty(secret, "SecretValue"))
+            {
+                throw new ApigInputException("CertificateSecretInvalid", inputName,
+                    "-CertificateSecret takes a Key Vault secret: an object with SecretValue (a SecureString) and ContentType, as Get-AzKeyVaultSecret returns it " +
+                    "(got " + TypeName(secret) + " without a SecretValue property). Pass the secret object (Get-AzKeyVaultSecret -VaultName <vault> -Name <name>), " +
+                    "or a base64 PKCS#12 with -PfxBase64.");
+            }
+
+            object? secretValue = Unwrapped(PropertyValue(secret, "SecretValue"));
+            if (secretValue is string)
+            {
+                throw new ApigInputException("CertificateSecretPlainText", inputName,
+                    "The SecretValue of -CertificateSecret is a plain string; it must be a SecureString, as Get-AzKeyVaultSecret gives it. " +
+                    "Make it one (ConvertTo-SecureString -AsPlainText -Force), or pass a base64 PKCS#12 string with -PfxBase64.");
+            }
+
+            if (!(secretValue is SecureString secure))
+            {
+                throw new ApigInputException("CertificateSecretInvalid", inputName,
+                    "The SecretValue of -CertificateSecret is " + (secretValue is null ? "empty" : "a " + TypeName(secretValue)) +
+                    "; it must be a SecureString holding the certificate, as Get-AzKeyVaultSecret gives it. Check that the secret was read with its value.");
+            }
+
+            string contentType = ContentTypeOf(PropertyValue(secret, "ContentType"));
+            switch (contentType)
+            {
+                case Pkcs12ContentType:
+                    return CertificateSource.FromPfxBase64(SecretTextInput.FromSecureString(secure), _inputs.PfxPassword, inputName,
+                        "the Key Vault secret of -CertificateSecret (" + Pkcs12ContentType + ")");
+                case PemContentType:
+                    return CertificateSource.FromPemSecret(SecretTextInput.FromSecureString(secure), _inputs.PfxPassword, inputName,
+                        "the Key Vault secret of -CertificateSecret (" + PemContentType + ")");
+                case "":
+                    throw new ApigInputException("CertificateSecretNoContentType", inputName,
+                        "-CertificateSecret has no ContentType, so it is not known how to read it. Key Vault sets it for certificates: " + Pkcs12ContentType +
+                        " (a base64 PKCS#12) or " + PemContentType + " (PEM certificate and key). Set it on the secret (Set-AzKeyVaultSecret -ContentType), " +
+                        "or pass a base64 PKCS#12 with -PfxBase64.");
+                default:
+                    throw new ApigInputException("CertificateSecretContentTypeUnknown", inputName,
+                        "The ContentType '" + Shortened(contentType) + "' of -CertificateSecret is neither " + Pkcs12ContentType + " (a base64 PKCS#12) nor " +
+                        PemContentType + " (PEM certificate and key). Pass the secret of a Key Vault certificate, or a base64 PKCS#12 with -PfxBase64.");
+            }
+        }
+
+        // "application/x-pkcs12; charset=..." and any case: only the media type counts.
+        private static string ContentTypeOf(object? value)
+        {
+            string text = (Unwrapped(value) as string ?? string.Empty).Trim();
+            int parameters = text.IndexOf(';');
+            if (parameters >= 0) text = text.Substring(0, parameters).Trim();
+            return text.ToLowerInvariant();
+        }
+
+        private static bool HasProperty(object? value, string name)
+        {
+            if (value is null) return false;
+            if (Unwrapped(value) is System.Collections.IDictionary dictionary) return DictionaryKey(dictionary, name) != null;
+            return PSObject.AsPSObject(value).Properties[name] != null;
+        }
+
+        private static object? PropertyValue(object value, string name)
+        {
+            if (Unwrapped(value) is System.Collections.IDictionary dictionary)
+            {
+                object? key = DictionaryKey(dictionary, name);
+                return key == null ? null : dictionary[key];
+            }
+
+            try
+            {
+                return PSObject.AsPSObject(value).Properties[name]?.Value;
+            }
+            catch (Exception ex) when (ex is GetValueException || ex is ExtendedTypeSystemException)
+            {
+                return null;
+            }
+        }
+
+        private static object? DictionaryKey(System.Collections.IDictionary dictionary, string name)
+        {
+            foreach (object key in dictionary.Keys)
+            {
+                if (key is string text && string.Equals(text, name, StringComparison.OrdinalIgnoreCase)) return key;
+            }
+
+            return null;
+        }
+
+        private static string TypeName(object? value) => value is null ? "nothing" : value is PSObject wrapped ? wrapped.BaseObject.GetType().Name : value.GetType().Name;
+
+        private static string Shortened(string text) => text.Length > 80 ? text.Substring(0, 80) + "..." : text;
+
+        /// <summary>The -CcmCertificateId input over a connection: one export per command and connection, parsed like PEM.</summary>
+        public static CertificateSource CcmSource(CommandConnection connection, string certificateId, System.Threading.CancellationToken cancellationToken) =>
+            connection.Get(c => new Engine.Operations.CcmCertificates(c.Session.CreateCcmClient(c.Log), c.Log)).Source(certificateId, cancellationToken);
 
         /// <summary>A file parameter's path as the file system sees it (also for the CA file of the store cmdlets).</summary>
         public string ResolvePath(string path, string parameterName)
@@ -242,6 +447,12 @@ namespace Apig.Cert.Commands
         {
             // A parse still running would otherwise finish after the keys were cleared, and keep its copy.
             _earlyParse?.GetAwaiter().GetResult();
+            foreach (Task fetch in _fetches)
+            {
+                // After Ctrl+C an export may still be ending (cancelled): its key must be in the cache when it is cleared.
+                try { fetch.GetAwaiter().GetResult(); } catch (Exception) { }
+            }
+
             _certificates.Dispose();
         }
     }

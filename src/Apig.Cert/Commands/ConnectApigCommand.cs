@@ -38,6 +38,14 @@ namespace Apig.Cert.Commands
         [Parameter]
         public Uri? IamEndpoint { get; set; }
 
+        /// <summary>Certificate Manager (CCM) endpoint; default https://scm.{region}.myhuaweicloud.com where CCM serves the region, else the nearest. http:// only for loopback.</summary>
+        [Parameter]
+        public Uri? CcmEndpoint { get; set; }
+
+        /// <summary>The account (domain) id CCM requests are signed for (X-Domain-Id); default HUAWEICLOUD_SDK_DOMAIN_ID.</summary>
+        [Parameter]
+        public string? AccountId { get; set; }
+
         [Parameter(Mandatory = true, ParameterSetName = AccessKeySet)]
         [Alias("AK")]
         public string? AccessKey { get; set; }
@@ -102,6 +110,7 @@ namespace Apig.Cert.Commands
                 ProjectId = ProjectId ?? string.Empty,
                 Endpoint = Endpoint,
                 IamEndpoint = IamEndpoint,
+                CcmEndpoint = CcmEndpoint, AccountId = AccountId,
                 MaxRetries = MaxRetries,
                 Timeout = TimeSpan.FromSeconds(TimeoutSec),
                 Proxy = Proxy,

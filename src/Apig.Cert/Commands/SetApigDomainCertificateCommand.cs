@@ -2,6 +2,8 @@ using System;
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+using Apig.Cert.Completers;
 using Apig.Cert.Engine.Api;
 using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
@@ -22,6 +24,9 @@ namespace Apig.Cert.Commands
         private const string PfxSet = CertificateInputParameters.PfxSet;
         private const string X509Set = CertificateInputParameters.X509Set;
         private const string PemSet = CertificateInputParameters.PemSet;
+        private const string PfxBase64Set = CertificateInputParameters.PfxBase64Set;
+        private const string KeyVaultSecretSet = CertificateInputParameters.KeyVaultSecretSet;
+        private const string CcmSet = CertificateInputParameters.CcmSet;
 
         private CertificateInputParameters? _inputs;
 
@@ -47,9 +52,35 @@ namespace Apig.Cert.Commands
         [AllowEmptyString]
         public string PfxPath { get; set; } = string.Empty;
 
+        /// <summary>The password of -PfxPath, -PfxBase64 or a -CertificateSecret (Key Vault's own secrets have none).</summary>
         [Parameter(ParameterSetName = PfxSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = PfxBase64Set)]
+        [Parameter(ParameterSetName = KeyVaultSecretSet)]
         [Alias("PfxPass")]
         public SecureString? PfxPassword { get; set; }
+
+        /// <summary>
+        /// A base64 PKCS#12, as a string (an Azure DevOps Key Vault task variable) or a SecureString. Typed object so both
+        /// bind; anything else is refused with an error that names the parameter to use instead.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = PfxBase64Set)]
+        [AllowNull]
+        [AllowEmptyString]
+        public object? PfxBase64 { get; set; }
+
+        /// <summary>A Key Vault secret (Get-AzKeyVaultSecret): SecretValue (SecureString) and ContentType application/x-pkcs12 or application/x-pem-file.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = KeyVaultSecretSet)]
+        [AllowNull]
+        public object? CertificateSecret { get; set; }
+
+        /// <summary>
+        /// A certificate in Huawei Cloud Certificate Manager, exported (once per command) through the connection. Not bound
+        /// by property name: piped objects are the domains (or stored certificates) to act on.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = CcmSet)]
+        [ArgumentCompleter(typeof(CcmCertificateIdCompleter))]
+        [AllowEmptyString]
+        public string CcmCertificateId { get; set; } = string.Empty;
 
         /// <summary>A certificate object with an exportable private key.</summary>
         [Parameter(Mandatory = true, ParameterSetName = X509Set)]
@@ -149,6 +180,10 @@ namespace Apig.Cert.Commands
 
         private static ItemResult Counted(DomainCertificateBinding binding) =>
             binding.Changed ? ItemResult.Succeeded(binding) : ItemResult.Unchanged(binding);
+
+        CertificateSource ICertificateInputCmdlet.CcmSource(string certificateId) => CertificateInputParameters.CcmSource(Connection, certificateId, StopToken);
+
+        void ICertificateInputCmdlet.WaitFor(Task task) => Await(task);
 
         private protected override string SummaryDetail() =>
             "; certificate input parsed " + _inputs?.ParseCount + " time(s)";

@@ -1,6 +1,9 @@
 using System.Management.Automation;
 using System.Security;
 using System.Security.Cryptography.X509Certificates;
+using System.Threading.Tasks;
+using Apig.Cert.Completers;
+using Apig.Cert.Engine.Certificates;
 using Apig.Cert.Engine.Operations;
 
 namespace Apig.Cert.Commands
@@ -32,9 +35,35 @@ namespace Apig.Cert.Commands
         [AllowEmptyString]
         public string PfxPath { get; set; } = string.Empty;
 
+        /// <summary>The password of -PfxPath, -PfxBase64 or a -CertificateSecret (Key Vault's own secrets have none).</summary>
         [Parameter(ParameterSetName = CertificateInputParameters.PfxSet, ValueFromPipelineByPropertyName = true)]
+        [Parameter(ParameterSetName = CertificateInputParameters.PfxBase64Set)]
+        [Parameter(ParameterSetName = CertificateInputParameters.KeyVaultSecretSet)]
         [Alias("PfxPass")]
         public SecureString? PfxPassword { get; set; }
+
+        /// <summary>
+        /// A base64 PKCS#12, as a string (an Azure DevOps Key Vault task variable) or a SecureString. Typed object so both
+        /// bind; anything else is refused with an error that names the parameter to use instead.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.PfxBase64Set)]
+        [AllowNull]
+        [AllowEmptyString]
+        public object? PfxBase64 { get; set; }
+
+        /// <summary>A Key Vault secret (Get-AzKeyVaultSecret): SecretValue (SecureString) and ContentType application/x-pkcs12 or application/x-pem-file.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.KeyVaultSecretSet)]
+        [AllowNull]
+        public object? CertificateSecret { get; set; }
+
+        /// <summary>
+        /// A certificate in Huawei Cloud Certificate Manager, exported (once per command) through the connection. Not bound
+        /// by property name: piped objects are the domains (or stored certificates) to act on.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.CcmSet)]
+        [ArgumentCompleter(typeof(CcmCertificateIdCompleter))]
+        [AllowEmptyString]
+        public string CcmCertificateId { get; set; } = string.Empty;
 
         [Parameter(Mandatory = true, ParameterSetName = CertificateInputParameters.X509Set)]
         public X509Certificate2? Certificate { get; set; }
@@ -80,6 +109,10 @@ namespace Apig.Cert.Commands
             _inputs = new CertificateInputParameters(this, this, WriteWarning);
             _inputs.Begin();
         }
+
+        CertificateSource ICertificateInputCmdlet.CcmSource(string certificateId) => CertificateInputParameters.CcmSource(Connection, certificateId, StopToken);
+
+        void ICertificateInputCmdlet.WaitFor(Task task) => Await(task);
 
         private protected override string SummaryDetail() => "; certificate input parsed " + _inputs?.ParseCount + " time(s)";
 

@@ -35,7 +35,7 @@ namespace Apig.Cert.Completers
                 using (var deadline = new CancellationTokenSource(s_deadline))
                 {
                     Task<List<KeyValuePair<string, string>>> lookup = Task.Run(
-                        () => SuggestAsync(new ResourceListing(session.CreateClient(null), session.Context.ProjectId), fakeBoundParameters, deadline.Token),
+                        () => SuggestAsync(session, fakeBoundParameters, deadline.Token),
                         deadline.Token);
                     if (!lookup.Wait(s_deadline))
                     {
@@ -58,6 +58,10 @@ namespace Apig.Cert.Completers
                 return Array.Empty<CompletionResult>();
             }
         }
+
+        /// <summary>Value to insert and its tooltip, from the connection (APIG's listing unless a completer reads another service).</summary>
+        private protected virtual Task<List<KeyValuePair<string, string>>> SuggestAsync(ApigSession session, IDictionary bound, CancellationToken cancellationToken) =>
+            SuggestAsync(new ResourceListing(session.CreateClient(null), session.Context.ProjectId), bound, cancellationToken);
 
         /// <summary>Value to insert and its tooltip.</summary>
         private protected abstract Task<List<KeyValuePair<string, string>>> SuggestAsync(ResourceListing listing, IDictionary bound, CancellationToken cancellationToken);

@@ -291,8 +291,14 @@ if ($CertificateName) {
     return
 }
 
-# --- Rotate: whatever CCM has (re-)issued for each domain ------------------------------------------------------
-if ($PSCmdlet.ParameterSetName -eq 'Ccm') {
+# --- Rotate ----------------------------------------------------------------------------------------------------
+$fromCcm = $PSCmdlet.ParameterSetName -eq 'Ccm'
+$domains = @(Get-ApigDomain -DomainName $DomainPattern)
+$rotationErrors = @()
+$results = @()
+$problem = $null
+if ($fromCcm) {
+    # --- Rotate: whatever CCM has (re-)issued for each domain ---
     # TLS name matching (RFC 6125), as APIG checks it: an exact name, or '*.' covering exactly one more label.
     function Test-Covers {
         param([string[]] $Names, [string] $DomainName)
@@ -305,12 +311,8 @@ if ($PSCmdlet.ParameterSetName -eq 'Ccm') {
         return $false
     }
 
-    $domains = @(Get-ApigDomain -DomainName $DomainPattern)
-    $rotationErrors = @()
-    $results = @()
     $withoutCcm = @()
     $chosen = @{}
-    $problem = $null
     try {
         # One listing for every domain; the newest ISSUED certificate covering a domain is what CCM issued last for it.
         $issued = @(Get-ApigCcmCertificate -Status ISSUED)
@@ -333,44 +335,8 @@ if ($PSCmdlet.ParameterSetName -eq 'Ccm') {
             $rotationErrors += @($ccmErrors)
         }
     }
-
-    $changed = @($results | Where-Object { $_.Changed })
-    $unchanged = @($results | Where-Object { -not $_.Changed })
-    $failedNames = @($rotationErrors | ForEach-Object { [string]$_.TargetObject })
-    Write-Output ([pscustomobject]@{
-            DomainPattern         = $DomainPattern
-            Matched               = $domains.Count
-            Changed               = $changed.Count
-            Unchanged             = $unchanged.Count
-            Failed                = $rotationErrors.Count
-            WhatIf                = [bool]$WhatIfPreference
-            ChangedDomains        = @($changed | ForEach-Object { $_.DomainName })
-            UnchangedDomains      = @($unchanged | ForEach-Object { $_.DomainName })
-            FailedDomains         = $failedNames
-            WithoutCcmCertificate = $withoutCcm
-            CcmCertificates       = @($chosen.Keys | Sort-Object)
-        })
-    foreach ($failure in $rotationErrors) {
-        Write-Output "FAILED $($failure.TargetObject): $($failure.FullyQualifiedErrorId.Split(',')[0]): $($failure.Exception.Message)"
-    }
-    $line = "Apig.Cert rotation '$DomainPattern' from CCM: $($domains.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count); without a CCM certificate: $($withoutCcm.Count)"
-    if ($WhatIfPreference) { $line += ' (WhatIf: nothing was sent)' }
-    Write-Output $line
-    if (-not $problem -and $domains.Count -eq 0) { $problem = "No APIG domain matches '$DomainPattern'." }
-    elseif (-not $problem -and $rotationErrors.Count -gt 0) { $problem = "$($rotationErrors.Count) domain(s) failed: $($failedNames -join ', ')." }
-    if ($problem) {
-        if ($inAutomation) { throw $problem }
-        Write-Output $problem
-        exit 1
-    }
-    return
 }
-
-# --- Rotate ----------------------------------------------------------------------------------------------------
-$domains = @(Get-ApigDomain -DomainName $DomainPattern)
-$rotationErrors = @()
-$results = @()
-if ($domains.Count -gt 0) {
+elseif ($domains.Count -gt 0) {
     # Per-domain failures are collected, not thrown, so one broken domain does not stop the others.
     # -WhatIf reaches Set-ApigDomainCertificate through $WhatIfPreference: nothing is sent.
     $results = @($domains | Set-ApigDomainCertificate @certificate -ErrorAction SilentlyContinue -ErrorVariable rotationErrors)
@@ -390,6 +356,10 @@ $summary = [pscustomobject]@{
     UnchangedDomains = @($unchanged | ForEach-Object { $_.DomainName })
     FailedDomains    = $failedNames
 }
+if ($fromCcm) {
+    $summary | Add-Member -NotePropertyName WithoutCcmCertificate -NotePropertyValue $withoutCcm
+    $summary | Add-Member -NotePropertyName CcmCertificates -NotePropertyValue @($chosen.Keys | Sort-Object)
+}
 # -Verify: the domains just rotated.
 $verification = Invoke-Verification -Rotated $changed
 Add-VerificationSummary $summary $verification
@@ -397,7 +367,8 @@ Write-Output $summary
 foreach ($failure in $rotationErrors) {
     Write-Output "FAILED $($failure.TargetObject): $($failure.FullyQualifiedErrorId.Split(',')[0]): $($failure.Exception.Message)"
 }
-$line = "Apig.Cert rotation '$DomainPattern': $($domains.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count)"
+$line = "Apig.Cert rotation '$DomainPattern'$(if ($fromCcm) { ' from CCM' }): $($domains.Count) matched; changed: $($changed.Count); unchanged: $($unchanged.Count); failed: $($rotationErrors.Count)"
+if ($fromCcm) { $line += "; without a CCM certificate: $($withoutCcm.Count)" }
 if ($WhatIfPreference) { $line += ' (WhatIf: nothing was sent)' }
 # -Verify
 if ($Verify) {
@@ -406,11 +377,13 @@ if ($Verify) {
 }
 Write-Output $line
 
-$problem = $null
-if ($domains.Count -eq 0) { $problem = "No APIG domain matches '$DomainPattern'." }
-elseif ($rotationErrors.Count -gt 0) { $problem = "$($rotationErrors.Count) domain(s) failed: $($failedNames -join ', ')." }
-# -Verify
-elseif ($verification.NotVerified.Count -gt 0) { $problem = "$($verification.NotVerified.Count) domain(s) do not serve the new certificate: $($verification.NotVerified -join ', ')." }
+# A CCM listing that failed is the problem already; otherwise the first of these.
+if (-not $problem) {
+    if ($domains.Count -eq 0) { $problem = "No APIG domain matches '$DomainPattern'." }
+    elseif ($rotationErrors.Count -gt 0) { $problem = "$($rotationErrors.Count) domain(s) failed: $($failedNames -join ', ')." }
+    # -Verify
+    elseif ($verification.NotVerified.Count -gt 0) { $problem = "$($verification.NotVerified.Count) domain(s) do not serve the new certificate: $($verification.NotVerified -join ', ')." }
+}
 if ($problem) {
     # Automation marks a job Failed only on a terminating error; a pipeline or scheduler reads the exit code.
     if ($inAutomation) { throw $problem }

@@ -328,6 +328,19 @@ Describe 'docs/examples/Rotate-ApigCertificate.Runbook.ps1 -FromCcm (whatever Ce
         Get-BindRequestCount | Should -Be 2
     }
 
+    It '-Verify after a CCM rotation waits for the edge and counts what it serves; the summary names the CCM certificate' {
+        $plane = Get-EmulatorDataPlane
+        Set-EmulatorSettings @{ propagationDelaySec = 2 }
+        try {
+            $run = Invoke-CcmRunbook @('-Verify', '-VerifyTimeoutSec', '60', '-VerifyEndpoint', $plane.Endpoint)
+        }
+        finally { Set-EmulatorSettings @{ propagationDelaySec = 0 } }
+        $run.ExitCode | Should -Be 0 -Because $run.Output
+        $run.Output | Should -Match 'from CCM: 3 matched; changed: 2; unchanged: 0; failed: 0; without a CCM certificate: 1; verified: 2; not verified: 0'
+        $run.Output | Should -Match ([regex]::Escape($ccmId))
+        $run.Output | Should -Not -MatchExactly 'NOT VERIFIED'
+    }
+
     It '-WhatIf sends nothing to APIG; a CCM that refuses the listing exits 1' {
         $run = Invoke-CcmRunbook @('-WhatIf')
         $run.ExitCode | Should -Be 0 -Because $run.Output

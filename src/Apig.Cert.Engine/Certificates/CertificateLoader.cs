@@ -62,7 +62,7 @@ namespace Apig.Cert.Engine.Certificates
                 if (!LooksLikePfx(pfx))
                 {
                     throw new ApigInputException("PfxInvalid", inputName,
-                        description + " is base64, but not of a PKCS#12 (PFX). Pass the value of the certificate's Key Vault secret (content type "
+                        SentenceStart(description) + " is base64, but not of a PKCS#12 (PFX). Pass the value of the certificate's Key Vault secret (content type "
                         + "application/x-pkcs12), or a PFX file with -PfxPath.");
                 }
 
@@ -269,7 +269,7 @@ namespace Apig.Cert.Engine.Certificates
                 if (PemBlock.LooksLikePem(text))
                 {
                     throw new ApigInputException("PfxBase64IsPem", inputName,
-                        description + " is PEM text, not a base64 PKCS#12. Pass it with -CertificateSecret (content type application/x-pem-file), "
+                        SentenceStart(description) + " is PEM text, not a base64 PKCS#12. Pass it with -CertificateSecret (content type application/x-pem-file), "
                         + "or as -CertificatePem and -PrivateKeyPem.");
                 }
 
@@ -281,7 +281,7 @@ namespace Apig.Cert.Engine.Certificates
                 {
                     // The exception's own text is not passed on: it could quote the input.
                     throw new ApigInputException("PfxBase64Invalid", inputName,
-                        description + " is not valid base64. Pass the secret's value exactly as Key Vault gives it (the Azure DevOps Key Vault task's "
+                        SentenceStart(description) + " is not valid base64. Pass the secret's value exactly as Key Vault gives it (the Azure DevOps Key Vault task's "
                         + "variable, or Get-AzKeyVaultSecret's SecretValue), or a PFX file with -PfxPath.", new FormatException("The base64 text is malformed.", null));
                 }
             }
@@ -290,6 +290,10 @@ namespace Apig.Cert.Engine.Certificates
                 Array.Clear(text, 0, text.Length);
             }
         }
+
+        // The description ("the base64 PKCS#12 of -PfxBase64") is written to fit mid-sentence too.
+        private static string SentenceStart(string description) =>
+            description.Length == 0 ? description : char.ToUpperInvariant(description[0]) + description.Substring(1);
 
         private static bool IsBlank(char[] text)
         {

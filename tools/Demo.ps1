@@ -1,7 +1,8 @@
 <#
 .SYNOPSIS
     The demo behind ./build.ps1 -Task Demo: the whole tour against the built-in emulator. Connect, list the domains,
-    bind a throwaway certificate to all of them, report expiry, unbind one, and stop the emulator.
+    bind a throwaway certificate to all of them, report expiry, unbind one, rotate a stored certificate in place, check
+    what the edge serves, and stop the emulator.
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -65,9 +66,19 @@ try {
     $inPlace | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
     $rotation = @(Get-EmulatorRequests -Url $emulator.Url | Select-Object -Skip $sentBefore)
     $bound = @(Get-ApigCertificateBinding -CertificateId $stored.CertificateId)
-    Write-Host ("{0} domain(s) now serve it; the rotation took {1} request(s), {2} of them a change" -f $bound.Count, $rotation.Count,
+    Write-Host ("{0} domain(s) are bound to it; the rotation took {1} request(s), {2} of them a change" -f $bound.Count, $rotation.Count,
         @($rotation | Where-Object method -NE 'GET').Count)
     if (-not $inPlace.Changed -or $bound.Count -ne @($domains).Count) { throw 'The demo did not rotate the stored certificate on every domain.' }
+
+    Write-Step 'Test-ApigDomainCertificate: what the edge really serves (the emulator''s TLS data plane, the demo CA trusted)'
+    $plane = (Invoke-EmulatorAdmin -Url $emulator.Url -Path state).dataPlane
+    $caFile = Join-Path $work 'demo-ca.pem'
+    Set-Content -LiteralPath $caFile -Value $ca.ExportCertificatePem() -Encoding ascii
+    $checks = @(Get-ApigDomain | Test-ApigDomainCertificate -Endpoint "$($plane.host):$($plane.port)" -TrustedRootPath $caFile)
+    $checks | Format-Table -AutoSize | Out-String -Width 200 | Write-Host
+    $served = @($checks | Where-Object { $_.MatchesBound -and $_.ChainTrusted -and $_.NameMatches -and $_.Served.Thumbprint -eq $renewed.Thumbprint })
+    Write-Host ("{0} of {1} domain(s) serve the renewed certificate, trusted and matching what APIG says is bound" -f $served.Count, $checks.Count)
+    if ($served.Count -ne @($domains).Count) { throw 'The demo''s domains do not serve the renewed certificate.' }
 
     $requests = @(Get-EmulatorRequests -Url $emulator.Url)
     Write-Host ("Emulator saw {0} request(s): {1}" -f $requests.Count, (($requests | Group-Object method | ForEach-Object { "$($_.Count) $($_.Name)" }) -join ', '))

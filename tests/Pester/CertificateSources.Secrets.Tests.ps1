@@ -16,17 +16,7 @@ BeforeAll {
     $ccmId = (Invoke-EmulatorAdmin -Url $EmulatorUrl -Path 'ccm/certificates' -Method POST -Body @{
             name = 'wildcard'; certificatePem = $ccm.CertificatePem; privateKeyPem = $ccm.PrivateKeyPem }).id
 
-    $transcript = Join-Path $WorkDir 'sources-transcript.txt'
-    $captured = Join-Path $WorkDir 'sources-streams.txt'
-    $script = @"
-`$ErrorActionPreference = 'Continue'
-`$VerbosePreference = 'Continue'
-`$DebugPreference = 'Continue'
-`$InformationPreference = 'Continue'
-Start-Transcript -LiteralPath '$transcript' | Out-Null
-& {
-    Import-Module '$(Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')'
-    `$domains = '$($Seed.Domains | ConvertTo-Json -Compress)' | ConvertFrom-Json
+    $flow = @"
     Connect-Apig -Region '$($Seed.Region)' -ProjectId '$($Seed.ProjectId)' -Endpoint '$EmulatorUrl' -CcmEndpoint '$EmulatorUrl' -AccountId 'emu0account0000000000000000000001' ``
         -AccessKey '$($Seed.AccessKey)' -SecretKey (ConvertTo-SecureString '$($Seed.SecretKey)' -AsPlainText -Force) | Format-List * | Out-String
     `$secure = ConvertTo-SecureString `$env:T_PFX64 -AsPlainText -Force
@@ -48,23 +38,11 @@ Start-Transcript -LiteralPath '$transcript' | Out-Null
     `$domains[0] | Set-ApigDomainCertificate -CertificateSecret ([pscustomobject]@{ SecretValue = `$secure; ContentType = 'application/x-pem-file' })
     `$domains[0] | Set-ApigDomainCertificate -CcmCertificateId 'scs0000000000000'
     Get-ApigContext | ConvertTo-Json | Out-String
-    `$Error | ForEach-Object { `$_ | Format-List * -Force | Out-String; `$_.Exception.ToString() }
-} *>&1 | Out-String -Width 400
-Stop-Transcript | Out-Null
 "@
-    $pwsh = Get-PwshCommand
     Clear-SentRequests
-    # The secrets reach the child through its environment, so the script text (which error records quote) holds none.
-    $env:T_PFX64 = $pfxBase64; $env:T_PEM = $pemSecret
-    try { & $pwsh -NoProfile -NonInteractive -Command $script *> $captured }
-    finally { Remove-Item env:T_PFX64, env:T_PEM -ErrorAction Ignore }
-    $everything = (Get-Content -Raw $captured) + (Get-Content -Raw $transcript) +
-        ((Get-EmulatorRequests -Url $EmulatorUrl) | ConvertTo-Json -Depth 10) +
-        ((Invoke-EmulatorAdmin -Url $EmulatorUrl -Path state) | ConvertTo-Json -Depth 20)
+    $everything = Invoke-CapturedFlow -Name sources -Body $flow -Environment @{ T_PFX64 = $pfxBase64; T_PEM = $pemSecret }
 
-    $keyLines = foreach ($file in $kv.KeyFile, $kv.KeyTraditional, $ccm.KeyFile, $ccm.KeyTraditional) {
-        Get-Content $file | Where-Object { $_ -notmatch '^-----' -and $_.Length -ge 16 }
-    }
+    $keyLines = Get-PrivateKeyLines $kv.KeyFile, $kv.KeyTraditional, $ccm.KeyFile, $ccm.KeyTraditional
     # Any 48 characters of the base64 PKCS#12 would be a piece of the key it wraps.
     $pfxPieces = for ($i = 0; $i + 48 -le $pfxBase64.Length; $i += 48) { $pfxBase64.Substring($i, 48) }
 }

@@ -5,17 +5,7 @@ BeforeAll {
     $ca = New-TestCertificateAuthority
     $cert = New-TestCertificate -DnsName $Seed.Domains.DomainName -Issuer $ca -Directory (Join-Path $WorkDir 'secrets')
     $other = New-TestCertificate -DnsName 'api.example.com' -Issuer $ca -Directory (Join-Path $WorkDir 'secrets-other')
-    $transcript = Join-Path $WorkDir 'transcript.txt'
-    $captured = Join-Path $WorkDir 'streams.txt'
-    $script = @"
-`$ErrorActionPreference = 'Continue'
-`$VerbosePreference = 'Continue'
-`$DebugPreference = 'Continue'
-`$InformationPreference = 'Continue'
-Start-Transcript -LiteralPath '$transcript' | Out-Null
-& {
-    Import-Module '$(Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')'
-    `$domains = '$($Seed.Domains | ConvertTo-Json -Compress)' | ConvertFrom-Json
+    $flow = @"
     `$common = @{ Region = '$($Seed.Region)'; ProjectId = '$($Seed.ProjectId)'; Endpoint = '$EmulatorUrl' }
     Connect-Apig @common -AccessKey '$($Seed.AccessKey)' -SecretKey (ConvertTo-SecureString `$env:T_SK -AsPlainText -Force) | Format-List * | Out-String
     `$domains | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyEncryptedFile)' -PrivateKeyPassword (ConvertTo-SecureString `$env:T_KEYPW -AsPlainText -Force) | Format-List * | Out-String
@@ -31,24 +21,14 @@ Start-Transcript -LiteralPath '$transcript' | Out-Null
     Get-ApigContext | ConvertTo-Json | Out-String
     `$domains[3] | Set-ApigDomainCertificate -CertificatePath '$($cert.FullChainFile)' -PrivateKeyPath '$($cert.KeyFile)' | Out-String
     try { Connect-Apig @common -IamEndpoint '$EmulatorUrl' -Credential ([pscredential]::new('$($Seed.UserName)', (ConvertTo-SecureString ('wrong-' + `$env:T_PASSWORD) -AsPlainText -Force))) -AccountName '$($Seed.AccountName)' } catch { `$_ | Format-List * -Force | Out-String; `$_.Exception | Format-List * -Force | Out-String }
-    `$Error | ForEach-Object { `$_ | Format-List * -Force | Out-String; `$_.Exception.ToString() }
-} *>&1 | Out-String -Width 400
-Stop-Transcript | Out-Null
 "@
-    $pwsh = Get-PwshCommand
     Reset-Emulator
-    # Secrets reach the child through its environment, so the script text (which error records quote) holds none.
-    $env:T_SK = $Seed.SecretKey; $env:T_KEYPW = $cert.KeyPassword; $env:T_TEMPSK = $Seed.TempSecret; $env:T_TEMPTOKEN = $Seed.TempToken
-    $env:T_PFXPW = $cert.PfxPassword; $env:T_TOKEN = $Seed.Token; $env:T_PASSWORD = $Seed.Password
-    try { & $pwsh -NoProfile -NonInteractive -Command $script *> $captured }
-    finally { foreach ($name in 'T_SK', 'T_KEYPW', 'T_TEMPSK', 'T_TEMPTOKEN', 'T_PFXPW', 'T_TOKEN', 'T_PASSWORD') { Remove-Item "env:$name" -ErrorAction Ignore } }
-    $everything = (Get-Content -Raw $captured) + (Get-Content -Raw $transcript) +
-        ((Get-EmulatorRequests -Url $EmulatorUrl) | ConvertTo-Json -Depth 10) +
-        ((Invoke-EmulatorAdmin -Url $EmulatorUrl -Path state) | ConvertTo-Json -Depth 20)
-
-    $keyLines = foreach ($file in $cert.KeyFile, $cert.KeyTraditional, $cert.KeyEncryptedFile, $other.KeyFile) {
-        Get-Content $file | Where-Object { $_ -notmatch '^-----' -and $_.Length -ge 16 }
+    $everything = Invoke-CapturedFlow -Body $flow -Environment @{
+        T_SK = $Seed.SecretKey; T_KEYPW = $cert.KeyPassword; T_TEMPSK = $Seed.TempSecret; T_TEMPTOKEN = $Seed.TempToken
+        T_PFXPW = $cert.PfxPassword; T_TOKEN = $Seed.Token; T_PASSWORD = $Seed.Password
     }
+
+    $keyLines = Get-PrivateKeyLines $cert.KeyFile, $cert.KeyTraditional, $cert.KeyEncryptedFile, $other.KeyFile
     $secrets = @($Seed.SecretKey, $Seed.TempSecret, $Seed.TempToken, $Seed.Token, $Seed.Password, $cert.KeyPassword, $cert.PfxPassword)
 }
 AfterAll { Stop-TestEmulator }

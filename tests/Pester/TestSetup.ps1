@@ -131,6 +131,44 @@ function Start-SecondEmulator {
     Start-ApigEmulator -EmulatorPath $env:APIG_TEST_EMULATOR -StatePath $file
 }
 
+function Invoke-CapturedFlow {
+    <#
+    Runs script lines in a child pwsh with every stream on (Verbose, Debug, Warning, Error, Information) and a
+    transcript, the module imported, $domains the seed's domains, and every error record written out at the end. The
+    secrets reach the child through its environment (-Environment), so the script text, which error records quote,
+    holds none. Answers all it wrote, with the emulator's log and state, as one string to search for secrets.
+    #>
+    param([Parameter(Mandatory)] [string] $Body, [hashtable] $Environment = @{}, [string] $Name = 'flow')
+    $transcript = Join-Path $WorkDir "$Name-transcript.txt"
+    $captured = Join-Path $WorkDir "$Name-streams.txt"
+    $script = @"
+`$ErrorActionPreference = 'Continue'
+`$VerbosePreference = 'Continue'
+`$DebugPreference = 'Continue'
+`$InformationPreference = 'Continue'
+Start-Transcript -LiteralPath '$transcript' | Out-Null
+& {
+    Import-Module '$(Join-Path $env:APIG_TEST_MODULE 'Apig.Cert.psd1')'
+    `$domains = '$($Seed.Domains | ConvertTo-Json -Compress)' | ConvertFrom-Json
+$Body
+    `$Error | ForEach-Object { `$_ | Format-List * -Force | Out-String; `$_.Exception.ToString() }
+} *>&1 | Out-String -Width 400
+Stop-Transcript | Out-Null
+"@
+    foreach ($variable in $Environment.Keys) { Set-Item -LiteralPath "env:$variable" -Value $Environment[$variable] }
+    try { & (Get-PwshCommand) -NoProfile -NonInteractive -Command $script *> $captured }
+    finally { foreach ($variable in $Environment.Keys) { Remove-Item -LiteralPath "env:$variable" -ErrorAction Ignore } }
+    (Get-Content -Raw $captured) + (Get-Content -Raw $transcript) +
+        ((Get-EmulatorRequests -Url $EmulatorUrl) | ConvertTo-Json -Depth 10) +
+        ((Invoke-EmulatorAdmin -Url $EmulatorUrl -Path state) | ConvertTo-Json -Depth 20)
+}
+
+function Get-PrivateKeyLines {
+    <# The base64 lines of PEM key files (16 characters or more), each of which must never be output. #>
+    param([Parameter(Mandatory)] [string[]] $Path)
+    foreach ($file in $Path) { Get-Content $file | Where-Object { $_ -notmatch '^-----' -and $_.Length -ge 16 } }
+}
+
 function Stop-TestEmulator {
     $script:Emulator | Stop-ApigEmulator
     Remove-Item $script:WorkDir -Recurse -Force -ErrorAction Ignore

@@ -48,23 +48,6 @@ namespace Apig.Cert.Commands
         /// <summary>Hides Cmdlet.WriteProgress: left out under an Inquire preference rather than prompting.</summary>
         public new void WriteProgress(ProgressRecord progressRecord) => StreamWriter.Progress(this, progressRecord);
 
-        /// <summary>
-        /// The current runspace's default session, or a terminating error that says to run Connect-Apig. For a cmdlet on
-        /// ApigCmdlet itself; the batch and listing bases choose the connection per input (-Context) instead.
-        /// </summary>
-        private protected ApigSession RequireSession()
-        {
-            try
-            {
-                return ResolveSession(null);
-            }
-            catch (ApigInputException ex)
-            {
-                ThrowTerminatingError(NoSessionRecord(ex, null));
-                throw;
-            }
-        }
-
         /// <summary>A terminating error unless this runspace has at least one connection (checked before any input).</summary>
         private protected void RequireConnected()
         {
